@@ -1,0 +1,86 @@
+"""The composition root: create_app() and a few named init steps."""
+
+import logging
+
+from flask import Flask
+from flask_babel import get_locale
+from flask_appbuilder import AppBuilder
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from app import models  # noqa: F401  (every model on the metadata before any view is built)
+from app.extensions import db, migrate
+from config import BASE_DIR
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=False)
+    app.config.from_object("config")
+    if overrides:
+        app.config.update(overrides)
+    logging.basicConfig(level=logging.INFO)
+    _init_proxy(app)
+    _init_data(app)
+    _init_queues(app)
+    with app.app_context():
+        _init_appbuilder(app)
+    _init_web(app)
+    _init_cli(app)
+    return app
+
+
+def _init_proxy(app: Flask) -> None:
+    hops = app.config["PROXY_FIX_HOPS"]
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+
+def _init_data(app: Flask) -> None:
+    from app.audit.services import install as install_audit
+    from app.tenancy.scoping import install as install_scoping
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True, compare_type=True)
+    install_scoping()
+    install_audit()
+
+
+def _init_queues(app: Flask) -> None:
+    url = app.config["REDIS_URL"]
+    if not url:
+        return
+    from redis import Redis
+    from rq import Queue
+
+    from app.jobs.queue import QUEUES
+
+    connection = Redis.from_url(url)
+    prefix = app.config["RQ_QUEUE_PREFIX"]
+    app.extensions["redis"] = connection
+    app.extensions["rq_queues"] = {name: Queue(prefix + name, connection=connection) for name in QUEUES}
+
+
+def _init_appbuilder(app: Flask) -> None:
+    from app import menu
+
+    appbuilder = AppBuilder(indexview=menu.INDEX_VIEW, base_template="base.html", update_perms=False)
+    appbuilder.init_app(app, db.session)
+    menu.register_all(appbuilder)
+
+
+def _init_web(app: Flask) -> None:
+    from app.core import errors, formatting, health
+    from app.tenancy import request as tenant_request
+
+    tenant_request.init_app(app)
+    app.context_processor(
+        lambda: {"appbuilder": app.appbuilder, "current_locale": lambda: str(get_locale() or "id")}
+    )
+    formatting.register_template_filters(app)
+    errors.init_app(app)
+    app.register_blueprint(health.blueprint)
+
+
+def _init_cli(app: Flask) -> None:
+    from app import cli
+
+    cli.init_app(app)

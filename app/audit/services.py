@@ -1,0 +1,98 @@
+"""The activity log is written from here only: model changes via one flush hook, events explicitly."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session
+
+from app.audit.models import ActivityLog
+from app.tenancy.context import acting_user_id, current_scope
+from app.tenancy.models import utcnow
+
+
+def _plain(value):
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)
+
+
+def _changed_fields(obj) -> dict:
+    state = inspect(obj)
+    changes = {}
+    for attr in state.mapper.column_attrs:
+        if attr.key in obj.__audit_exclude__:
+            continue
+        history = state.attrs[attr.key].history
+        if history.has_changes():
+            before = history.deleted[0] if history.deleted else None
+            after = history.added[0] if history.added else None
+            changes[attr.key] = [_plain(before), _plain(after)]
+    return changes
+
+
+def _snapshot(obj) -> dict:
+    state = inspect(obj)
+    return {
+        a.key: _plain(getattr(obj, a.key)) for a in state.mapper.column_attrs if a.key not in obj.__audit_exclude__
+    }
+
+
+def _row(obj, action: str, changes: dict) -> dict:
+    return {
+        "tenant_id": getattr(obj, "tenant_id", None),
+        "actor_id": acting_user_id(),
+        "realm": "tenant" if current_scope().tenant_id is not None else "vendor",
+        "action": action,
+        "entity_type": type(obj).__name__,
+        "entity_id": str(getattr(obj, "id", "") or ""),
+        "summary": str(obj)[:255],
+        "changes": changes,
+        "created_at": utcnow(),
+    }
+
+
+def record_model_changes(session, flush_context) -> None:
+    """After the flush, ids exist and history is still readable; write with Core, not the ORM."""
+    rows = [_row(o, "create", _snapshot(o)) for o in session.new if getattr(o, "__audited__", False)]
+    for obj in session.dirty:
+        if getattr(obj, "__audited__", False):
+            changes = _changed_fields(obj)
+            if changes:
+                rows.append(_row(obj, "update", changes))
+    rows += [_row(o, "delete", _snapshot(o)) for o in session.deleted if getattr(o, "__audited__", False)]
+    if rows:
+        session.connection().execute(ActivityLog.__table__.insert(), rows)
+
+
+def record_event(
+    session,
+    action: str,
+    *,
+    tenant_id: int | None,
+    actor_id: int | None,
+    summary: str,
+    entity=None,
+    details: dict | None = None,
+) -> ActivityLog:
+    entry = ActivityLog(
+        tenant_id=tenant_id,
+        actor_id=actor_id,
+        realm="tenant" if tenant_id is not None else "vendor",
+        action=action,
+        entity_type=type(entity).__name__ if entity is not None else None,
+        entity_id=str(entity.id) if entity is not None and getattr(entity, "id", None) else None,
+        summary=summary[:255],
+        changes=details or {},
+    )
+    session.add(entry)
+    return entry
+
+
+def install() -> None:
+    if not event.contains(Session, "after_flush", record_model_changes):
+        event.listen(Session, "after_flush", record_model_changes)

@@ -1,0 +1,42 @@
+"""Browsing the activity log: vendor staff see the vendor's entries, a Super Admin its tenant's."""
+
+from flask_appbuilder.models.sqla.filters import FilterEqual
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import lazy_gettext as _l
+
+from app.audit.models import ActivityLog
+from app.core.views import TenantModelView, VendorModelView
+
+
+class _ActivityLogView:
+    datamodel = SQLAInterface(ActivityLog)
+    base_permissions = ["can_read"]
+    list_columns = ["created_at", "actor", "action", "entity_type", "entity_id", "summary"]
+    show_columns = ["created_at", "actor", "action", "entity_type", "entity_id", "summary", "changes"]
+    search_columns = ["action", "entity_type", "summary", "created_at"]
+    base_order = ("created_at", "desc")
+    label_columns = {
+        "created_at": _l("Time"),
+        "actor": _l("By"),
+        "action": _l("Action"),
+        "entity_type": _l("Object"),
+        "entity_id": _l("ID"),
+        "summary": _l("Summary"),
+        "changes": _l("Changes"),
+        "tenant": _l("Company"),
+    }
+
+
+class TenantActivityView(_ActivityLogView, TenantModelView):
+    route_base = "/activity"
+    class_permission_name = "TenantActivity"
+    list_title = _l("Activity Log")
+    base_filters = [["realm", FilterEqual, "tenant"]]
+
+
+class VendorActivityView(_ActivityLogView, VendorModelView):
+    route_base = "/vendor/activity"
+    class_permission_name = "VendorActivity"
+    list_title = _l("Activity Log")
+    list_columns = ["created_at", "actor", "tenant", "action", "entity_type", "entity_id", "summary"]
+    base_filters = [["realm", FilterEqual, "vendor"]]

@@ -1,0 +1,68 @@
+"""Rupiah, weight and WIB date formatting, the same in pages, PDFs and exports."""
+
+from datetime import date, datetime, timezone
+from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
+
+JAKARTA = ZoneInfo("Asia/Jakarta")
+
+
+def _group(digits: str) -> str:
+    parts = []
+    while len(digits) > 3:
+        parts.insert(0, digits[-3:])
+        digits = digits[:-3]
+    parts.insert(0, digits)
+    return ".".join(parts)
+
+
+def rupiah(amount) -> str:
+    """Rp 1.250.000 — whole Rupiah, dot as thousands separator."""
+    if amount is None:
+        return "-"
+    value = Decimal(str(amount)).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
+    sign = "-" if value < 0 else ""
+    return f"{sign}Rp {_group(str(abs(value)))}"
+
+
+def kilograms(weight) -> str:
+    """2,50 kg — decimal comma as Indonesians write it."""
+    if weight is None:
+        return "-"
+    value = Decimal(str(weight)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    whole, _, fraction = f"{abs(value):.2f}".partition(".")
+    sign = "-" if value < 0 else ""
+    return f"{sign}{_group(whole)},{fraction} kg"
+
+
+def to_jakarta(moment: datetime) -> datetime:
+    """Stored datetimes are naive UTC; shown in WIB."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(JAKARTA)
+
+
+def wib_datetime(moment: datetime | None) -> str:
+    if moment is None:
+        return "-"
+    return to_jakarta(moment).strftime("%d/%m/%Y %H:%M WIB")
+
+
+def wib_date(value: date | datetime | None) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, datetime):
+        value = to_jakarta(value).date()
+    return value.strftime("%d/%m/%Y")
+
+
+def jakarta_today(now: datetime | None = None) -> date:
+    now = now or datetime.now(timezone.utc)
+    return to_jakarta(now).date()
+
+
+def register_template_filters(app) -> None:
+    app.add_template_filter(rupiah, "rupiah")
+    app.add_template_filter(kilograms, "kg")
+    app.add_template_filter(wib_datetime, "wib_datetime")
+    app.add_template_filter(wib_date, "wib_date")

@@ -1,0 +1,46 @@
+"""Job progress for the page that started it, and its output file: only for the user who asked."""
+
+from pathlib import Path
+
+from flask import abort, g, jsonify, send_file
+from flask_appbuilder import expose
+from flask_appbuilder.security.decorators import has_access
+
+from app.core.access import COMMON, READ
+from app.core.views import AreaMixin
+from app.extensions import db
+from app.jobs.models import JobRun
+from flask_appbuilder import BaseView
+
+
+class JobsView(AreaMixin, BaseView):
+    route_base = "/jobs"
+    class_permission_name = "Jobs"
+    realm = COMMON
+    method_permission_name = {"status": READ, "download": READ}
+
+    def _own_run(self, run_id: str) -> JobRun:
+        run = db.session.get(JobRun, run_id)
+        if run is None or run.user_id != g.user.id:
+            abort(404)
+        return run
+
+    @expose("/<run_id>")
+    @has_access
+    def status(self, run_id):
+        run = self._own_run(run_id)
+        return jsonify(
+            id=run.id,
+            state=run.state,
+            progress=run.progress,
+            message=run.message,
+            download=bool(run.result_path) and run.state == "done",
+        )
+
+    @expose("/<run_id>/download")
+    @has_access
+    def download(self, run_id):
+        run = self._own_run(run_id)
+        if run.state != "done" or not run.result_path or not Path(run.result_path).is_file():
+            abort(404)
+        return send_file(run.result_path, as_attachment=True, download_name=run.result_name)

@@ -1,0 +1,118 @@
+"""The role catalogue: every role the product ships and what it may do.
+
+This is also the expected permission matrix: the permission sweep test asks
+`expected_permissions()` what each role should be allowed and checks every route against it.
+`flask sync-roles` (part of `flask app-release`) writes it to the database idempotently.
+"""
+
+from dataclasses import dataclass, field
+
+from app.core.access import READ, TENANT, VENDOR, WRITE
+
+ALL = "*"
+
+
+@dataclass(frozen=True)
+class RoleSpec:
+    realm: str
+    grants: dict[str, str] = field(default_factory=dict)  # resource (or "*") -> read | write
+    security_admin: bool = False
+
+
+# FAB's own screens every signed-in user needs for their own account.
+SELF_SERVICE = frozenset(
+    {
+        ("can_userinfo", "TenantAwareUserView"),
+        ("resetmypassword", "TenantAwareUserView"),
+        ("userinfoedit", "TenantAwareUserView"),
+        ("can_get", "OpenApi"),
+        ("can_show", "SwaggerView"),
+        ("can_get", "MenuApi"),
+        ("can_this_form_get", "ResetMyPasswordView"),
+        ("can_this_form_post", "ResetMyPasswordView"),
+        ("can_this_form_get", "UserInfoEditView"),
+        ("can_this_form_post", "UserInfoEditView"),
+        ("can_read", "Jobs"),
+    }
+)
+
+# FAB's security screens (users, roles, permissions): the vendor admin's.
+SECURITY_VIEWS = frozenset(
+    {
+        "TenantAwareUserView",
+        "RoleModelView",
+        "ResetPasswordView",
+        "PermissionModelView",
+        "ViewMenuModelView",
+        "PermissionViewModelView",
+        "UserStatsChartView",
+        "Security",
+        "List Users",
+        "List Roles",
+        "User's Statistics",
+        "Base Permissions",
+        "Views/Menus",
+        "Permission on Views/Menus",
+        "List Groups",
+        "UserGroupModelView",
+    }
+)
+
+VENDOR_ADMIN = "Vendor Admin"
+SUPER_ADMIN = "Super Admin"
+
+ROLES: dict[str, RoleSpec] = {
+    VENDOR_ADMIN: RoleSpec(VENDOR, {ALL: WRITE}, security_admin=True),
+    "Vendor Support": RoleSpec(
+        VENDOR, {"Client": READ, "Ticket": WRITE, "TicketSettings": READ, "Notification": WRITE, "VendorActivity": READ}
+    ),
+    "Vendor Finance": RoleSpec(
+        VENDOR, {"Client": READ, "Invoice": WRITE, "Payment": WRITE, "Plan": READ, "WebhookInbox": WRITE, "VendorActivity": READ}
+    ),
+    "Vendor Viewer": RoleSpec(VENDOR, {ALL: READ}),
+    SUPER_ADMIN: RoleSpec(TENANT, {ALL: WRITE}),
+    "Admin": RoleSpec(TENANT, {ALL: WRITE, "TenantSettings": READ, "TenantActivity": READ}),
+    "Viewer": RoleSpec(TENANT, {ALL: READ, "TenantActivity": None}),
+    "Kurir": RoleSpec(TENANT, {"Dashboard": READ, "Shipment": READ, "ShipmentStatus": WRITE, "Ticket": WRITE, "Notification": READ}),
+    "Marketing": RoleSpec(
+        TENANT, {"Dashboard": READ, "Shipment": WRITE, "Tariff": READ, "Ticket": WRITE, "Notification": READ}
+    ),
+}
+
+VENDOR_ROLES = tuple(name for name, spec in ROLES.items() if spec.realm == VENDOR)
+TENANT_ROLES = tuple(name for name, spec in ROLES.items() if spec.realm == TENANT)
+
+
+def _level(spec: RoleSpec, resource: str) -> str | None:
+    if resource in spec.grants:
+        return spec.grants[resource]
+    return spec.grants.get(ALL)
+
+
+def expected_permissions(
+    role: str,
+    resources: dict[str, str],
+    menus: dict[str, set[str]],
+    security_pairs: set[tuple[str, str]],
+) -> set[tuple[str, str]]:
+    """(permission, view) pairs the role must hold.
+
+    `resources` maps each registered resource to its realm; `menus` maps each menu entry to the
+    resources whose read permission makes it visible; `security_pairs` are FAB's own security
+    screens' permissions (the vendor admin's).
+    """
+    spec = ROLES[role]
+    granted: set[tuple[str, str]] = set(SELF_SERVICE)
+    for resource, realm in resources.items():
+        if realm != spec.realm:
+            continue
+        level = _level(spec, resource)
+        if level in (READ, WRITE):
+            granted.add(("can_read", resource))
+        if level == WRITE:
+            granted.add(("can_write", resource))
+    readable = {view for perm, view in granted if perm == "can_read"}
+    granted |= {("menu_access", menu) for menu, shown_by in menus.items() if shown_by & readable}
+    if spec.security_admin:
+        granted |= security_pairs
+    return granted

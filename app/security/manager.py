@@ -1,0 +1,94 @@
+"""The security manager: FAB's, with tenant-aware users and ONE access check.
+
+Access = role permission AND realm (vendor staff vs tenant users) AND module enabled for the
+tenant AND, for writes, a subscription that has not expired.
+"""
+
+from flask import g, has_request_context
+from flask_appbuilder.security.sqla.manager import SecurityManager as FabSecurityManager
+from flask_babel import lazy_gettext as _l
+
+from app.core.access import COMMON, TENANT, VENDOR, WRITE_PERMISSIONS, area_of
+from app.security.models import TenantUser as User
+from app.security.views import TenantAwareUserView
+from app.tenancy.models import Tenant
+from app.tenancy.services import EXPIRED_MESSAGE, entitlements_for
+
+MODULE_OFF_MESSAGE = _l("This module is not active for your company.")
+
+
+class SecurityManager(FabSecurityManager):
+    user_model = User
+    userdbmodelview = TenantAwareUserView
+
+    def auth_user_db(self, username, password):
+        user = super().auth_user_db(username, password)
+        if user is None or not has_request_context():
+            return user
+        host_tenant = getattr(g, "host_tenant", None)
+        if host_tenant is not None and user.tenant_id != host_tenant.id:
+            return None
+        return user
+
+    # --- the access check -------------------------------------------------------------
+    def _has_view_access(self, user, permission_name: str, view_name: str) -> bool:
+        if (permission_name, view_name) not in self._permissions_of(user):
+            return False
+        return self._area_allows(user, permission_name, view_name)
+
+    def _get_user_permission_view_menus(self, user, permission_name, view_menus_name):
+        allowed = super()._get_user_permission_view_menus(user, permission_name, view_menus_name)
+        if user is None or not getattr(user, "is_authenticated", False):
+            return allowed
+        return {name for name in allowed if self._area_allows(user, permission_name, name)}
+
+    def _area_allows(self, user, permission_name: str, view_name: str) -> bool:
+        area = area_of(view_name)
+        if area.realm == COMMON:
+            return True
+        if area.realm == VENDOR:
+            return user.tenant_id is None
+        if area.realm == TENANT and user.tenant_id is None:
+            return False
+        entitlements = self._entitlements_of(user)
+        if area.module_code and area.module_code not in entitlements.modules:
+            _deny(MODULE_OFF_MESSAGE)
+            return False
+        if entitlements.read_only and permission_name in WRITE_PERMISSIONS:
+            _deny(EXPIRED_MESSAGE)
+            return False
+        return True
+
+    # --- per-request caches: FAB would otherwise query roles for every check ----------
+    def _permissions_of(self, user) -> frozenset:
+        return _request_cached(
+            ("perms", user.id),
+            lambda: frozenset(
+                pair for pairs in self._roles_permissions(user).values() for pair in pairs
+            ),
+        )
+
+    def _roles_permissions(self, user) -> dict:
+        if not user.roles and not user.groups:
+            return {}
+        return self.get_user_roles_permissions(user)
+
+    def _entitlements_of(self, user):
+        return _request_cached(
+            ("entitlements", user.tenant_id),
+            lambda: entitlements_for(self.session.get(Tenant, user.tenant_id)),
+        )
+
+
+def _deny(reason) -> None:
+    if has_request_context():
+        g.access_denied_reason = reason
+
+
+def _request_cached(key, compute):
+    if not has_request_context():
+        return compute()
+    cache = g.setdefault("_access_cache", {})
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]

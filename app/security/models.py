@@ -1,0 +1,17 @@
+"""FAB's user, extended with the tenant it belongs to (None for vendor staff)."""
+
+import sqlalchemy as sa
+from flask_appbuilder.security.sqla.models import User as FabUser
+
+
+class TenantUser(FabUser):
+    __tablename__ = "ab_user"
+
+    tenant_id = sa.Column(sa.Integer, sa.ForeignKey("tenant.id", ondelete="CASCADE"), nullable=True, index=True)
+    phone = sa.Column(sa.String(30))
+
+    tenant = sa.orm.relationship("Tenant", foreign_keys=[tenant_id])
+
+    @property
+    def is_vendor_staff(self) -> bool:
+        return self.tenant_id is None

@@ -1,0 +1,76 @@
+"""The tenant (which is also the vendor's client) and what it is entitled to."""
+
+from datetime import datetime, timezone
+
+import sqlalchemy as sa
+from flask_appbuilder import Model
+from sqlalchemy.orm import declared_attr
+
+CLIENT_TYPES = ("logistik", "koperasi", "bumdes", "umkm")
+TENANT_STATUSES = ("active", "inactive", "overdue")
+SUBSCRIPTION_STATES = ("active", "expired")
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class Tenant(Model):
+    __tablename__ = "tenant"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    name = sa.Column(sa.String(150), nullable=False)
+    slug = sa.Column(sa.String(63), nullable=False, unique=True)
+    client_type = sa.Column(sa.String(20), nullable=False, default="logistik")
+    status = sa.Column(sa.String(20), nullable=False, default="active", index=True)
+    contact_name = sa.Column(sa.String(150))
+    email = sa.Column(sa.String(320))
+    phone = sa.Column(sa.String(30))
+    address = sa.Column(sa.Text)
+    npwp = sa.Column(sa.String(32))
+    joined_on = sa.Column(sa.Date, nullable=False, default=lambda: utcnow().date())
+    created_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+    # Entitlements: written by billing through tenancy.services, read by the access check.
+    subscription_state = sa.Column(sa.String(20), nullable=False, default="active")
+    subscription_ends_at = sa.Column(sa.DateTime)
+    shipment_quota = sa.Column(sa.Integer)  # None = unlimited
+    user_quota = sa.Column(sa.Integer)  # None = unlimited
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+class TenantScoped:
+    """A mapped class whose rows the central scoping hook filters by tenant.
+
+    Used directly only where NULL means "the vendor's own row" (activity log, vendor jobs).
+    """
+
+    __tenant_nullable__ = True
+
+    @declared_attr
+    def tenant_id(cls):
+        return sa.Column(
+            sa.Integer, sa.ForeignKey("tenant.id", ondelete="CASCADE"), nullable=cls.__tenant_nullable__, index=True
+        )
+
+
+class TenantMixin(TenantScoped):
+    """Every tenant-owned table: a non-null, indexed tenant_id."""
+
+    __tenant_nullable__ = False
+
+    @declared_attr
+    def tenant(cls):
+        return sa.orm.relationship(Tenant)
+
+
+class TenantModule(TenantMixin, Model):
+    """A product module switched on for a tenant; a missing row means switched off."""
+
+    __tablename__ = "tenant_module"
+    __table_args__ = (sa.UniqueConstraint("tenant_id", "module_code"),)
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    module_code = sa.Column(sa.String(50), nullable=False)
+    enabled_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)

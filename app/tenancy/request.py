@@ -1,0 +1,89 @@
+"""Per request: which tenant the host names, and the scope taken from the signed-in user."""
+
+from flask import current_app, g, redirect, request
+from flask_jwt_extended import verify_jwt_in_request
+from flask_login import current_user, logout_user
+
+from app.tenancy.context import NO_SCOPE, Scope, reset_scope, set_scope
+from app.tenancy.services import tenant_by_slug
+
+STATIC_ENDPOINTS = {"static", "appbuilder.static"}
+
+
+def host_slug(host: str, base_domain: str) -> str | None:
+    """`demo.localhost:5000` with base `localhost` -> `demo`; the base domain itself -> None."""
+    name = host.split(":", 1)[0].lower()
+    suffix = "." + base_domain
+    if name.endswith(suffix) and name != base_domain:
+        label = name[: -len(suffix)]
+        return label if "." not in label else None
+    return None
+
+
+def tenant_url(slug: str, path: str = "/") -> str:
+    port = request.host.partition(":")[2]
+    host = f"{slug}.{current_app.config['BASE_DOMAIN']}" + (f":{port}" if port else "")
+    return f"{request.scheme}://{host}{path}"
+
+
+def _signed_in_user():
+    if current_user.is_authenticated:
+        return current_user._get_current_object()
+    if request.headers.get("Authorization", "").startswith("Bearer "):
+        try:
+            verify_jwt_in_request(optional=True)
+        except Exception:
+            return None
+        return getattr(g, "user", None) if getattr(g, "user", None) is not None and getattr(g.user, "is_authenticated", False) else None
+    return None
+
+
+def resolve_request_scope():
+    g.host_tenant = None
+    g.scope_token = set_scope(NO_SCOPE)
+    if request.endpoint in STATIC_ENDPOINTS:
+        return None
+    slug = host_slug(request.host, current_app.config["BASE_DOMAIN"])
+    if slug:
+        g.host_tenant = tenant_by_slug(slug)
+        if g.host_tenant is None:
+            return ("Unknown company address", 404)
+    user = _signed_in_user()
+    if user is None:
+        return None
+    host_tenant_id = g.host_tenant.id if g.host_tenant else None
+    if user.tenant_id != host_tenant_id and current_user.is_authenticated:
+        # A session that belongs elsewhere: tenant users work on their own subdomain,
+        # vendor staff on the base domain.
+        logout_user()
+        target = tenant_url(user.tenant.slug, "/login/") if user.tenant_id else _base_url("/login/")
+        return redirect(target)
+    if user.tenant_id != host_tenant_id:
+        return ({"message": "Wrong host for this account"}, 403)
+    reset_scope(g.scope_token)
+    if user.tenant_id is None:
+        g.scope_token = set_scope(Scope(tenant_id=None, all_tenants=True, user_id=user.id))
+    else:
+        g.scope_token = set_scope(Scope(tenant_id=user.tenant_id, user_id=user.id))
+    return None
+
+
+def _base_url(path: str) -> str:
+    port = request.host.partition(":")[2]
+    return f"{request.scheme}://{current_app.config['BASE_DOMAIN']}" + (f":{port}" if port else "") + path
+
+
+def clear_request_scope(exc=None):
+    token = g.pop("scope_token", None)
+    if token is not None:
+        reset_scope(token)
+
+
+def init_app(app) -> None:
+    app.before_request(resolve_request_scope)
+    app.teardown_request(clear_request_scope)
+
+    @app.context_processor
+    def brand():
+        tenant = getattr(g, "host_tenant", None)
+        return {"host_tenant": tenant, "brand_name": tenant.name if tenant else current_app.config["APP_NAME"]}

@@ -1,0 +1,58 @@
+"""The one mechanism that keeps tenants apart, for every ORM statement of the session."""
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.orm import Session, with_loader_criteria
+
+from app.tenancy.context import current_scope
+from app.tenancy.models import TenantScoped
+
+SKIP_OPTION = "skip_tenant_scope"
+
+
+class CrossTenantWrite(RuntimeError):
+    pass
+
+
+def _criteria(tenant_id):
+    return lambda cls: cls.tenant_id == tenant_id
+
+
+def scope_select(state) -> None:
+    if not state.is_select or state.execution_options.get(SKIP_OPTION):
+        return
+    scope = current_scope()
+    if scope.all_tenants:
+        return
+    # No tenant means "no tenant-owned rows": NULL never equals a tenant id. Rows with a NULL
+    # tenant (vendor-side audit entries, vendor jobs) stay invisible here too.
+    tenant_id = scope.tenant_id if scope.tenant_id is not None else sa.null()
+    state.statement = state.statement.options(
+        with_loader_criteria(TenantScoped, _criteria(tenant_id), include_aliases=True, track_closure_variables=False)
+    )
+
+
+def stamp_and_check_writes(session, flush_context, instances) -> None:
+    scope = current_scope()
+    if scope.all_tenants:
+        return
+    for obj in list(session.new) + list(session.dirty) + list(session.deleted):
+        if not isinstance(obj, TenantScoped):
+            continue
+        if obj in session.new and getattr(obj, "tenant_id", None) is None and scope.tenant_id is not None:
+            obj.tenant_id = scope.tenant_id
+        if obj.tenant_id is not None and obj.tenant_id != scope.tenant_id:
+            raise CrossTenantWrite(f"{type(obj).__name__} of tenant {obj.tenant_id} outside scope {scope.tenant_id}")
+
+
+def install() -> None:
+    if not event.contains(Session, "do_orm_execute", scope_select):
+        event.listen(Session, "do_orm_execute", scope_select)
+        event.listen(Session, "before_flush", stamp_and_check_writes)
+
+
+def uninstall() -> None:
+    """Only for the test that proves the isolation sweep notices a missing hook."""
+    if event.contains(Session, "do_orm_execute", scope_select):
+        event.remove(Session, "do_orm_execute", scope_select)
+        event.remove(Session, "before_flush", stamp_and_check_writes)

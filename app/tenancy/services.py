@@ -1,0 +1,85 @@
+"""What a request needs to know about its tenant: lookup, entitlements, the expiry lock.
+
+Billing changes entitlements only through these functions.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from app.extensions import db
+from app.tenancy.models import Tenant, TenantModule, utcnow
+from app.tenancy.scoping import SKIP_OPTION
+
+EXPIRED_MESSAGE = _l(
+    "Your subscription period has ended. Please continue with payment to use the features again."
+)
+RESERVED_SLUGS = frozenset({"www", "admin", "api", "mail", "app", "static", "billing", "support", "help"})
+
+
+@dataclass(frozen=True)
+class Entitlements:
+    tenant_id: int
+    modules: frozenset[str]
+    read_only: bool
+    shipment_quota: int | None
+    user_quota: int | None
+
+
+def tenant_by_slug(slug: str) -> Tenant | None:
+    return db.session.execute(sa.select(Tenant).where(Tenant.slug == slug.lower())).scalar_one_or_none()
+
+
+def enabled_modules(tenant_id: int) -> frozenset[str]:
+    rows = db.session.execute(
+        sa.select(TenantModule.module_code).where(TenantModule.tenant_id == tenant_id),
+        execution_options={SKIP_OPTION: True},
+    )
+    return frozenset(rows.scalars())
+
+
+def is_read_only(tenant: Tenant, now: datetime | None = None) -> bool:
+    now = now or utcnow()
+    if tenant.subscription_state == "expired":
+        return True
+    return tenant.subscription_ends_at is not None and tenant.subscription_ends_at < now
+
+
+def entitlements_for(tenant: Tenant) -> Entitlements:
+    return Entitlements(
+        tenant_id=tenant.id,
+        modules=enabled_modules(tenant.id),
+        read_only=is_read_only(tenant),
+        shipment_quota=tenant.shipment_quota,
+        user_quota=tenant.user_quota,
+    )
+
+
+def set_modules(tenant: Tenant, module_codes: set[str]) -> None:
+    """Make exactly `module_codes` enabled for the tenant."""
+    current = enabled_modules(tenant.id)
+    for code in current - module_codes:
+        db.session.execute(
+            sa.delete(TenantModule).where(TenantModule.tenant_id == tenant.id, TenantModule.module_code == code),
+            execution_options={SKIP_OPTION: True},
+        )
+    for code in sorted(module_codes - current):
+        db.session.add(TenantModule(tenant_id=tenant.id, module_code=code))
+    db.session.flush()
+
+
+def set_subscription(
+    tenant: Tenant,
+    *,
+    state: str,
+    ends_at: datetime | None,
+    shipment_quota: int | None,
+    user_quota: int | None,
+) -> None:
+    tenant.subscription_state = state
+    tenant.subscription_ends_at = ends_at
+    tenant.shipment_quota = shipment_quota
+    tenant.user_quota = user_quota
+    db.session.flush()

@@ -1,0 +1,124 @@
+"""Every setting comes from the environment, parsed to a typed value with a safe development default."""
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+class ConfigError(RuntimeError):
+    pass
+
+
+def env_str(name: str, default: str = "") -> str:
+    return os.environ.get(name, default).strip()
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be an integer, got {raw!r}") from exc
+
+
+def database_url(raw: str) -> str:
+    """Accept the PaaS spelling postgres:// and pick the psycopg 3 driver."""
+    if not raw:
+        return f"sqlite:///{BASE_DIR / 'instance' / 'silogistik.db'}"
+    for prefix in ("postgres://", "postgresql://"):
+        if raw.startswith(prefix):
+            return "postgresql+psycopg://" + raw[len(prefix) :]
+    return raw
+
+
+APP_ENV = env_str("APP_ENV") or env_str("FLASK_ENV") or "development"
+IS_PRODUCTION = APP_ENV == "production"
+
+SECRET_KEY = env_str("SECRET_KEY")
+if not SECRET_KEY:
+    if IS_PRODUCTION:
+        raise ConfigError("SECRET_KEY is required in production")
+    SECRET_KEY = "dev-only-secret-key-change-me"
+
+SQLALCHEMY_DATABASE_URI = database_url(env_str("DATABASE_URL"))
+SQLALCHEMY_TRACK_MODIFICATIONS = False
+SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+REDIS_URL = env_str("REDIS_URL")
+RQ_QUEUE_PREFIX = env_str("RQ_QUEUE_PREFIX")
+BASE_DOMAIN = env_str("BASE_DOMAIN", "localhost").lower()
+PORT = env_int("PORT", 5000)
+DEMO_PASSWORD = env_str("DEMO_PASSWORD", "DemoPass#2026")
+TIMEZONE = env_str("TIMEZONE", "Asia/Jakarta")
+SINGLE_DYNO = env_bool("SINGLE_DYNO")
+FILE_STORAGE_DIR = env_str("FILE_STORAGE_DIR", str(BASE_DIR / "instance" / "files"))
+MAX_CONTENT_LENGTH = env_int("MAX_UPLOAD_MB", 10) * 1024 * 1024
+
+# Mail: with no MAIL_SERVER, development writes messages to instance/mail/ instead of sending.
+MAIL_SERVER = env_str("MAIL_SERVER")
+MAIL_PORT = env_int("MAIL_PORT", 25)
+MAIL_USERNAME = env_str("MAIL_USERNAME")
+MAIL_PASSWORD = env_str("MAIL_PASSWORD")
+MAIL_USE_TLS = env_bool("MAIL_USE_TLS")
+MAIL_DEFAULT_SENDER = env_str("MAIL_DEFAULT_SENDER", "SiLogistik <no-reply@silogistik.test>")
+MAIL_CAPTURE_DIR = env_str("MAIL_CAPTURE_DIR", str(BASE_DIR / "instance" / "mail"))
+
+# Payment gateways (used by billing).
+PAYMENT_GATEWAY = env_str("PAYMENT_GATEWAY", "sandbox" if not IS_PRODUCTION else "midtrans")
+MIDTRANS_SERVER_KEY = env_str("MIDTRANS_SERVER_KEY")
+MIDTRANS_CLIENT_KEY = env_str("MIDTRANS_CLIENT_KEY")
+MIDTRANS_IS_PRODUCTION = env_bool("MIDTRANS_IS_PRODUCTION")
+XENDIT_SECRET_KEY = env_str("XENDIT_SECRET_KEY")
+XENDIT_CALLBACK_TOKEN = env_str("XENDIT_CALLBACK_TOKEN")
+
+# Localization: Indonesian first, English second.
+BABEL_DEFAULT_LOCALE = env_str("DEFAULT_LOCALE", "id")
+BABEL_DEFAULT_TIMEZONE = TIMEZONE
+BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
+LANGUAGES = {
+    "id": {"flag": "id", "name": "Bahasa Indonesia"},
+    "en": {"flag": "gb", "name": "English"},
+}
+
+# Flask-AppBuilder. Migrations own the schema; permissions are synced by `flask app-release`.
+APP_NAME = "SiLogistik"
+APP_THEME = ""
+FAB_SECURITY_MANAGER_CLASS = "app.security.manager.SecurityManager"
+FAB_CREATE_DB = False
+FAB_UPDATE_PERMS = env_bool("FAB_UPDATE_PERMS", False)
+FAB_ADD_SECURITY_API = False
+FAB_ADD_SECURITY_VIEWS = True
+FAB_API_SWAGGER_UI = True
+FAB_API_MAX_PAGE_SIZE = 100
+FAB_ROLES = {}
+AUTH_TYPE = 1  # AUTH_DB
+AUTH_ROLE_ADMIN = "Vendor Admin"
+AUTH_ROLE_PUBLIC = "Public"
+AUTH_USER_REGISTRATION = False
+FAB_PASSWORD_COMPLEXITY_ENABLED = True
+AUTH_RATE_LIMITED = env_bool("AUTH_RATE_LIMITED", True)
+AUTH_RATE_LIMIT = env_str("AUTH_RATE_LIMIT", "10 per 20 second")
+RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
+RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+RATELIMIT_HEADERS_ENABLED = True
+FAB_SAFE_REDIRECT_HOSTS = [BASE_DOMAIN, f"*.{BASE_DOMAIN}"]
+PROXY_FIX_HOPS = env_int("PROXY_FIX_HOPS", 1 if IS_PRODUCTION else 0)
+
+WTF_CSRF_ENABLED = True
+WTF_CSRF_TIME_LIMIT = None
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = IS_PRODUCTION
+REMEMBER_COOKIE_SECURE = IS_PRODUCTION
+PERMANENT_SESSION_LIFETIME = timedelta(hours=env_int("SESSION_HOURS", 12))
+JWT_ACCESS_TOKEN_EXPIRES = timedelta(hours=1)
