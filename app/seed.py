@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from app.audit.services import record_event
 from app.extensions import db
 from app.security.catalogue import TENANT_ROLES, VENDOR_ADMIN
 from app.security.models import TenantUser as User
@@ -41,6 +42,7 @@ def _ensure_tenant(data: dict) -> Tenant:
         tenant = Tenant(client_type="logistik", email=f"owner@{data['slug']}.test", **data)
         db.session.add(tenant)
         db.session.flush()
+        record_event(db.session, "company.registered", tenant_id=tenant.id, actor_id=None, summary=tenant.name, entity=tenant)
     tenancy.set_modules(tenant, set(FEATURE_MODULES))
     tenancy.set_subscription(
         tenant, state="active", ends_at=utcnow() + timedelta(days=30), shipment_quota=None, user_quota=None

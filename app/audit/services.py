@@ -78,21 +78,37 @@ def record_event(
     summary: str,
     entity=None,
     details: dict | None = None,
-) -> ActivityLog:
-    entry = ActivityLog(
-        tenant_id=tenant_id,
-        actor_id=actor_id,
-        realm="tenant" if tenant_id is not None else "vendor",
-        action=action,
-        entity_type=type(entity).__name__ if entity is not None else None,
-        entity_id=str(entity.id) if entity is not None and getattr(entity, "id", None) else None,
-        summary=summary[:255],
-        changes=details or {},
+) -> None:
+    """An explicit event (login, status change, settings change) in the activity log."""
+    session.execute(
+        ActivityLog.__table__.insert(),
+        [
+            {
+                "tenant_id": tenant_id,
+                "actor_id": actor_id,
+                "realm": "tenant" if tenant_id is not None else "vendor",
+                "action": action,
+                "entity_type": type(entity).__name__ if entity is not None else None,
+                "entity_id": str(getattr(entity, "id", "") or "") if entity is not None else None,
+                "summary": summary[:255],
+                "changes": details or {},
+                "created_at": utcnow(),
+            }
+        ],
     )
-    session.add(entry)
-    return entry
+
+
+def _record_login(sender, user, **extra) -> None:
+    from app.extensions import db
+
+    record_event(db.session, "login", tenant_id=user.tenant_id, actor_id=user.id, summary=user.email)
+    # Login is its own unit of work: FAB has already committed the login statistics.
+    db.session.commit()
 
 
 def install() -> None:
+    from flask_login import user_logged_in
+
+    user_logged_in.connect(_record_login, weak=False)
     if not event.contains(Session, "after_flush", record_model_changes):
         event.listen(Session, "after_flush", record_model_changes)

@@ -18,6 +18,7 @@ class JobsView(AreaMixin, BaseView):
     class_permission_name = "Jobs"
     realm = COMMON
     method_permission_name = {"status": READ, "download": READ}
+    object_model = JobRun  # what <run_id> names, for the isolation sweep
 
     def _own_run(self, run_id: str) -> JobRun:
         run = db.session.get(JobRun, run_id)

@@ -1,0 +1,101 @@
+"""Tenant isolation, swept over every route: tenant A's users never reach tenant B's objects."""
+
+import pytest
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.jobs.models import JobRun
+from app.security.catalogue import TENANT_ROLES
+from app.tenancy import scoping
+from app.tenancy.context import all_tenants
+from app.tenancy.models import TenantScoped
+from tests.support.routes import discover, url_for_route
+
+TENANT_A, TENANT_B = "demo", "contoh"
+ROLE_EMAIL = {"Super Admin": "owner", "Admin": "admin", "Viewer": "viewer", "Kurir": "kurir", "Marketing": "marketing"}
+
+
+def tenant_object_routes(app):
+    return [r for r in discover(app) if r.object_args and r.tenant_owned]
+
+
+def _tenant_id(slug):
+    from app.tenancy.services import tenant_by_slug
+
+    return tenant_by_slug(slug).id
+
+
+@pytest.fixture(scope="module")
+def b_job(app):
+    """Jobs are not seeded: give tenant B one finished job with an output file."""
+    with app.app_context(), all_tenants():
+        run = JobRun(id="sweep-job-contoh", tenant_id=_tenant_id(TENANT_B), name="sweep", state="done")
+        db.session.merge(run)
+        db.session.commit()
+
+
+def b_object_ids(app) -> dict:
+    """One row of tenant B for every tenant-owned model a route names."""
+    ids = {}
+    with app.app_context(), all_tenants():
+        b = _tenant_id(TENANT_B)
+        for route in tenant_object_routes(app):
+            model = route.object_model
+            if model in ids:
+                continue
+            pk = db.session.execute(sa.select(model).where(model.tenant_id == b).limit(1)).scalar_one_or_none()
+            assert pk is not None, f"seed has no {model.__name__} row for tenant {TENANT_B}: the sweep cannot cover {route.rule}"
+            ids[model] = pk.id
+    return ids
+
+
+def b_fingerprint(app) -> dict:
+    """Row counts and contents of every tenant-owned table, for tenant B."""
+    with app.app_context(), all_tenants():
+        b = _tenant_id(TENANT_B)
+        result = {}
+        for mapper in db.Model.registry.mappers:
+            model = mapper.class_
+            if issubclass(model, TenantScoped) and model.__tablename__ != "activity_log":
+                rows = db.session.execute(sa.select(model).where(model.tenant_id == b)).scalars().all()
+                result[model.__tablename__] = sorted(repr(sorted(r.to_json().items())) for r in rows)
+        return result
+
+
+def sweep(app, client_as, api_client) -> list[str]:
+    """Every (role, route, method) that answered anything but 403/404 for a tenant-B object."""
+    ids = b_object_ids(app)
+    leaks = []
+    for role, local in ROLE_EMAIL.items():
+        email = f"{local}@{TENANT_A}.test"
+        for route in tenant_object_routes(app):
+            client = api_client(email) if route.is_api else client_as(email)
+            url = url_for_route(route, ids[route.object_model])
+            for method in sorted(route.methods):
+                response = client.open(url, method=method, data={}, json=None if method == "GET" else {})
+                if response.status_code not in (403, 404):
+                    leaks.append(f"{role} {method} {url} -> {response.status_code}")
+    return leaks
+
+
+def test_every_tenant_role_gets_404_or_403_for_other_tenants_objects(app, client_as, api_client, b_job):
+    assert set(ROLE_EMAIL) == set(TENANT_ROLES)
+    before = b_fingerprint(app)
+    leaks = sweep(app, client_as, api_client)
+    assert leaks == []
+    assert b_fingerprint(app) == before, "a request of tenant A changed tenant B's data"
+
+
+def test_sweep_covers_the_routes_that_name_objects(app):
+    rules = {r.rule for r in tenant_object_routes(app)}
+    assert "/jobs/<run_id>" in rules
+    assert "/activity/show/<pk>" in rules
+
+
+def test_sweep_notices_when_the_scoping_hook_is_off(app, client_as, api_client, b_job):
+    scoping.uninstall()
+    try:
+        leaks = sweep(app, client_as, api_client)
+    finally:
+        scoping.install()
+    assert leaks, "with the scoping hook removed, the sweep must find leaks"

@@ -1,0 +1,110 @@
+"""Route discovery shared by the isolation and permission sweeps.
+
+Every rule in app.url_map is classified from the view that serves it: which permission it needs
+(FAB's own metadata) and which model its URL object refers to (the view's datamodel, or
+`object_model` on custom views). New routes are picked up without touching the tests.
+"""
+
+import re
+from dataclasses import dataclass
+
+from app.tenancy.models import TenantScoped
+
+# Routes that are public by design (no login).
+PUBLIC_ENDPOINTS = {
+    "static",
+    "appbuilder.static",
+    "health.health",
+    "HomeIndexView.index",
+    "AuthDBView.login",
+    "AuthDBView.logout",
+    "LocaleView.index",
+    "UtilView.back",
+    "SecurityApi.login",
+    "SecurityApi.refresh",
+}
+# URL arguments that are not objects (locales, file names, API query strings).
+NON_OBJECT_ARGS = {"filename", "locale", "version", "name"}
+OBJECT_ARGS = {"pk", "id", "run_id"}
+READ_PERMISSIONS = {"can_read", "can_list", "can_show", "can_get", "can_userinfo", "can_chart", "can_this_form_get", "can_info"}
+
+
+@dataclass(frozen=True)
+class Route:
+    rule: str
+    endpoint: str
+    methods: frozenset
+    arguments: frozenset
+    view: object | None
+    method_name: str | None
+    permission: tuple[str, str] | None  # (permission, view) or None when public
+
+    @property
+    def is_api(self) -> bool:
+        return self.rule.startswith("/api/")
+
+    @property
+    def object_args(self) -> set:
+        return set(self.arguments) - NON_OBJECT_ARGS
+
+    @property
+    def object_model(self):
+        view = self.view
+        model = getattr(view, "object_model", None)
+        if model is None and getattr(view, "datamodel", None) is not None:
+            model = view.datamodel.obj
+        return model
+
+    @property
+    def tenant_owned(self) -> bool:
+        model = self.object_model
+        return model is not None and issubclass(model, TenantScoped)
+
+    @property
+    def read_only(self) -> bool:
+        """Safe to request for real as an allowed user: it reads, it doesn't change anything."""
+        return self.permission is not None and self.permission[0] in READ_PERMISSIONS
+
+
+def _view_by_endpoint(appbuilder):
+    return {view.endpoint: view for view in appbuilder.baseviews}
+
+
+def _permission(view, method_name: str):
+    func = getattr(view, method_name, None)
+    permission_name = getattr(func, "_permission_name", None)
+    if func is None or permission_name is None:
+        return None
+    mapped = (view.method_permission_name or {}).get(method_name)
+    name = mapped or permission_name
+    if not name.startswith("can_"):
+        name = f"can_{name}"
+    return (name, view.class_permission_name)
+
+
+def discover(app) -> list[Route]:
+    views = _view_by_endpoint(app.appbuilder)
+    routes = []
+    for rule in app.url_map.iter_rules():
+        view_name, _, method_name = rule.endpoint.partition(".")
+        view = views.get(view_name)
+        permission = _permission(view, method_name) if view is not None else None
+        routes.append(
+            Route(
+                rule=rule.rule,
+                endpoint=rule.endpoint,
+                methods=frozenset(rule.methods - {"HEAD", "OPTIONS"}),
+                arguments=frozenset(rule.arguments),
+                view=view,
+                method_name=method_name or None,
+                permission=permission,
+            )
+        )
+    return routes
+
+
+def url_for_route(route: Route, object_id) -> str:
+    def fill(match):
+        return str(object_id) if match.group(1) in OBJECT_ARGS else "x"
+
+    return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", fill, route.rule)
