@@ -62,6 +62,8 @@ DEMO_PASSWORD = env_str("DEMO_PASSWORD", "DemoPass#2026")
 TIMEZONE = env_str("TIMEZONE", "Asia/Jakarta")
 SINGLE_DYNO = env_bool("SINGLE_DYNO")
 FILE_STORAGE_DIR = env_str("FILE_STORAGE_DIR", str(BASE_DIR / "instance" / "files"))
+# FAB's own file columns (unused by the product) and its download route read from here.
+UPLOAD_FOLDER = str(Path(FILE_STORAGE_DIR) / "fab-uploads")
 MAX_CONTENT_LENGTH = env_int("MAX_UPLOAD_MB", 10) * 1024 * 1024
 
 # Mail: with no MAIL_SERVER, development writes messages to instance/mail/ instead of sending.

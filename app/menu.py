@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.audit.views import TenantActivityView, VendorActivityView
 from app.core.access import COMMON, register_area
-from app.core.home import HomeIndexView
+from app.tenancy.views import HomeIndexView
 from app.jobs.views import JobsView
 from app.security.catalogue import SECURITY_VIEWS
 

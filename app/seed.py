@@ -18,7 +18,12 @@ DEMO_TENANTS = (
     {"slug": "contoh", "name": "CV Contoh Kargo", "contact_name": "Siti Rahayu", "phone": "0225550202",
      "address": "Jl. Asia Afrika No. 8, Bandung", "npwp": "02.345.678.9-012.000"},
 )
-VENDOR_STAFF = (("admin@vendor.test", "Admin", "Vendor", VENDOR_ADMIN), ("support@vendor.test", "Support", "Vendor", "Vendor Support"))
+VENDOR_STAFF = (
+    ("admin@vendor.test", "Admin", "Vendor", VENDOR_ADMIN),
+    ("support@vendor.test", "Support", "Vendor", "Vendor Support"),
+    ("finance@vendor.test", "Finance", "Vendor", "Vendor Finance"),
+    ("viewer@vendor.test", "Viewer", "Vendor", "Vendor Viewer"),
+)
 TENANT_USERS = (("owner", "Pemilik", "Super Admin"), ("admin", "Admin", "Admin"), ("viewer", "Pengamat", "Viewer"),
                 ("kurir", "Kurir", "Kurir"), ("marketing", "Marketing", "Marketing"))
 FEATURE_MODULES = ("shipments", "tariffs", "labels", "reports", "finance", "staff")

@@ -37,9 +37,7 @@ def _changed_fields(obj) -> dict:
 
 def _snapshot(obj) -> dict:
     state = inspect(obj)
-    return {
-        a.key: _plain(getattr(obj, a.key)) for a in state.mapper.column_attrs if a.key not in obj.__audit_exclude__
-    }
+    return {a.key: _plain(getattr(obj, a.key)) for a in state.mapper.column_attrs if a.key not in obj.__audit_exclude__}
 
 
 def _row(obj, action: str, changes: dict) -> dict:

@@ -59,4 +59,5 @@ def area_of(name: str) -> Area:
 def registered_areas() -> dict[str, Area]:
     return dict(_areas)
 
+
 AREA_REALMS_WITH_VIEWS = frozenset({VENDOR, TENANT, COMMON})

@@ -25,3 +25,5 @@ def _respond(code: int):
 def init_app(app) -> None:
     for code in MESSAGES:
         app.register_error_handler(code, lambda exc, code=code: _respond(code))
+    # FAB's generic /download/<filename> routes send_file() without checking existence.
+    app.register_error_handler(FileNotFoundError, lambda exc: _respond(404))

@@ -1,6 +1,6 @@
 """Rupiah, weight and WIB date formatting, the same in pages, PDFs and exports."""
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
@@ -38,7 +38,7 @@ def kilograms(weight) -> str:
 def to_jakarta(moment: datetime) -> datetime:
     """Stored datetimes are naive UTC; shown in WIB."""
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(JAKARTA)
 
 
@@ -57,7 +57,7 @@ def wib_date(value: date | datetime | None) -> str:
 
 
 def jakarta_today(now: datetime | None = None) -> date:
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     return to_jakarta(now).date()
 
 

@@ -1,8 +1,9 @@
 """Base views: each resource has a read and a write permission, a realm and an optional module."""
 
-from flask import g, jsonify
-from flask_appbuilder import BaseView, ModelView
+from flask import abort, g, jsonify
+from flask_appbuilder import BaseView, ModelView, expose
 from flask_appbuilder.api import BaseApi, ModelRestApi
+from flask_appbuilder.security.decorators import has_access
 
 from app.core.access import METHOD_PERMISSIONS, TENANT, VENDOR
 
@@ -11,6 +12,18 @@ class AreaMixin:
     realm: str = TENANT
     module_code: str | None = None
     method_permission_name = METHOD_PERMISSIONS
+
+    def get_action_permission_name(self, name: str) -> str:
+        # FAB answers an unknown action name with a 500; it is a missing page.
+        if name not in getattr(self, "actions", {}):
+            abort(404)
+        return super().get_action_permission_name(name)
+
+    @expose("/download/<string:filename>")
+    @has_access
+    def download(self, filename):
+        # FAB's file-column download; our views store no files there (uploads live per tenant).
+        abort(404)
 
 
 class DenialAwareApi:

@@ -3,14 +3,13 @@
 from pathlib import Path
 
 from flask import abort, g, jsonify, send_file
-from flask_appbuilder import expose
+from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
 
 from app.core.access import COMMON, READ
 from app.core.views import AreaMixin
 from app.extensions import db
 from app.jobs.models import JobRun
-from flask_appbuilder import BaseView
 
 
 class JobsView(AreaMixin, BaseView):

@@ -20,6 +20,7 @@ MODULE_OFF_MESSAGE = _l("This module is not active for your company.")
 class SecurityManager(FabSecurityManager):
     user_model = User
     userdbmodelview = TenantAwareUserView
+    userstatschartview = None  # loads Google Charts from the internet: useless offline
 
     def auth_user_db(self, username, password):
         user = super().auth_user_db(username, password)
@@ -63,9 +64,7 @@ class SecurityManager(FabSecurityManager):
     def _permissions_of(self, user) -> frozenset:
         return _request_cached(
             ("perms", user.id),
-            lambda: frozenset(
-                pair for pairs in self._roles_permissions(user).values() for pair in pairs
-            ),
+            lambda: frozenset(pair for pairs in self._roles_permissions(user).values() for pair in pairs),
         )
 
     def _roles_permissions(self, user) -> dict:

@@ -26,7 +26,16 @@ PUBLIC_ENDPOINTS = {
 # URL arguments that are not objects (locales, file names, API query strings).
 NON_OBJECT_ARGS = {"filename", "locale", "version", "name"}
 OBJECT_ARGS = {"pk", "id", "run_id"}
-READ_PERMISSIONS = {"can_read", "can_list", "can_show", "can_get", "can_userinfo", "can_chart", "can_this_form_get", "can_info"}
+READ_PERMISSIONS = {
+    "can_read",
+    "can_list",
+    "can_show",
+    "can_get",
+    "can_userinfo",
+    "can_chart",
+    "can_this_form_get",
+    "can_info",
+}
 
 
 @dataclass(frozen=True)
@@ -105,6 +114,8 @@ def discover(app) -> list[Route]:
 
 def url_for_route(route: Route, object_id) -> str:
     def fill(match):
+        if match.group(1) == "filename":
+            return "missing_sep_file.txt"  # the shape FAB's download routes expect
         return str(object_id) if match.group(1) in OBJECT_ARGS else "x"
 
     return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", fill, route.rule)

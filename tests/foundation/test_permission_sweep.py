@@ -1,0 +1,107 @@
+"""Role permissions, swept over every route: what the catalogue grants works, the rest is 403.
+
+The expected matrix is the role catalogue itself (app/security/catalogue.py), through the same
+function `flask sync-roles` uses; this test checks that the running app enforces it.
+"""
+
+import pytest
+import sqlalchemy as sa
+
+from app import menu
+from app.extensions import db
+from app.security.sync import role_matrix
+from app.tenancy.context import all_tenants, tenant_scope
+from tests.support.routes import PUBLIC_ENDPOINTS, discover, url_for_route
+
+ACCOUNTS = {
+    "Vendor Admin": "admin@vendor.test",
+    "Vendor Support": "support@vendor.test",
+    "Vendor Finance": "finance@vendor.test",
+    "Vendor Viewer": "viewer@vendor.test",
+    "Super Admin": "owner@demo.test",
+    "Admin": "admin@demo.test",
+    "Viewer": "viewer@demo.test",
+    "Kurir": "kurir@demo.test",
+    "Marketing": "marketing@demo.test",
+}
+FORM_METHODS = {"add", "edit"}  # GET shows a form and changes nothing
+
+
+@pytest.fixture(scope="module")
+def matrix(app):
+    with app.app_context():
+        return role_matrix(app.appbuilder, menu.menu_resources)
+
+
+def own_object_id(app, route, email):
+    """An object the user may legitimately see, so an allowed request can succeed."""
+    model = route.object_model
+    if model is None:
+        return 1
+    from app.security.models import TenantUser
+
+    with app.app_context():
+        user = db.session.execute(sa.select(TenantUser).where(TenantUser.email == email)).scalar_one()
+        if model is TenantUser:
+            return user.id
+        scope = all_tenants() if user.tenant_id is None else tenant_scope(user.tenant_id)
+        with scope:
+            row = db.session.execute(sa.select(model).limit(1)).scalar_one_or_none()
+        return row.id if row is not None else 1
+
+
+def protected_routes(app):
+    routes = [r for r in discover(app) if r.endpoint not in PUBLIC_ENDPOINTS]
+    unguarded = [
+        r.endpoint for r in routes if r.permission is None and not r.endpoint.endswith((".action", ".action_post"))
+    ]
+    assert unguarded == [], f"routes without a permission check (protect them or list them as public): {unguarded}"
+    return [r for r in routes if r.permission is not None]
+
+
+def test_catalogue_covers_every_role_account(matrix):
+    assert set(ACCOUNTS) == set(matrix)
+
+
+@pytest.mark.parametrize("role", list(ACCOUNTS))
+def test_role_gets_exactly_what_the_catalogue_grants(app, client_as, api_client, matrix, role):
+    email = ACCOUNTS[role]
+    granted = matrix[role]
+    problems = []
+    for route in protected_routes(app):
+        client = api_client(email) if route.is_api else client_as(email)
+        url = url_for_route(route, own_object_id(app, route, email))
+        allowed = route.permission in granted
+        if allowed:
+            if route.read_only or route.method_name in FORM_METHODS:
+                response = client.get(url)
+                if response.status_code in (401, 403) or response.status_code >= 500:
+                    problems.append(f"allowed but got {response.status_code}: GET {url}")
+            continue
+        for method in sorted(route.methods):
+            response = client.open(url, method=method)
+            if response.status_code != 403:
+                problems.append(f"denied but got {response.status_code}: {method} {url}")
+    assert problems == []
+
+
+def test_anonymous_is_sent_to_login_or_refused(app, anon):
+    problems = []
+    for route in protected_routes(app):
+        client = anon("http://demo.localhost") if "tenant" in str(getattr(route.view, "realm", "")) else anon()
+        for method in sorted(route.methods):
+            response = client.open(url_for_route(route, 1), method=method)
+            ok = (
+                response.status_code == 401
+                if route.is_api
+                else (response.status_code == 302 and "/login/" in response.headers["Location"])
+            )
+            if not ok:
+                problems.append(f"{method} {route.rule} -> {response.status_code}")
+    assert problems == []
+
+
+def test_tenant_users_never_see_vendor_menus(client_as):
+    page = client_as("owner@demo.test").get("/").get_data(as_text=True)
+    assert "/vendor/activity/list/" not in page
+    assert "/users/list/" not in page
