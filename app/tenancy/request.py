@@ -34,7 +34,11 @@ def _signed_in_user():
             verify_jwt_in_request(optional=True)
         except Exception:
             return None
-        return getattr(g, "user", None) if getattr(g, "user", None) is not None and getattr(g.user, "is_authenticated", False) else None
+        return (
+            getattr(g, "user", None)
+            if getattr(g, "user", None) is not None and getattr(g.user, "is_authenticated", False)
+            else None
+        )
     return None
 
 

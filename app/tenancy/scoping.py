@@ -1,6 +1,5 @@
 """The one mechanism that keeps tenants apart, for every ORM statement of the session."""
 
-import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Session, with_loader_criteria
 
@@ -14,8 +13,7 @@ class CrossTenantWrite(RuntimeError):
     pass
 
 
-def _criteria(tenant_id):
-    return lambda cls: cls.tenant_id == tenant_id
+NO_TENANT = -1  # matches no row: tenant ids are positive, and vendor rows have NULL
 
 
 def scope_select(state) -> None:
@@ -24,11 +22,11 @@ def scope_select(state) -> None:
     scope = current_scope()
     if scope.all_tenants:
         return
-    # No tenant means "no tenant-owned rows": NULL never equals a tenant id. Rows with a NULL
-    # tenant (vendor-side audit entries, vendor jobs) stay invisible here too.
-    tenant_id = scope.tenant_id if scope.tenant_id is not None else sa.null()
+    # With no tenant in scope, tenant-owned rows are invisible (fail closed).
+    tenant_id = scope.tenant_id if scope.tenant_id is not None else NO_TENANT
+    # The closure variable is tracked, so each statement binds the current tenant id.
     state.statement = state.statement.options(
-        with_loader_criteria(TenantScoped, _criteria(tenant_id), include_aliases=True, track_closure_variables=False)
+        with_loader_criteria(TenantScoped, lambda cls: cls.tenant_id == tenant_id, include_aliases=True)
     )
 
 

@@ -3,6 +3,7 @@
 import pytest
 import sqlalchemy as sa
 
+from app.audit.models import ActivityLog
 from app.extensions import db
 from app.jobs.models import JobRun
 from app.security.catalogue import TENANT_ROLES
@@ -87,6 +88,18 @@ def test_every_tenant_role_gets_404_or_403_for_other_tenants_objects(app, client
     leaks = sweep(app, client_as, api_client)
     assert leaks == []
     assert b_fingerprint(app) == before, "a request of tenant A changed tenant B's data"
+
+
+def test_own_objects_stay_reachable(app, client_as):
+    """The positive control: the same routes serve tenant A's own rows to A's Super Admin."""
+    with app.app_context(), all_tenants():
+        a = _tenant_id(TENANT_A)
+        entry = db.session.execute(
+            sa.select(ActivityLog).where(ActivityLog.tenant_id == a, ActivityLog.realm == "tenant").limit(1)
+        ).scalar_one()
+    response = client_as(f"owner@{TENANT_A}.test").get(f"/activity/show/{entry.id}")
+    assert response.status_code == 200
+    assert entry.summary in response.get_data(as_text=True)
 
 
 def test_sweep_covers_the_routes_that_name_objects(app):

@@ -116,6 +116,8 @@ def url_for_route(route: Route, object_id) -> str:
     def fill(match):
         if match.group(1) == "filename":
             return "missing_sep_file.txt"  # the shape FAB's download routes expect
+        if match.group(1) == "version":
+            return "v1"
         return str(object_id) if match.group(1) in OBJECT_ARGS else "x"
 
     return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", fill, route.rule)

@@ -1,0 +1,94 @@
+"""Jobs: through a real RQ worker when Redis is there, on a thread without it; progress for the owner only."""
+
+import time
+
+import pytest
+from rq import SimpleWorker
+
+from app.extensions import db
+from app.jobs.models import JobRun
+from app.jobs.queue import enqueue, job
+from app.tenancy.context import all_tenants, tenant_scope
+
+
+@job("default")
+def count_to(ctx, n: int) -> None:
+    for i in range(1, n + 1):
+        ctx.progress(i * 100 // n, f"{i}/{n}")
+    path = ctx.run.id + ".txt"
+    from pathlib import Path
+
+    from flask import current_app
+
+    folder = Path(current_app.config["FILE_STORAGE_DIR"]) / "jobs"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / path).write_text(f"counted to {n}")
+    ctx.set_result(str(folder / path), "count.txt")
+
+
+def _tenant_user(app, email):
+    from app.security.models import TenantUser
+
+    with app.app_context():
+        user = db.session.query(TenantUser).filter_by(email=email).one()
+        return user.id, user.tenant_id
+
+
+def _start(app, email, n=3):
+    user_id, tenant_id = _tenant_user(app, email)
+    with app.app_context(), tenant_scope(tenant_id, user_id):
+        return enqueue(count_to, tenant_id=tenant_id, user_id=user_id, n=n).id
+
+
+def _wait_done(client, run_id, seconds=10):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        status = client.get(f"/jobs/{run_id}").json
+        if status["state"] in ("done", "failed"):
+            return status
+        time.sleep(0.05)
+    raise AssertionError("job did not finish")
+
+
+def test_job_runs_through_rq_worker(app, client_as):
+    queues = app.extensions.get("rq_queues")
+    if not queues:
+        pytest.skip("no Redis on this machine")
+    run_id = _start(app, "owner@demo.test")
+    client = client_as("owner@demo.test")
+    assert client.get(f"/jobs/{run_id}").json["state"] == "queued"
+    with app.app_context():
+        SimpleWorker([queues["default"]], connection=app.extensions["redis"]).work(burst=True)
+    status = client.get(f"/jobs/{run_id}").json
+    assert status == {"id": run_id, "state": "done", "progress": 100, "message": "3/3", "download": True}
+    download = client.get(f"/jobs/{run_id}/download")
+    assert download.status_code == 200 and download.data == b"counted to 3"
+
+
+def test_job_runs_in_process_without_redis(app, client_as, monkeypatch):
+    monkeypatch.setitem(app.extensions, "rq_queues", {})
+    run_id = _start(app, "admin@demo.test", n=4)
+    status = _wait_done(client_as("admin@demo.test"), run_id)
+    assert status["state"] == "done" and status["message"] == "4/4"
+
+
+def test_progress_and_output_are_only_for_the_owner(app, client_as, monkeypatch):
+    monkeypatch.setitem(app.extensions, "rq_queues", {})
+    run_id = _start(app, "owner@demo.test")
+    _wait_done(client_as("owner@demo.test"), run_id)
+    for other in ("admin@demo.test", "owner@contoh.test", "admin@vendor.test"):
+        assert client_as(other).get(f"/jobs/{run_id}").status_code == 404
+        assert client_as(other).get(f"/jobs/{run_id}/download").status_code == 404
+
+
+def test_running_a_finished_job_again_changes_nothing(app, monkeypatch, client_as):
+    from app.jobs.queue import execute
+
+    monkeypatch.setitem(app.extensions, "rq_queues", {})
+    run_id = _start(app, "owner@demo.test")
+    _wait_done(client_as("owner@demo.test"), run_id)
+    with app.app_context(), all_tenants():
+        before = db.session.get(JobRun, run_id).finished_at
+        execute(run_id, {"n": 3})
+        db.session.expire_all()
+        assert db.session.get(JobRun, run_id).finished_at == before
