@@ -31,7 +31,7 @@ INPUTS=()
 INPUTS+=("$FAB_DIR")
 
 "$PYBABEL" extract -F babel.cfg \
-    -k lazy_gettext -k _l -k __ \
+    -k lazy_gettext -k _l -k __ -k add_view:3 \
     --add-comments=TRANSLATORS: \
     --project=SiLogistik \
     --sort-by-file \

@@ -42,7 +42,7 @@ def _snapshot(obj) -> dict:
 
 def _row(obj, action: str, changes: dict) -> dict:
     return {
-        "tenant_id": getattr(obj, "tenant_id", None),
+        "tenant_id": obj.audit_tenant_id,
         "actor_id": acting_user_id(),
         "realm": "tenant" if current_scope().tenant_id is not None else "vendor",
         "action": action,

@@ -6,3 +6,8 @@ class Audited:
 
     __audited__ = True
     __audit_exclude__: frozenset[str] = frozenset()
+
+    @property
+    def audit_tenant_id(self) -> int | None:
+        """The tenant whose history this change belongs to."""
+        return getattr(self, "tenant_id", None)

@@ -1,10 +1,12 @@
 """The tenant (which is also the vendor's client) and what it is entitled to."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from flask_appbuilder import Model
 from sqlalchemy.orm import declared_attr
+
+from app.core.mixins import Audited
 
 CLIENT_TYPES = ("logistik", "koperasi", "bumdes", "umkm")
 TENANT_STATUSES = ("active", "inactive", "overdue")
@@ -12,10 +14,10 @@ SUBSCRIPTION_STATES = ("active", "expired")
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
-class Tenant(Model):
+class Tenant(Audited, Model):
     __tablename__ = "tenant"
 
     id = sa.Column(sa.Integer, primary_key=True)
@@ -35,6 +37,10 @@ class Tenant(Model):
     subscription_ends_at = sa.Column(sa.DateTime)
     shipment_quota = sa.Column(sa.Integer)  # None = unlimited
     user_quota = sa.Column(sa.Integer)  # None = unlimited
+
+    @property
+    def audit_tenant_id(self) -> int:
+        return self.id
 
     def __repr__(self) -> str:
         return self.name

@@ -2,6 +2,7 @@
 
 Error tests compare exception types only: messages are lazily translated.
 """
+
 from dataclasses import FrozenInstanceError
 from datetime import date, datetime
 from decimal import Decimal
@@ -35,8 +36,20 @@ D = Decimal
 
 @pytest.mark.parametrize(
     "month, roman",
-    [(1, "I"), (2, "II"), (3, "III"), (4, "IV"), (5, "V"), (6, "VI"), (7, "VII"),
-     (8, "VIII"), (9, "IX"), (10, "X"), (11, "XI"), (12, "XII")],
+    [
+        (1, "I"),
+        (2, "II"),
+        (3, "III"),
+        (4, "IV"),
+        (5, "V"),
+        (6, "VI"),
+        (7, "VII"),
+        (8, "VIII"),
+        (9, "IX"),
+        (10, "X"),
+        (11, "XI"),
+        (12, "XII"),
+    ],
 )
 def test_roman_month(month, roman):
     assert roman_month(month) == roman
@@ -84,15 +97,15 @@ def test_two_digit_year_pads():
 @pytest.mark.parametrize(
     "bad",
     [
-        "INV/{YYYY}/{MM}",          # no sequence token
-        "INV/{YYYY}/{DD}/{seq}",    # unknown token
-        "INV/{yyyy}/{seq}",         # tokens are case-sensitive
-        "INV/{seq:4}",              # padding must be written 0N
-        "INV/{seq:00}",             # zero width
-        "INV/{seq:013}",            # wider than 12 digits
-        "INV/{seq}/{seq:04}",       # two sequence tokens
-        "INV/{YYYY/{seq}",          # unmatched brace
-        "INV/{seq}}",               # stray closing brace
+        "INV/{YYYY}/{MM}",  # no sequence token
+        "INV/{YYYY}/{DD}/{seq}",  # unknown token
+        "INV/{yyyy}/{seq}",  # tokens are case-sensitive
+        "INV/{seq:4}",  # padding must be written 0N
+        "INV/{seq:00}",  # zero width
+        "INV/{seq:013}",  # wider than 12 digits
+        "INV/{seq}/{seq:04}",  # two sequence tokens
+        "INV/{YYYY/{seq}",  # unmatched brace
+        "INV/{seq}}",  # stray closing brace
         "",
         "   ",
         None,
@@ -172,11 +185,11 @@ def test_tax_rule_accepts_string_rate_and_is_frozen():
     [
         {"rate": D("-0.01")},
         {"rate": D("1.5")},
-        {"rate": 0.12},            # floats are rejected: binary rounding
+        {"rate": 0.12},  # floats are rejected: binary rounding
         {"rate": "twelve"},
         {"rate": D("NaN")},
         {"base_denominator": 0},
-        {"base_numerator": 13},    # DPP larger than the price
+        {"base_numerator": 13},  # DPP larger than the price
         {"base_numerator": -1},
         {"base_numerator": 11.0},
     ],
@@ -288,20 +301,20 @@ def test_totals_are_frozen():
 @pytest.mark.parametrize(
     "lines",
     [
-        [],                                  # no lines
-        [("x", 0, 1000)],                    # zero quantity
-        [("x", -1, 1000)],                   # negative quantity
-        [("x", 1.5, 1000)],                  # fractional quantity
+        [],  # no lines
+        [("x", 0, 1000)],  # zero quantity
+        [("x", -1, 1000)],  # negative quantity
+        [("x", 1.5, 1000)],  # fractional quantity
         [("x", D("1.5"), 1000)],
         [("x", True, 1000)],
-        [("x", 1, -1)],                      # negative price
-        [("x", 1, D("999.50"))],             # cents
-        [("x", 1, 1000.0)],                  # float price
+        [("x", 1, -1)],  # negative price
+        [("x", 1, D("999.50"))],  # cents
+        [("x", 1, 1000.0)],  # float price
         [("x", 1, "1000")],
-        [("", 1, 1000)],                     # empty description
+        [("", 1, 1000)],  # empty description
         [("   ", 1, 1000)],
         [(None, 1, 1000)],
-        [("x", 1)],                          # wrong shape
+        [("x", 1)],  # wrong shape
         ["abc"],
         [42],
     ],
@@ -332,14 +345,14 @@ DUE = date(2026, 3, 31)
     "total, paid, today, status",
     [
         (1_110_000, 0, date(2026, 3, 1), "unpaid"),
-        (1_110_000, 0, DUE, "unpaid"),                     # due date itself is on time
+        (1_110_000, 0, DUE, "unpaid"),  # due date itself is on time
         (1_110_000, 0, date(2026, 4, 1), "overdue"),
-        (1_110_000, 1_000_000, date(2026, 4, 1), "overdue"),   # partly paid, late
-        (1_110_000, 1_000_000, date(2026, 3, 1), "unpaid"),    # partly paid, on time
+        (1_110_000, 1_000_000, date(2026, 4, 1), "overdue"),  # partly paid, late
+        (1_110_000, 1_000_000, date(2026, 3, 1), "unpaid"),  # partly paid, on time
         (1_110_000, 1_110_000, date(2026, 4, 1), "paid"),
         (1_110_000, 1_110_000, date(2026, 3, 1), "paid"),
-        (1_110_000, 1_200_000, date(2026, 4, 1), "paid"),       # overpaid elsewhere
-        (0, 0, date(2026, 4, 1), "paid"),                       # nothing to pay
+        (1_110_000, 1_200_000, date(2026, 4, 1), "paid"),  # overpaid elsewhere
+        (0, 0, date(2026, 4, 1), "paid"),  # nothing to pay
         (D("1110000.00"), D("1110000"), date(2026, 4, 1), "paid"),
     ],
 )
@@ -376,13 +389,13 @@ def test_validate_payment_accepts_partial_and_exact():
 @pytest.mark.parametrize(
     "total, already_paid, amount",
     [
-        (1_110_000, 0, 0),                 # zero
-        (1_110_000, 0, -1),                # negative
-        (1_110_000, 0, 1_110_001),         # overpayment
-        (1_110_000, 500_000, 610_001),     # overpayment of the balance
-        (1_110_000, 1_110_000, 1),         # already fully paid
-        (1_110_000, 0, D("100.50")),       # cents
-        (1_110_000, 0, 100.0),             # float
+        (1_110_000, 0, 0),  # zero
+        (1_110_000, 0, -1),  # negative
+        (1_110_000, 0, 1_110_001),  # overpayment
+        (1_110_000, 500_000, 610_001),  # overpayment of the balance
+        (1_110_000, 1_110_000, 1),  # already fully paid
+        (1_110_000, 0, D("100.50")),  # cents
+        (1_110_000, 0, 100.0),  # float
         (1_110_000, 0, "100"),
     ],
 )

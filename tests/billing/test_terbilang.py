@@ -61,8 +61,7 @@ def test_terbilang_accepts_integral_decimal():
 
 @pytest.mark.parametrize(
     "bad",
-    [-1, Decimal("-5"), Decimal("10.50"), Decimal("NaN"), Decimal("Infinity"),
-     10**15, 1.0, "100", None, True],
+    [-1, Decimal("-5"), Decimal("10.50"), Decimal("NaN"), Decimal("Infinity"), 10**15, 1.0, "100", None, True],
 )
 def test_terbilang_rejects_bad_amounts(bad):
     with pytest.raises(ValueError):

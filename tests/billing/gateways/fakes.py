@@ -82,10 +82,8 @@ class FakeServer:
 
     # lifecycle
     def start(self) -> "FakeServer":
-        self._server = make_server("127.0.0.1", 0, self._wsgi, threaded=True,
-                                   request_handler=_QuietHandler)
-        self._thread = threading.Thread(target=self._server.serve_forever,
-                                        kwargs={"poll_interval": 0.02}, daemon=True)
+        self._server = make_server("127.0.0.1", 0, self._wsgi, threaded=True, request_handler=_QuietHandler)
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
         self._thread.start()
         return self
 
@@ -143,8 +141,7 @@ class FakeServer:
         if isinstance(body, (dict, list)):
             resp = Response(json.dumps(body), status=status, mimetype="application/json")
         else:
-            resp = Response(body if body is not None else b"", status=status,
-                            mimetype="text/plain")
+            resp = Response(body if body is not None else b"", status=status, mimetype="text/plain")
         return resp(environ, start_response)
 
 
@@ -158,8 +155,7 @@ def _now_wib() -> str:
 
 def _iso_utc(dt: datetime | None = None) -> str:
     dt = dt or datetime.now(timezone.utc)
-    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + \
-        f"{dt.microsecond // 1000:03d}Z"
+    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
 
 
 # --------------------------------------------------------------------------
@@ -182,11 +178,9 @@ MIDTRANS_STATUS_CODES = {
 }
 
 
-def midtrans_signature(order_id: str, status_code: str, gross_amount: str,
-                       server_key: str) -> str:
+def midtrans_signature(order_id: str, status_code: str, gross_amount: str, server_key: str) -> str:
     """sha512(order_id + status_code + gross_amount + server_key), hex."""
-    return hashlib.sha512(
-        f"{order_id}{status_code}{gross_amount}{server_key}".encode("utf-8")).hexdigest()
+    return hashlib.sha512(f"{order_id}{status_code}{gross_amount}{server_key}".encode("utf-8")).hexdigest()
 
 
 def midtrans_notification(
@@ -233,10 +227,17 @@ def midtrans_notification(
         payload["settlement_time"] = settlement_time
     if payment_type == "credit_card":
         payload.pop("va_numbers")
-        payload.update({"masked_card": "48111111-1114", "bank": "bni",
-                        "card_type": "credit", "approval_code": "1599493766402",
-                        "channel_response_code": "00",
-                        "channel_response_message": "Approved", "eci": "05"})
+        payload.update(
+            {
+                "masked_card": "48111111-1114",
+                "bank": "bni",
+                "card_type": "credit",
+                "approval_code": "1599493766402",
+                "channel_response_code": "00",
+                "channel_response_message": "Approved",
+                "eci": "05",
+            }
+        )
     return payload
 
 
@@ -252,27 +253,40 @@ class FakeMidtrans(FakeServer):
         self.server_key = server_key
         self.transactions: dict[str, dict[str, Any]] = {}
 
-    def set_transaction(self, order_id: str, transaction_status: str, *,
-                        gross_amount: str | None = None, fraud_status: str | None = "accept",
-                        payment_type: str = "bank_transfer") -> dict[str, Any]:
+    def set_transaction(
+        self,
+        order_id: str,
+        transaction_status: str,
+        *,
+        gross_amount: str | None = None,
+        fraud_status: str | None = "accept",
+        payment_type: str = "bank_transfer",
+    ) -> dict[str, Any]:
         """Make the status API report ``transaction_status`` for ``order_id``."""
         tx = self.transactions.setdefault(order_id, {})
         amount = gross_amount or tx.get("gross_amount") or "150000.00"
         tx["gross_amount"] = amount
         tx["status"] = midtrans_notification(
-            order_id, transaction_status, server_key=self.server_key,
-            gross_amount=amount, fraud_status=fraud_status, payment_type=payment_type,
-            transaction_id=tx.get("transaction_id"))
+            order_id,
+            transaction_status,
+            server_key=self.server_key,
+            gross_amount=amount,
+            fraud_status=fraud_status,
+            payment_type=payment_type,
+            transaction_id=tx.get("transaction_id"),
+        )
         tx["transaction_id"] = tx["status"]["transaction_id"]
         tx["status"]["status_message"] = "Success, transaction is found"
         return tx["status"]
 
     def handle(self, req: RecordedRequest) -> Reply:
         if req.basic_auth != (self.server_key, ""):
-            return 401, {"error_messages": [
-                "Access denied due to unauthorized transaction, please check client or "
-                "server key",
-                "Visit https://snap-docs.midtrans.com/#request-headers for more details"]}
+            return 401, {
+                "error_messages": [
+                    "Access denied due to unauthorized transaction, please check client or server key",
+                    "Visit https://snap-docs.midtrans.com/#request-headers for more details",
+                ]
+            }
         if req.method == "POST" and req.path == "/snap/v1/transactions":
             return self._create(req)
         parts = req.path.strip("/").split("/")
@@ -280,9 +294,11 @@ class FakeMidtrans(FakeServer):
             tx = self.transactions.get(parts[1])
             if not tx or "status" not in tx:
                 # Core API answers HTTP 200 with the error code in the body
-                return 200, {"status_code": "404",
-                             "status_message": "Transaction doesn't exist.",
-                             "id": str(uuid.uuid4())}
+                return 200, {
+                    "status_code": "404",
+                    "status_message": "Transaction doesn't exist.",
+                    "id": str(uuid.uuid4()),
+                }
             return 200, tx["status"]
         return 404, {"error_messages": ["not found"]}
 
@@ -301,17 +317,14 @@ class FakeMidtrans(FakeServer):
         if items and isinstance(gross, int):
             total = sum(i.get("price", 0) * i.get("quantity", 0) for i in items)
             if total != gross:
-                errors.append("transaction_details.gross_amount is not equal to the sum "
-                              "of item_details")
+                errors.append("transaction_details.gross_amount is not equal to the sum of item_details")
         if order_id in self.transactions:
             errors.append("transaction_details.order_id sudah digunakan")
         if errors:
             return 400, {"error_messages": errors}
         token = str(uuid.uuid4())
         self.transactions[order_id] = {"gross_amount": f"{gross}.00", "token": token}
-        return 201, {"token": token,
-                     "redirect_url": "https://app.sandbox.midtrans.com/snap/v4/"
-                                     f"redirection/{token}"}
+        return 201, {"token": token, "redirect_url": f"https://app.sandbox.midtrans.com/snap/v4/redirection/{token}"}
 
 
 # --------------------------------------------------------------------------
@@ -348,15 +361,17 @@ def xendit_invoice_callback(
         "currency": "IDR",
     }
     if status in ("PAID", "SETTLED"):
-        payload.update({
-            "paid_amount": amount if paid_amount is None else paid_amount,
-            "paid_at": paid_at,
-            "bank_code": payment_channel,
-            "payment_method": payment_method,
-            "payment_channel": payment_channel,
-            "payment_destination": "8860861087714",
-            "payment_id": "pyid-" + _new_id(8),
-        })
+        payload.update(
+            {
+                "paid_amount": amount if paid_amount is None else paid_amount,
+                "paid_at": paid_at,
+                "bank_code": payment_channel,
+                "payment_method": payment_method,
+                "payment_channel": payment_channel,
+                "payment_destination": "8860861087714",
+                "payment_id": "pyid-" + _new_id(8),
+            }
+        )
     return payload
 
 
@@ -368,15 +383,18 @@ class FakeXendit(FakeServer):
         self.secret_key = secret_key
         self.invoices: dict[str, dict[str, Any]] = {}
 
-    def set_invoice_status(self, invoice_id: str, status: str, *,
-                           paid_amount: int | None = None) -> dict[str, Any]:
+    def set_invoice_status(self, invoice_id: str, status: str, *, paid_amount: int | None = None) -> dict[str, Any]:
         inv = self.invoices[invoice_id]
         inv["status"] = status
         inv["updated"] = _iso_utc()
         if status in ("PAID", "SETTLED"):
-            inv.update(paid_amount=inv["amount"] if paid_amount is None else paid_amount,
-                       paid_at=_iso_utc(), payment_method="BANK_TRANSFER",
-                       payment_channel="BCA", bank_code="BCA")
+            inv.update(
+                paid_amount=inv["amount"] if paid_amount is None else paid_amount,
+                paid_at=_iso_utc(),
+                payment_method="BANK_TRANSFER",
+                payment_channel="BCA",
+                bank_code="BCA",
+            )
         return inv
 
     def invoice_for(self, external_id: str) -> dict[str, Any]:
@@ -384,20 +402,17 @@ class FakeXendit(FakeServer):
 
     def handle(self, req: RecordedRequest) -> Reply:
         if req.basic_auth != (self.secret_key, ""):
-            return 401, {"error_code": "INVALID_API_KEY",
-                         "message": "API key is not authorized for this API service"}
+            return 401, {"error_code": "INVALID_API_KEY", "message": "API key is not authorized for this API service"}
         path = req.path.rstrip("/")
         if req.method == "POST" and path == "/v2/invoices":
             return self._create(req)
         if req.method == "GET" and path == "/v2/invoices":
             ext = (req.query.get("external_id") or [None])[0]
-            return 200, [i for i in self.invoices.values()
-                         if ext is None or i["external_id"] == ext]
+            return 200, [i for i in self.invoices.values() if ext is None or i["external_id"] == ext]
         if req.method == "GET" and path.startswith("/v2/invoices/"):
             inv = self.invoices.get(path.rsplit("/", 1)[1])
             if inv is None:
-                return 404, {"error_code": "INVOICE_NOT_FOUND_ERROR",
-                             "message": "Could not find invoice"}
+                return 404, {"error_code": "INVOICE_NOT_FOUND_ERROR", "message": "Could not find invoice"}
             return 200, inv
         return 404, {"error_code": "NOT_FOUND", "message": "not found"}
 
@@ -405,11 +420,9 @@ class FakeXendit(FakeServer):
         body = req.json or {}
         amount = body.get("amount")
         if not body.get("external_id"):
-            return 400, {"error_code": "API_VALIDATION_ERROR",
-                         "message": "\"external_id\" is required"}
+            return 400, {"error_code": "API_VALIDATION_ERROR", "message": '"external_id" is required'}
         if not isinstance(amount, (int, float)) or isinstance(amount, bool) or amount < 1:
-            return 400, {"error_code": "API_VALIDATION_ERROR",
-                         "message": "\"amount\" must be a number"}
+            return 400, {"error_code": "API_VALIDATION_ERROR", "message": '"amount" must be a number'}
         inv_id = _new_id()
         now = datetime.now(timezone.utc)
         inv = {
@@ -418,16 +431,22 @@ class FakeXendit(FakeServer):
             "user_id": "5781d19b2e2385880609791c",
             "status": "PENDING",
             "merchant_name": "SiLogistik",
-            "merchant_profile_picture_url": "https://xnd-companies.s3.amazonaws.com/"
-                                            "prod/1/logo.png",
+            "merchant_profile_picture_url": "https://xnd-companies.s3.amazonaws.com/prod/1/logo.png",
             "amount": amount,
             "payer_email": body.get("payer_email"),
             "description": body.get("description"),
             "expiry_date": _iso_utc(now + timedelta(days=1)),
             "invoice_url": f"https://checkout-staging.xendit.co/web/{inv_id}",
-            "available_banks": [{"bank_code": "BCA", "collection_type": "POOL",
-                                 "transfer_amount": amount, "bank_branch": "Virtual Account",
-                                 "account_holder_name": "SILOGISTIK", "identity_amount": 0}],
+            "available_banks": [
+                {
+                    "bank_code": "BCA",
+                    "collection_type": "POOL",
+                    "transfer_amount": amount,
+                    "bank_branch": "Virtual Account",
+                    "account_holder_name": "SILOGISTIK",
+                    "identity_amount": 0,
+                }
+            ],
             "available_retail_outlets": [],
             "available_ewallets": [],
             "available_qr_codes": [],
@@ -451,16 +470,26 @@ class FakeXendit(FakeServer):
 # --------------------------------------------------------------------------
 
 
-def sandbox_notification(secret_key: str, order_id: str, status: str = "paid",
-                         amount: int = 150000, *,
-                         reference: str = "sbx_test",
-                         paid_at: str | None = "2026-11-03T03:17:05+00:00",
-                         ) -> tuple[dict[str, str], bytes]:
+def sandbox_notification(
+    secret_key: str,
+    order_id: str,
+    status: str = "paid",
+    amount: int = 150000,
+    *,
+    reference: str = "sbx_test",
+    paid_at: str | None = "2026-11-03T03:17:05+00:00",
+) -> tuple[dict[str, str], bytes]:
     """Signed sandbox notification ``(headers, raw_body)``."""
     import hmac
 
-    body = json.dumps({"order_id": order_id, "status": status, "amount": amount,
-                       "reference": reference,
-                       "paid_at": paid_at if status == "paid" else None}).encode("utf-8")
+    body = json.dumps(
+        {
+            "order_id": order_id,
+            "status": status,
+            "amount": amount,
+            "reference": reference,
+            "paid_at": paid_at if status == "paid" else None,
+        }
+    ).encode("utf-8")
     sig = hmac.new(secret_key.encode("utf-8"), body, hashlib.sha256).hexdigest()
     return {"Content-Type": "application/json", "X-Sandbox-Signature": sig}, body

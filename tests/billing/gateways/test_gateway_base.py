@@ -34,13 +34,16 @@ def test_new_order_id_unique_across_attempts_and_calls():
     assert len(ids) == 100
 
 
-@pytest.mark.parametrize("number", [
-    "INV/2026/XI/" + "9" * 80,
-    "  faktur #12 (revisi) ",
-    "",
-    "////",
-    "Ünïcödé-№5",
-])
+@pytest.mark.parametrize(
+    "number",
+    [
+        "INV/2026/XI/" + "9" * 80,
+        "  faktur #12 (revisi) ",
+        "",
+        "////",
+        "Ünïcödé-№5",
+    ],
+)
 def test_new_order_id_always_valid_and_short(number):
     oid = new_order_id(number, 12)
     assert ORDER_ID_RE.match(oid), oid
@@ -75,12 +78,15 @@ def test_factory_unknown_gateway():
         get_gateway("paypal", {})
 
 
-@pytest.mark.parametrize("name,cfg", [
-    ("midtrans", {}),
-    ("xendit", {"XENDIT_SECRET_KEY": "k"}),          # callback token missing
-    ("xendit", {"XENDIT_CALLBACK_TOKEN": "t"}),      # secret key missing
-    ("sandbox", {"ENV": "development"}),             # SECRET_KEY missing
-])
+@pytest.mark.parametrize(
+    "name,cfg",
+    [
+        ("midtrans", {}),
+        ("xendit", {"XENDIT_SECRET_KEY": "k"}),  # callback token missing
+        ("xendit", {"XENDIT_CALLBACK_TOKEN": "t"}),  # secret key missing
+        ("sandbox", {"ENV": "development"}),  # SECRET_KEY missing
+    ],
+)
 def test_factory_requires_credentials(name, cfg):
     with pytest.raises(GatewayError):
         get_gateway(name, cfg)

@@ -41,15 +41,16 @@ def gw(fake):
 
 
 def _notify(gw, payload, headers=None):
-    return gw.parse_notification(headers or {"Content-Type": "application/json"},
-                                 to_body(payload))
+    return gw.parse_notification(headers or {"Content-Type": "application/json"}, to_body(payload))
 
 
 # ---------------------------------------------------------------- checkout
 
+
 def test_create_checkout_request_shape(gw, fake):
-    session = gw.create_checkout(ORDER, 150000, "Budi Santoso", "budi@example.com",
-                                 "Langganan SiLogistik Pro - November 2026")
+    session = gw.create_checkout(
+        ORDER, 150000, "Budi Santoso", "budi@example.com", "Langganan SiLogistik Pro - November 2026"
+    )
     req = fake.last
     assert (req.method, req.path) == ("POST", "/snap/v1/transactions")
     expected_auth = "Basic " + base64.b64encode(f"{KEY}:".encode()).decode()
@@ -59,8 +60,7 @@ def test_create_checkout_request_shape(gw, fake):
     body = req.json
     assert body["transaction_details"] == {"order_id": ORDER, "gross_amount": 150000}
     assert type(body["transaction_details"]["gross_amount"]) is int
-    assert body["customer_details"] == {"first_name": "Budi Santoso",
-                                        "email": "budi@example.com"}
+    assert body["customer_details"] == {"first_name": "Budi Santoso", "email": "budi@example.com"}
     [item] = body["item_details"]
     assert item["price"] == 150000 and type(item["price"]) is int and item["quantity"] == 1
     assert item["name"] == "Langganan SiLogistik Pro - November 2026"
@@ -71,8 +71,12 @@ def test_create_checkout_request_shape(gw, fake):
 
 
 def test_create_checkout_long_description_and_finish_url(fake):
-    gw = MidtransGateway(KEY, snap_base_url=fake.base_url, api_base_url=fake.base_url,
-                         finish_url="https://app.silogistik.id/billing/finish")
+    gw = MidtransGateway(
+        KEY,
+        snap_base_url=fake.base_url,
+        api_base_url=fake.base_url,
+        finish_url="https://app.silogistik.id/billing/finish",
+    )
     gw.create_checkout(ORDER, 99000, "A", "a@example.com", "x" * 200)
     body = fake.last.json
     assert len(body["item_details"][0]["name"]) == 50
@@ -87,8 +91,7 @@ def test_create_checkout_rejects_non_int_amount(gw, fake, amount):
 
 
 def test_wrong_server_key_is_gateway_error(fake):
-    gw = MidtransGateway("SB-Mid-server-WRONG", snap_base_url=fake.base_url,
-                         api_base_url=fake.base_url)
+    gw = MidtransGateway("SB-Mid-server-WRONG", snap_base_url=fake.base_url, api_base_url=fake.base_url)
     with pytest.raises(GatewayError, match="Access denied") as ei:
         gw.create_checkout(ORDER, 150000, "A", "a@example.com", "d")
     assert ei.value.status_code == 401 and not ei.value.retryable
@@ -102,8 +105,7 @@ def test_duplicate_order_id_is_gateway_error(gw):
 
 
 def test_gateway_500_is_retryable_error(gw, fake):
-    fake.fail_next(500, {"error_messages": ["Sorry, we encountered internal server error. "
-                                            "We will fix this soon."]})
+    fake.fail_next(500, {"error_messages": ["Sorry, we encountered internal server error. We will fix this soon."]})
     with pytest.raises(GatewayError, match="internal server error") as ei:
         gw.create_checkout(ORDER, 150000, "A", "a@example.com", "d")
     assert ei.value.status_code == 500 and ei.value.retryable
@@ -131,8 +133,7 @@ def test_snap_success_without_token_is_error(gw, fake):
 def test_default_hosts():
     sandbox = get_gateway("midtrans", {"MIDTRANS_SERVER_KEY": "k"})
     assert (sandbox.snap_base_url, sandbox.api_base_url) == (SNAP_SANDBOX_URL, API_SANDBOX_URL)
-    prod = get_gateway("midtrans", {"MIDTRANS_SERVER_KEY": "k",
-                                    "MIDTRANS_IS_PRODUCTION": "true"})
+    prod = get_gateway("midtrans", {"MIDTRANS_SERVER_KEY": "k", "MIDTRANS_IS_PRODUCTION": "true"})
     assert (prod.snap_base_url, prod.api_base_url) == (SNAP_PRODUCTION_URL, API_PRODUCTION_URL)
     assert SNAP_SANDBOX_URL == "https://app.sandbox.midtrans.com"
     assert API_PRODUCTION_URL == "https://api.midtrans.com"
@@ -140,24 +141,27 @@ def test_default_hosts():
 
 # ------------------------------------------------------------ notification
 
-@pytest.mark.parametrize("tstatus,fraud,expected", [
-    ("settlement", "accept", "paid"),
-    ("settlement", None, "paid"),
-    ("capture", "accept", "paid"),
-    ("capture", "challenge", "pending"),
-    ("capture", "deny", "failed"),
-    ("capture", None, "pending"),
-    ("pending", "accept", "pending"),
-    ("authorize", "accept", "pending"),
-    ("deny", "deny", "failed"),
-    ("cancel", "accept", "failed"),
-    ("failure", None, "failed"),
-    ("expire", "accept", "expired"),
-])
+
+@pytest.mark.parametrize(
+    "tstatus,fraud,expected",
+    [
+        ("settlement", "accept", "paid"),
+        ("settlement", None, "paid"),
+        ("capture", "accept", "paid"),
+        ("capture", "challenge", "pending"),
+        ("capture", "deny", "failed"),
+        ("capture", None, "pending"),
+        ("pending", "accept", "pending"),
+        ("authorize", "accept", "pending"),
+        ("deny", "deny", "failed"),
+        ("cancel", "accept", "failed"),
+        ("failure", None, "failed"),
+        ("expire", "accept", "expired"),
+    ],
+)
 def test_notification_status_mapping(gw, tstatus, fraud, expected):
     ptype = "credit_card" if tstatus in ("capture", "authorize") else "bank_transfer"
-    payload = midtrans_notification(ORDER, tstatus, server_key=KEY, fraud_status=fraud,
-                                    payment_type=ptype)
+    payload = midtrans_notification(ORDER, tstatus, server_key=KEY, fraud_status=fraud, payment_type=ptype)
     update = _notify(gw, payload)
     assert update.status == expected
     assert update.order_id == ORDER
@@ -168,15 +172,15 @@ def test_notification_status_mapping(gw, tstatus, fraud, expected):
 
 
 def test_notification_paid_at_is_wib_settlement_time(gw):
-    update = _notify(gw, midtrans_notification(ORDER, "settlement", server_key=KEY,
-                                               settlement_time="2026-11-03 10:17:05"))
+    update = _notify(
+        gw, midtrans_notification(ORDER, "settlement", server_key=KEY, settlement_time="2026-11-03 10:17:05")
+    )
     assert update.paid_at == datetime(2026, 11, 3, 3, 17, 5, tzinfo=timezone.utc)
     assert update.paid_at.utcoffset() == timedelta(hours=7)
 
 
 def test_signature_uses_raw_gross_amount_string(gw):
-    payload = midtrans_notification(ORDER, "settlement", server_key=KEY,
-                                    gross_amount="150000.00")
+    payload = midtrans_notification(ORDER, "settlement", server_key=KEY, gross_amount="150000.00")
     assert payload["signature_key"] == midtrans_signature(ORDER, "200", "150000.00", KEY)
     assert _notify(gw, payload).amount == 150000
     # a signature over a re-formatted amount ("150000") must not verify
@@ -189,9 +193,11 @@ def test_signature_uses_raw_gross_amount_string(gw):
 def test_signature_verified_on_numbers_as_written(gw):
     # if a sender ever writes numbers unquoted, the signature still covers the text
     sig = midtrans_signature(ORDER, "200", "150000.00", KEY)
-    raw = ('{"order_id":"%s","status_code":200,"gross_amount":150000.00,'
-           '"transaction_status":"settlement","transaction_id":"t-1",'
-           '"signature_key":"%s"}' % (ORDER, sig)).encode()
+    raw = (
+        '{"order_id":"%s","status_code":200,"gross_amount":150000.00,'
+        '"transaction_status":"settlement","transaction_id":"t-1",'
+        '"signature_key":"%s"}' % (ORDER, sig)
+    ).encode()
     update = gw.parse_notification({}, raw)
     assert update.status == "paid" and update.amount == 150000
 
@@ -212,8 +218,7 @@ def test_notification_unreadable_body_is_401(gw, raw):
 
 
 def test_notification_bad_signature_is_403(gw):
-    payload = midtrans_notification(ORDER, "settlement", server_key=KEY,
-                                    signature_key="0" * 128)
+    payload = midtrans_notification(ORDER, "settlement", server_key=KEY, signature_key="0" * 128)
     with pytest.raises(NotificationRejected) as ei:
         _notify(gw, payload)
     assert ei.value.status_code == 403
@@ -226,11 +231,14 @@ def test_notification_signed_with_other_key_is_403(gw):
     assert ei.value.status_code == 403
 
 
-@pytest.mark.parametrize("field,value", [
-    ("gross_amount", "1000.00"),
-    ("order_id", "INV-2026-XI-0002-1000000"),
-    ("status_code", "201"),
-])
+@pytest.mark.parametrize(
+    "field,value",
+    [
+        ("gross_amount", "1000.00"),
+        ("order_id", "INV-2026-XI-0002-1000000"),
+        ("status_code", "201"),
+    ],
+)
 def test_notification_tampered_signed_field_is_403(gw, field, value):
     payload = midtrans_notification(ORDER, "settlement", server_key=KEY)
     payload[field] = value
@@ -247,6 +255,7 @@ def test_notification_refund_is_unhandled_status(gw):
 
 
 # ------------------------------------------------------------------ status
+
 
 def test_fetch_status_paid(gw, fake):
     gw.create_checkout(ORDER, 250000, "A", "a@example.com", "d")

@@ -35,14 +35,17 @@ def test_builds_outside_production(env):
     assert isinstance(get_gateway("sandbox", cfg), SandboxGateway)
 
 
-@pytest.mark.parametrize("cfg", [
-    {"ENV": "production"},
-    {"APP_ENV": "production"},           # what the app's config.py sets
-    {"FLASK_ENV": "Production"},
-    {"IS_PRODUCTION": True},
-    {"IS_PRODUCTION": "true"},
-    {"APP_ENV": "development", "IS_PRODUCTION": True},
-])
+@pytest.mark.parametrize(
+    "cfg",
+    [
+        {"ENV": "production"},
+        {"APP_ENV": "production"},  # what the app's config.py sets
+        {"FLASK_ENV": "Production"},
+        {"IS_PRODUCTION": True},
+        {"IS_PRODUCTION": "true"},
+        {"APP_ENV": "development", "IS_PRODUCTION": True},
+    ],
+)
 def test_refuses_production(cfg):
     with pytest.raises(GatewayError, match="production"):
         get_gateway("sandbox", {**cfg, "SECRET_KEY": SECRET})
@@ -56,8 +59,7 @@ def test_create_checkout_local_url(gw):
 
 
 def test_custom_prefix():
-    gw = get_gateway("sandbox", {"SECRET_KEY": SECRET,
-                                 "SANDBOX_CHECKOUT_PREFIX": "/dev/pay/"})
+    gw = get_gateway("sandbox", {"SECRET_KEY": SECRET, "SANDBOX_CHECKOUT_PREFIX": "/dev/pay/"})
     assert gw.create_checkout(ORDER, 1, "A", "a@x.id", "d").redirect_url == f"/dev/pay/{ORDER}"
 
 

@@ -30,9 +30,13 @@ def fake():
 
 @pytest.fixture
 def gw(fake):
-    return XenditGateway(KEY, TOKEN, base_url=fake.base_url,
-                         success_redirect_url="https://app.silogistik.id/billing/ok",
-                         failure_redirect_url="https://app.silogistik.id/billing/fail")
+    return XenditGateway(
+        KEY,
+        TOKEN,
+        base_url=fake.base_url,
+        success_redirect_url="https://app.silogistik.id/billing/ok",
+        failure_redirect_url="https://app.silogistik.id/billing/fail",
+    )
 
 
 def _cb(gw, payload, token=TOKEN, header="x-callback-token"):
@@ -44,13 +48,14 @@ def _cb(gw, payload, token=TOKEN, header="x-callback-token"):
 
 # ---------------------------------------------------------------- checkout
 
+
 def test_create_checkout_request_shape(gw, fake):
-    session = gw.create_checkout(ORDER, 150000, "Budi Santoso", "budi@example.com",
-                                 "Langganan SiLogistik Pro - November 2026")
+    session = gw.create_checkout(
+        ORDER, 150000, "Budi Santoso", "budi@example.com", "Langganan SiLogistik Pro - November 2026"
+    )
     req = fake.last
     assert (req.method, req.path) == ("POST", "/v2/invoices")
-    assert req.headers["authorization"] == "Basic " + base64.b64encode(
-        f"{KEY}:".encode()).decode()
+    assert req.headers["authorization"] == "Basic " + base64.b64encode(f"{KEY}:".encode()).decode()
     assert req.headers["content-type"] == "application/json"
     body = req.json
     assert body["external_id"] == ORDER
@@ -68,9 +73,15 @@ def test_create_checkout_request_shape(gw, fake):
 
 
 def test_create_checkout_minimal_config(fake):
-    gw = get_gateway("xendit", {"XENDIT_SECRET_KEY": KEY, "XENDIT_CALLBACK_TOKEN": TOKEN,
-                                "XENDIT_BASE_URL": fake.base_url,
-                                "XENDIT_INVOICE_DURATION": "86400"})
+    gw = get_gateway(
+        "xendit",
+        {
+            "XENDIT_SECRET_KEY": KEY,
+            "XENDIT_CALLBACK_TOKEN": TOKEN,
+            "XENDIT_BASE_URL": fake.base_url,
+            "XENDIT_INVOICE_DURATION": "86400",
+        },
+    )
     gw.create_checkout(ORDER, 75000, "", "a@example.com", "d")
     body = fake.last.json
     assert "success_redirect_url" not in body and "failure_redirect_url" not in body
@@ -98,8 +109,7 @@ def test_wrong_secret_key_is_gateway_error(fake):
 
 
 def test_validation_error_carries_xendit_message(gw, fake):
-    fake.fail_next(400, {"error_code": "API_VALIDATION_ERROR",
-                         "message": "\"payer_email\" must be a valid email"})
+    fake.fail_next(400, {"error_code": "API_VALIDATION_ERROR", "message": '"payer_email" must be a valid email'})
     with pytest.raises(GatewayError, match="API_VALIDATION_ERROR.*payer_email") as ei:
         gw.create_checkout(ORDER, 150000, "A", "not-an-email", "d")
     assert ei.value.status_code == 400 and not ei.value.retryable
@@ -122,12 +132,16 @@ def test_success_without_invoice_url_is_error(gw, fake):
 
 # ---------------------------------------------------------------- callback
 
-@pytest.mark.parametrize("xstatus,expected", [
-    ("PAID", "paid"),
-    ("SETTLED", "paid"),
-    ("PENDING", "pending"),
-    ("EXPIRED", "expired"),
-])
+
+@pytest.mark.parametrize(
+    "xstatus,expected",
+    [
+        ("PAID", "paid"),
+        ("SETTLED", "paid"),
+        ("PENDING", "pending"),
+        ("EXPIRED", "expired"),
+    ],
+)
 def test_callback_status_mapping(gw, xstatus, expected):
     payload = xendit_invoice_callback(ORDER, xstatus, 150000, invoice_id="62f00ac409accd62c85673c4")
     update = _cb(gw, payload)
@@ -150,15 +164,17 @@ def test_callback_amount_falls_back_to_amount(gw):
 
 
 def test_callback_float_amount_from_json(gw):
-    raw = json.dumps(xendit_invoice_callback(ORDER, "PAID", 150000)).replace(
-        '"paid_amount": 150000', '"paid_amount": 150000.0').encode()
+    raw = (
+        json.dumps(xendit_invoice_callback(ORDER, "PAID", 150000))
+        .replace('"paid_amount": 150000', '"paid_amount": 150000.0')
+        .encode()
+    )
     assert b'"paid_amount": 150000.0' in raw
     assert gw.parse_notification({"x-callback-token": TOKEN}, raw).amount == 150000
 
 
 def test_callback_paid_at_is_utc(gw):
-    update = _cb(gw, xendit_invoice_callback(ORDER, "PAID",
-                                             paid_at="2026-11-03T03:17:05.534Z"))
+    update = _cb(gw, xendit_invoice_callback(ORDER, "PAID", paid_at="2026-11-03T03:17:05.534Z"))
     assert update.paid_at == datetime(2026, 11, 3, 3, 17, 5, 534000, tzinfo=timezone.utc)
 
 
@@ -178,8 +194,7 @@ def test_callback_wrong_token_is_403(gw, token):
 def test_callback_token_header_case_insensitive(gw):
     assert _cb(gw, xendit_invoice_callback(ORDER), header="X-CALLBACK-TOKEN").status == "paid"
     headers = Headers([("X-Callback-Token", TOKEN)])
-    assert gw.parse_notification(headers, to_body(xendit_invoice_callback(ORDER))).status \
-        == "paid"
+    assert gw.parse_notification(headers, to_body(xendit_invoice_callback(ORDER))).status == "paid"
 
 
 def test_callback_token_checked_before_body(gw):
@@ -196,6 +211,7 @@ def test_callback_unknown_status_is_unhandled(gw):
 
 
 # ------------------------------------------------------------------ status
+
 
 def test_fetch_status_by_reference(gw, fake):
     session = gw.create_checkout(ORDER, 150000, "A", "a@example.com", "d")

@@ -1,0 +1,31 @@
+"""Sign in on the tenant's subdomain, see the company and the Indonesian menu, switch to English, sign out."""
+
+import pytest
+
+from tests.conftest import DEMO_PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+def test_owner_signs_in_switches_language_and_signs_out(page, live_server):
+    base = f"http://demo.localhost:{live_server}"
+    page.goto(f"{base}/login/")
+    page.fill("input[name=username]", "owner@demo.test")
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("input[type=submit], button[type=submit]")
+    page.wait_for_url(f"{base}/")
+
+    assert page.inner_text("#brand-name") == "PT Demo Kirim Cepat"
+    navbar = page.inner_text(".navbar")
+    assert "Pengaturan" in navbar and "Keluar" not in navbar  # logout sits in the user menu
+    assert "Settings" not in navbar
+
+    page.click("#lang-en")
+    page.wait_for_load_state()
+    assert "Settings" in page.inner_text(".navbar")
+
+    page.click("#user-menu")
+    page.click("#logout-link")
+    page.wait_for_load_state()
+    assert "/login/" in page.url
+    assert page.console_errors == []
