@@ -49,7 +49,7 @@ SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
     if IS_PRODUCTION:
         raise ConfigError("SECRET_KEY is required in production")
-    SECRET_KEY = "dev-only-secret-key-change-me"
+    SECRET_KEY = "dev-only-secret-key-change-me-in-production"
 
 SQLALCHEMY_DATABASE_URI = database_url(env_str("DATABASE_URL"))
 SQLALCHEMY_TRACK_MODIFICATIONS = False

@@ -3,8 +3,8 @@
 import logging
 
 from flask import Flask
-from flask_babel import get_locale
 from flask_appbuilder import AppBuilder
+from flask_babel import get_locale
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import models  # noqa: F401  (every model on the metadata before any view is built)
@@ -72,9 +72,7 @@ def _init_web(app: Flask) -> None:
     from app.tenancy import request as tenant_request
 
     tenant_request.init_app(app)
-    app.context_processor(
-        lambda: {"appbuilder": app.appbuilder, "current_locale": lambda: str(get_locale() or "id")}
-    )
+    app.context_processor(lambda: {"appbuilder": app.appbuilder, "current_locale": lambda: str(get_locale() or "id")})
     formatting.register_template_filters(app)
     errors.init_app(app)
     app.register_blueprint(health.blueprint)

@@ -28,7 +28,7 @@ def sync_roles_command():
 @with_appcontext
 def app_release_command():
     """What a deploy runs once: migrate, then sync roles and permissions."""
-    upgrade(revision="heads")
+    upgrade()
     click.get_current_context().invoke(sync_roles_command)
 
 

@@ -4,9 +4,9 @@ from flask_babel import lazy_gettext as _l
 
 from app.audit.views import TenantActivityView, VendorActivityView
 from app.core.access import COMMON, register_area
-from app.tenancy.views import HomeIndexView
 from app.jobs.views import JobsView
 from app.security.catalogue import SECURITY_VIEWS
+from app.tenancy.views import HomeIndexView
 
 INDEX_VIEW = HomeIndexView
 
@@ -21,10 +21,18 @@ def add_view(appbuilder, view, name, *, category=None, icon=None, category_icon=
         register_area(category, view.realm)
         menu_resources.setdefault(category, set()).add(resource)
     appbuilder.add_view(
-        view, name, label=_l(name), icon=icon, category=category, category_icon=category_icon,
-        category_label=category_label or (_l(category) if category else None),
+        view,
+        name,
+        label=_l(name),
+        icon=icon,
+        category=category or "",
+        category_icon=category_icon,
+        category_label=category_label or CATEGORY_LABELS.get(category, category),
     )
 
+
+# Menu categories shared by several areas; their labels are translated here.
+CATEGORY_LABELS = {"Settings": _l("Settings"), "Administration": _l("Administration")}
 
 # menu entry -> the resources whose read permission shows it (filled by add_view)
 menu_resources: dict[str, set[str]] = {}
@@ -41,10 +49,95 @@ def register_common(appbuilder) -> None:
 
 
 def register_audit(appbuilder) -> None:
-    add_view(appbuilder, TenantActivityView, "Activity Log", category="Settings", icon="fa-history", category_icon="fa-cog")
-    add_view(appbuilder, VendorActivityView, "Vendor Activity Log", category="Administration", icon="fa-history", category_icon="fa-shield")
+    add_view(
+        appbuilder, TenantActivityView, "Activity Log", category="Settings", icon="fa-history", category_icon="fa-cog"
+    )
+    add_view(
+        appbuilder,
+        VendorActivityView,
+        "Vendor Activity Log",
+        category="Administration",
+        icon="fa-history",
+        category_icon="fa-shield",
+    )
 
 
 def register_all(appbuilder) -> None:
     register_common(appbuilder)
     register_audit(appbuilder)
+    register_billing(appbuilder)
+    register_logistics(appbuilder)
+    register_helpdesk(appbuilder)
+    register_notifications(appbuilder)
+
+
+def register_helpdesk(appbuilder) -> None:
+    from app.helpdesk import settings_views as hs
+    from app.helpdesk.stats_views import TicketStatsView
+    from app.helpdesk.views import TenantTicketView, VendorTicketView
+
+    add_view(appbuilder, TenantTicketView, "Help", icon="fa-life-ring")
+    desk = dict(category="Helpdesk", category_icon="fa-life-ring", category_label=_l("Helpdesk"))
+    add_view(appbuilder, VendorTicketView, "Tickets", icon="fa-ticket", **desk)
+    add_view(appbuilder, TicketStatsView, "Ticket Statistics", icon="fa-bar-chart", **desk)
+    for view, name, icon in (
+        (hs.TeamView, "Teams", "fa-users"),
+        (hs.TeamMemberView, "Team Members", "fa-user"),
+        (hs.AssignmentRuleView, "Assignment Rules", "fa-random"),
+        (hs.SlaPolicyView, "SLA Policies", "fa-clock-o"),
+        (hs.CalendarView, "Business Hours", "fa-calendar"),
+        (hs.HolidayView, "Holidays", "fa-calendar-times-o"),
+    ):
+        add_view(appbuilder, view, name, icon=icon, **desk)
+
+
+def register_notifications(appbuilder) -> None:
+    from app.notifications.views import BellView, VendorNotificationView
+
+    appbuilder.add_view_no_menu(BellView)
+    register_area(BellView.class_permission_name, BellView.realm)
+    add_view(
+        appbuilder,
+        VendorNotificationView,
+        "Sent Notifications",
+        icon="fa-bullhorn",
+        category="Notifications",
+        category_icon="fa-bell",
+        category_label=_l("Notifications"),
+    )
+
+
+def register_logistics(appbuilder) -> None:
+    from app.logistics.api import ShipmentApi, ShipmentStatusApi, TariffApi
+    from app.logistics.settings.views import TenantSettingsView
+    from app.logistics.shipments.status_views import ShipmentStatusView
+    from app.logistics.shipments.views import ShipmentView
+    from app.logistics.tariffs.views import TariffView
+
+    # category="" (not None): FAB's add_link puts category=None items in a nameless dropdown.
+    add_view(appbuilder, ShipmentView, "Shipments", icon="fa-truck", category="")
+    add_view(appbuilder, TariffView, "Tariffs", icon="fa-money", category="")
+    add_view(
+        appbuilder,
+        TenantSettingsView,
+        "Company Settings",
+        category="Settings",
+        icon="fa-building",
+        category_icon="fa-cog",
+    )
+    appbuilder.add_view_no_menu(ShipmentStatusView)
+    register_area(ShipmentStatusView.class_permission_name, ShipmentStatusView.realm, ShipmentStatusView.module_code)
+    for api in (ShipmentApi, ShipmentStatusApi, TariffApi):
+        appbuilder.add_api(api)
+
+
+def register_billing(appbuilder) -> None:
+    from app.billing.views import ClientView, InvoiceView, ModuleView, PaymentView, PlanView
+
+    category = dict(category="Billing", category_icon="fa-briefcase", category_label=_l("Billing"))
+    add_view(appbuilder, ClientView, "Clients", icon="fa-building", **category)
+    add_view(appbuilder, ModuleView, "Product Modules", icon="fa-cubes", **category)
+    add_view(appbuilder, PlanView, "Plans", icon="fa-tags", **category)
+    add_view(appbuilder, InvoiceView, "Invoices", icon="fa-file-text", **category)
+    appbuilder.add_view_no_menu(PaymentView)
+    register_area(PaymentView.class_permission_name, PaymentView.realm)

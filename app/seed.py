@@ -6,17 +6,29 @@ import sqlalchemy as sa
 
 from app.audit.services import record_event
 from app.extensions import db
-from app.security.catalogue import TENANT_ROLES, VENDOR_ADMIN
+from app.security.catalogue import VENDOR_ADMIN
 from app.security.models import TenantUser as User
 from app.tenancy import services as tenancy
 from app.tenancy.context import all_tenants
 from app.tenancy.models import Tenant, utcnow
 
 DEMO_TENANTS = (
-    {"slug": "demo", "name": "PT Demo Kirim Cepat", "contact_name": "Budi Santoso", "phone": "0215550101",
-     "address": "Jl. Merdeka No. 1, Jakarta Pusat", "npwp": "01.234.567.8-901.000"},
-    {"slug": "contoh", "name": "CV Contoh Kargo", "contact_name": "Siti Rahayu", "phone": "0225550202",
-     "address": "Jl. Asia Afrika No. 8, Bandung", "npwp": "02.345.678.9-012.000"},
+    {
+        "slug": "demo",
+        "name": "PT Demo Kirim Cepat",
+        "contact_name": "Budi Santoso",
+        "phone": "0215550101",
+        "address": "Jl. Merdeka No. 1, Jakarta Pusat",
+        "npwp": "01.234.567.8-901.000",
+    },
+    {
+        "slug": "contoh",
+        "name": "CV Contoh Kargo",
+        "contact_name": "Siti Rahayu",
+        "phone": "0225550202",
+        "address": "Jl. Asia Afrika No. 8, Bandung",
+        "npwp": "02.345.678.9-012.000",
+    },
 )
 VENDOR_STAFF = (
     ("admin@vendor.test", "Admin", "Vendor", VENDOR_ADMIN),
@@ -24,11 +36,29 @@ VENDOR_STAFF = (
     ("finance@vendor.test", "Finance", "Vendor", "Vendor Finance"),
     ("viewer@vendor.test", "Viewer", "Vendor", "Vendor Viewer"),
 )
-TENANT_USERS = (("owner", "Pemilik", "Super Admin"), ("admin", "Admin", "Admin"), ("viewer", "Pengamat", "Viewer"),
-                ("kurir", "Kurir", "Kurir"), ("marketing", "Marketing", "Marketing"))
+TENANT_USERS = (
+    ("owner", "Pemilik", "Super Admin"),
+    ("admin", "Admin", "Admin"),
+    ("viewer", "Pengamat", "Viewer"),
+    ("kurir", "Kurir", "Kurir"),
+    ("marketing", "Marketing", "Marketing"),
+)
 FEATURE_MODULES = ("shipments", "tariffs", "labels", "reports", "finance", "staff")
 
 SEED_STEPS: list = []  # callables (tenant, users_by_role) -> None, appended by later areas
+
+from app.logistics.seed import seed_logistics  # noqa: E402
+
+SEED_STEPS.append(seed_logistics)
+from app.billing.seed import seed_billing, seed_vendor_billing  # noqa: E402
+
+SEED_STEPS.append(seed_billing)
+from app.helpdesk.seed import seed_helpdesk, seed_vendor_helpdesk  # noqa: E402
+
+SEED_STEPS.append(seed_helpdesk)
+from app.notifications.seed import seed_notifications  # noqa: E402
+
+SEED_STEPS.append(seed_notifications)
 
 
 def _ensure_user(sm, email, first, last, role_name, password, tenant_id=None) -> User:
@@ -47,7 +77,9 @@ def _ensure_tenant(data: dict) -> Tenant:
         tenant = Tenant(client_type="logistik", email=f"owner@{data['slug']}.test", **data)
         db.session.add(tenant)
         db.session.flush()
-        record_event(db.session, "company.registered", tenant_id=tenant.id, actor_id=None, summary=tenant.name, entity=tenant)
+        record_event(
+            db.session, "company.registered", tenant_id=tenant.id, actor_id=None, summary=tenant.name, entity=tenant
+        )
     tenancy.set_modules(tenant, set(FEATURE_MODULES))
     tenancy.set_subscription(
         tenant, state="active", ends_at=utcnow() + timedelta(days=30), shipment_quota=None, user_quota=None
@@ -64,6 +96,8 @@ def seed_demo(password: str) -> list[str]:
         for email, first, last, role in VENDOR_STAFF:
             _ensure_user(sm, email, first, last, role, password)
             lines.append(f"  vendor   {email:28} {role}")
+        seed_vendor_billing()
+        seed_vendor_helpdesk()
         for data in DEMO_TENANTS:
             tenant = _ensure_tenant(data)
             users = {}

@@ -38,28 +38,38 @@ def redis_url():
     return servers.redis_url()
 
 
+def app_config(database_url: str, redis_url: str | None, files, **overrides) -> dict:
+    config = {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": servers.sqlalchemy_url(database_url),
+        "REDIS_URL": redis_url or "",
+        "RQ_QUEUE_PREFIX": f"test-{uuid.uuid4().hex[:8]}-",
+        "WTF_CSRF_ENABLED": False,
+        "AUTH_RATE_LIMITED": False,
+        "RATELIMIT_ENABLED": False,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "MAIL_SERVER": "",
+        "MAIL_CAPTURE_DIR": str(files / "mail"),
+        "FILE_STORAGE_DIR": str(files / "store"),
+        "DEMO_PASSWORD": DEMO_PASSWORD,
+        "BASE_DOMAIN": "localhost",
+        # Assertions read English msgids; Indonesian rendering has its own tests.
+        "BABEL_DEFAULT_LOCALE": "en",
+    }
+    config.update(overrides)
+    return config
+
+
 @pytest.fixture(scope="session")
-def app(database_url, redis_url, tmp_path_factory):
+def test_files(tmp_path_factory):
+    return tmp_path_factory.mktemp("files")
+
+
+@pytest.fixture(scope="session")
+def app(database_url, redis_url, test_files):
     from app import create_app
 
-    files = tmp_path_factory.mktemp("files")
-    application = create_app(
-        {
-            "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": servers.sqlalchemy_url(database_url),
-            "REDIS_URL": redis_url or "",
-            "RQ_QUEUE_PREFIX": f"test-{uuid.uuid4().hex[:8]}-",
-            "WTF_CSRF_ENABLED": False,
-            "AUTH_RATE_LIMITED": False,
-            "RATELIMIT_ENABLED": False,
-            "RATELIMIT_STORAGE_URI": "memory://",
-            "MAIL_SERVER": "",
-            "MAIL_CAPTURE_DIR": str(files / "mail"),
-            "FILE_STORAGE_DIR": str(files / "store"),
-            "DEMO_PASSWORD": DEMO_PASSWORD,
-            "BASE_DOMAIN": "localhost",
-        }
-    )
+    application = create_app(app_config(database_url, redis_url, test_files))
     with application.app_context():
         runner = application.test_cli_runner()
         result = runner.invoke(args=["app-release"])

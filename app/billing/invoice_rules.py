@@ -8,14 +8,16 @@ whole Rupiah.
 Errors are ``InvoiceRuleError`` (a ``ValueError``) carrying a lazily translated English
 message, so a view can show ``str(exc)`` on the form in the user's language.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from functools import lru_cache
-from typing import Any, Iterable
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
@@ -59,14 +61,10 @@ def _round_rupiah(value: Decimal) -> Decimal:
 def _whole_rupiah(value: Any, what: Any) -> Decimal:
     """Coerce ``value`` (int or integral Decimal) to a ``Decimal`` of whole Rupiah."""
     if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
-        raise InvoiceRuleError(
-            _l("%(what)s must be a whole number of Rupiah.", what=what)
-        )
+        raise InvoiceRuleError(_l("%(what)s must be a whole number of Rupiah.", what=what))
     amount = Decimal(value)
     if not amount.is_finite() or amount != amount.to_integral_value():
-        raise InvoiceRuleError(
-            _l("%(what)s must be a whole number of Rupiah.", what=what)
-        )
+        raise InvoiceRuleError(_l("%(what)s must be a whole number of Rupiah.", what=what))
     return amount.quantize(_ONE)
 
 
@@ -118,11 +116,9 @@ def _parse_pattern_cached(pattern: str) -> tuple[tuple[str, Any], ...]:
     seq_count = 0
     pos = 0
     for match in _TOKEN_RE.finditer(pattern):
-        literal = pattern[pos:match.start()]
+        literal = pattern[pos : match.start()]
         if "{" in literal or "}" in literal:
-            raise InvoiceRuleError(
-                _l("The invoice number pattern has an unmatched brace.")
-            )
+            raise InvoiceRuleError(_l("The invoice number pattern has an unmatched brace."))
         if literal:
             parts.append(("lit", literal))
         name = match.group(1)
@@ -144,8 +140,7 @@ def _parse_pattern_cached(pattern: str) -> tuple[tuple[str, Any], ...]:
         else:
             raise InvoiceRuleError(
                 _l(
-                    "Unknown token %(token)s in the invoice number pattern. "
-                    "Supported tokens: %(tokens)s.",
+                    "Unknown token %(token)s in the invoice number pattern. Supported tokens: %(tokens)s.",
                     token=match.group(0),
                     tokens=", ".join(SUPPORTED_TOKENS),
                 )
@@ -157,13 +152,9 @@ def _parse_pattern_cached(pattern: str) -> tuple[tuple[str, Any], ...]:
     if tail:
         parts.append(("lit", tail))
     if seq_count == 0:
-        raise InvoiceRuleError(
-            _l("The invoice number pattern must contain a {seq} or {seq:0N} token.")
-        )
+        raise InvoiceRuleError(_l("The invoice number pattern must contain a {seq} or {seq:0N} token."))
     if seq_count > 1:
-        raise InvoiceRuleError(
-            _l("The invoice number pattern must contain only one sequence token.")
-        )
+        raise InvoiceRuleError(_l("The invoice number pattern must contain only one sequence token."))
     return tuple(parts)
 
 
@@ -247,21 +238,20 @@ class TaxRule:
         try:
             rate = Decimal(rate)
         except ArithmeticError:
-            raise InvoiceRuleError(
-                _l("The tax rate must be a decimal number such as 0.12.")
-            ) from None
+            raise InvoiceRuleError(_l("The tax rate must be a decimal number such as 0.12.")) from None
         if not rate.is_finite() or not Decimal(0) <= rate <= _ONE:
             raise InvoiceRuleError(_l("The tax rate must be between 0 and 1 (e.g. 0.12)."))
         object.__setattr__(self, "rate", rate)
         num, den = self.base_numerator, self.base_denominator
         if (
-            isinstance(num, bool) or isinstance(den, bool)
-            or not isinstance(num, int) or not isinstance(den, int)
-            or den <= 0 or not 0 <= num <= den
+            isinstance(num, bool)
+            or isinstance(den, bool)
+            or not isinstance(num, int)
+            or not isinstance(den, int)
+            or den <= 0
+            or not 0 <= num <= den
         ):
-            raise InvoiceRuleError(
-                _l("The taxable base must be a fraction from 0/1 to 1/1, such as 11/12.")
-            )
+            raise InvoiceRuleError(_l("The taxable base must be a fraction from 0/1 to 1/1, such as 11/12."))
 
     def tax_base(self, net: Decimal) -> Decimal:
         """DPP: ``net × numerator / denominator`` rounded to whole Rupiah."""
@@ -318,9 +308,7 @@ def _line_fields(item: Any, number: int) -> tuple[Any, Any, Any]:
     try:
         description, quantity, unit_price = item
     except (TypeError, ValueError):
-        raise InvoiceRuleError(
-            _l("Line %(n)s is not a valid invoice line.", n=number)
-        ) from None
+        raise InvoiceRuleError(_l("Line %(n)s is not a valid invoice line.", n=number)) from None
     return description, quantity, unit_price
 
 
@@ -331,19 +319,13 @@ def _make_line(item: Any, number: int) -> InvoiceLine:
     if isinstance(quantity, Decimal) and quantity.is_finite() and quantity == int(quantity):
         quantity = int(quantity)
     if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity <= 0:
-        raise InvoiceRuleError(
-            _l("Line %(n)s: quantity must be a whole number greater than zero.", n=number)
-        )
+        raise InvoiceRuleError(_l("Line %(n)s: quantity must be a whole number greater than zero.", n=number))
     try:
         price = _whole_rupiah(unit_price, _l("Unit price"))
     except InvoiceRuleError:
-        raise InvoiceRuleError(
-            _l("Line %(n)s: unit price must be a whole number of Rupiah.", n=number)
-        ) from None
+        raise InvoiceRuleError(_l("Line %(n)s: unit price must be a whole number of Rupiah.", n=number)) from None
     if price < 0:
-        raise InvoiceRuleError(
-            _l("Line %(n)s: unit price must not be negative.", n=number)
-        )
+        raise InvoiceRuleError(_l("Line %(n)s: unit price must not be negative.", n=number))
     return InvoiceLine(description.strip(), quantity, price, price * quantity)
 
 
@@ -425,9 +407,7 @@ def outstanding_amount(total: int | Decimal, already_paid: int | Decimal) -> Dec
     return max(remaining, Decimal(0))
 
 
-def validate_payment(
-    total: int | Decimal, already_paid: int | Decimal, amount: int | Decimal
-) -> Decimal:
+def validate_payment(total: int | Decimal, already_paid: int | Decimal, amount: int | Decimal) -> Decimal:
     """Check a payment against an invoice; return the amount as ``Decimal``.
 
     Raises ``InvoiceRuleError`` when the amount is not a positive whole number of

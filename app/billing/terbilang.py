@@ -9,6 +9,7 @@ numbers are accepted (``int`` or an integral ``Decimal``); anything else raises
     >>> rupiah_in_words(1_500_000)
     'Satu juta lima ratus ribu rupiah'
 """
+
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
@@ -19,8 +20,18 @@ __all__ = ["MAX_AMOUNT", "terbilang", "rupiah_in_words"]
 MAX_AMOUNT = 10**15 - 1
 
 _UNITS = (
-    "nol", "satu", "dua", "tiga", "empat", "lima",
-    "enam", "tujuh", "delapan", "sembilan", "sepuluh", "sebelas",
+    "nol",
+    "satu",
+    "dua",
+    "tiga",
+    "empat",
+    "lima",
+    "enam",
+    "tujuh",
+    "delapan",
+    "sembilan",
+    "sepuluh",
+    "sebelas",
 )
 # (scale value, word), largest first.  "ribu" is special-cased: 1000 -> "seribu".
 _SCALES = (
@@ -47,9 +58,7 @@ def _to_whole_number(amount: int | Decimal) -> int:
         if value != amount:
             raise ValueError("amount must be a whole number of Rupiah (no cents)")
     else:
-        raise ValueError(
-            f"amount must be an int or Decimal, not {type(amount).__name__}"
-        )
+        raise ValueError(f"amount must be an int or Decimal, not {type(amount).__name__}")
     if value < 0:
         raise ValueError("amount must not be negative")
     if value > MAX_AMOUNT:

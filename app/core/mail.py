@@ -8,7 +8,10 @@ from pathlib import Path
 from flask import current_app
 
 
-def build_message(to: str, subject: str, text: str, html: str | None = None) -> EmailMessage:
+def build_message(
+    to: str, subject: str, text: str, html: str | None = None, attachments: list[tuple[str, bytes, str]] | None = None
+) -> EmailMessage:
+    """`attachments`: (filename, content, mime type such as "application/pdf")."""
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
     message["To"] = to
@@ -17,6 +20,9 @@ def build_message(to: str, subject: str, text: str, html: str | None = None) -> 
     message.set_content(text)
     if html:
         message.add_alternative(html, subtype="html")
+    for filename, content, mime in attachments or ():
+        maintype, _, subtype = mime.partition("/")
+        message.add_attachment(content, maintype=maintype, subtype=subtype, filename=filename)
     return message
 
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 __all__ = [
@@ -45,7 +45,7 @@ __all__ = [
 
 DEFAULT_TIMEZONE = "Asia/Jakarta"
 
-UTC = timezone.utc
+UTC = UTC
 _ONE_SECOND = timedelta(seconds=1)
 _ONE_DAY = timedelta(days=1)
 
@@ -147,9 +147,7 @@ def _utc(value: datetime, name: str) -> datetime:
     return value.astimezone(UTC)
 
 
-def _merge_pauses(
-    pauses: Iterable[Pause] | None, lower: datetime, upper: datetime
-) -> list[tuple[datetime, datetime]]:
+def _merge_pauses(pauses: Iterable[Pause] | None, lower: datetime, upper: datetime) -> list[tuple[datetime, datetime]]:
     """Clip pauses to [lower, upper], close open ones at ``upper``, merge overlaps."""
     clipped: list[tuple[datetime, datetime]] = []
     for item in pauses or ():

@@ -97,12 +97,10 @@ def _run_in_app(app, run_id: str, kwargs: dict) -> None:
 
 
 def execute(run_id: str, kwargs: dict) -> None:
-    """Run one job. Safe to call twice: a finished run is not repeated."""
-    if not current_app_available():
-        from app import create_app
+    """Run one job. Safe to call twice: a finished run is not repeated.
 
-        with create_app().app_context():
-            return execute(run_id, kwargs)
+    Needs an app context: `flask worker` (RQ) and the in-process thread both provide one.
+    """
     run = db.session.get(JobRun, run_id, execution_options={SKIP_OPTION: True})
     if run is None or run.state == "done":
         return None
@@ -124,9 +122,3 @@ def execute(run_id: str, kwargs: dict) -> None:
         reset_scope(token)
         db.session.remove()
     return None
-
-
-def current_app_available() -> bool:
-    from flask import has_app_context
-
-    return has_app_context()

@@ -33,6 +33,7 @@ SELF_SERVICE = frozenset(
         ("can_this_form_get", "UserInfoEditView"),
         ("can_this_form_post", "UserInfoEditView"),
         ("can_read", "Jobs"),
+        ("can_read", "Notification"),  # the bell: every signed-in user, both realms
     }
 )
 
@@ -64,16 +65,33 @@ SUPER_ADMIN = "Super Admin"
 ROLES: dict[str, RoleSpec] = {
     VENDOR_ADMIN: RoleSpec(VENDOR, {ALL: WRITE}, security_admin=True),
     "Vendor Support": RoleSpec(
-        VENDOR, {"Client": READ, "Ticket": WRITE, "TicketSettings": READ, "Notification": WRITE, "VendorActivity": READ}
+        VENDOR,
+        {
+            "Client": READ,
+            "VendorTicket": WRITE,
+            "TicketSettings": READ,
+            "VendorNotification": WRITE,
+            "VendorActivity": READ,
+        },
     ),
     "Vendor Finance": RoleSpec(
-        VENDOR, {"Client": READ, "Invoice": WRITE, "Payment": WRITE, "Plan": READ, "WebhookInbox": WRITE, "VendorActivity": READ}
+        VENDOR,
+        {
+            "Client": READ,
+            "Invoice": WRITE,
+            "Payment": WRITE,
+            "Plan": READ,
+            "WebhookInbox": WRITE,
+            "VendorActivity": READ,
+        },
     ),
     "Vendor Viewer": RoleSpec(VENDOR, {ALL: READ}),
     SUPER_ADMIN: RoleSpec(TENANT, {ALL: WRITE}),
     "Admin": RoleSpec(TENANT, {ALL: WRITE, "TenantSettings": READ, "TenantActivity": READ}),
     "Viewer": RoleSpec(TENANT, {ALL: READ, "TenantActivity": None}),
-    "Kurir": RoleSpec(TENANT, {"Dashboard": READ, "Shipment": READ, "ShipmentStatus": WRITE, "Ticket": WRITE, "Notification": READ}),
+    "Kurir": RoleSpec(
+        TENANT, {"Dashboard": READ, "Shipment": READ, "ShipmentStatus": WRITE, "Ticket": WRITE, "Notification": READ}
+    ),
     "Marketing": RoleSpec(
         TENANT, {"Dashboard": READ, "Shipment": WRITE, "Tariff": READ, "Ticket": WRITE, "Notification": READ}
     ),

@@ -52,6 +52,3 @@ def sync_roles(appbuilder, menus: dict[str, set[str]]) -> dict[str, int]:
     for pv in list(public.permissions):
         sm.del_permission_role(public, pv)
     return changed
-
-
-

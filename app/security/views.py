@@ -6,7 +6,18 @@ from flask_babel import lazy_gettext as _l
 
 class TenantAwareUserView(UserDBModelView):
     list_columns = ["first_name", "last_name", "username", "email", "tenant", "active", "roles"]
-    show_columns = ["first_name", "last_name", "username", "email", "phone", "tenant", "active", "roles", "login_count", "last_login"]
+    show_columns = [
+        "first_name",
+        "last_name",
+        "username",
+        "email",
+        "phone",
+        "tenant",
+        "active",
+        "roles",
+        "login_count",
+        "last_login",
+    ]
     add_columns = UserDBModelView.add_columns[:5] + ["phone", "tenant"] + UserDBModelView.add_columns[5:]
     edit_columns = UserDBModelView.edit_columns[:5] + ["phone", "tenant"] + UserDBModelView.edit_columns[5:]
     label_columns = {"tenant": _l("Company"), "phone": _l("Phone")}

@@ -13,9 +13,7 @@ from app.extensions import db
 from app.tenancy.models import Tenant, TenantModule, utcnow
 from app.tenancy.scoping import SKIP_OPTION
 
-EXPIRED_MESSAGE = _l(
-    "Your subscription period has ended. Please continue with payment to use the features again."
-)
+EXPIRED_MESSAGE = _l("Your subscription period has ended. Please continue with payment to use the features again.")
 RESERVED_SLUGS = frozenset({"www", "admin", "api", "mail", "app", "static", "billing", "support", "help"})
 
 
@@ -77,7 +75,11 @@ def set_subscription(
     ends_at: datetime | None,
     shipment_quota: int | None,
     user_quota: int | None,
+    status: str | None = None,
 ) -> None:
+    """`status` (active / inactive / overdue) is the client's subscription status the vendor sees."""
+    if status is not None:
+        tenant.status = status
     tenant.subscription_state = state
     tenant.subscription_ends_at = ends_at
     tenant.shipment_quota = shipment_quota

@@ -163,7 +163,7 @@ def test_counter_period_validates_pattern():
 
 
 def test_default_tax_rule():
-    assert DEFAULT_TAX_RULE == TaxRule(D("0.12"), 11, 12)
+    assert TaxRule(D("0.12"), 11, 12) == DEFAULT_TAX_RULE
     assert DEFAULT_TAX_RULE.describe() == "PPN 12% × DPP 11/12"
 
 
@@ -288,7 +288,7 @@ def test_lines_may_be_objects_and_descriptions_are_trimmed():
 
 
 def test_lines_accept_generator_and_integral_decimal_quantity():
-    t = compute_totals((("x", D("3"), 10) for _ in range(2)))
+    t = compute_totals(("x", D("3"), 10) for _ in range(2))
     assert t.subtotal == D(60)
 
 

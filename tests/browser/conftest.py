@@ -19,8 +19,13 @@ LAUNCH_ARGS = [
 
 
 @pytest.fixture(scope="session")
-def live_server(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+def live_server(app, database_url, redis_url, test_files):
+    """The product as users get it: Indonesian by default, on the suite's migrated database."""
+    from app import create_app
+    from tests.conftest import app_config
+
+    served = create_app(app_config(database_url, redis_url, test_files, BABEL_DEFAULT_LOCALE="id"))
+    server = make_server("127.0.0.1", 0, served, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield server.server_port

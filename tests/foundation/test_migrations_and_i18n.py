@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def _upgrade_from_empty(url: str) -> subprocess.CompletedProcess:
     env = {"DATABASE_URL": url, "FLASK_APP": "run.py", "PATH": str(Path(sys.executable).parent) + ":/usr/bin:/bin"}
     return subprocess.run(
-        [sys.executable, "-m", "flask", "db", "upgrade", "heads"], cwd=ROOT, env=env, capture_output=True, text=True
+        [sys.executable, "-m", "flask", "db", "upgrade"], cwd=ROOT, env=env, capture_output=True, text=True
     )
 
 
@@ -65,7 +65,17 @@ def test_indonesian_catalogue_has_no_untranslated_message():
     assert missing == []
 
 
-def test_page_in_indonesian_has_indonesian_menu(client_as):
-    page = client_as("owner@demo.test").get("/").get_data(as_text=True)
-    assert "Pengaturan" in page
-    assert "Keluar" in page
+def test_indonesian_is_the_default_language():
+    import config
+
+    assert config.BABEL_DEFAULT_LOCALE == "id"
+
+
+def test_page_in_indonesian_has_indonesian_menu(app):
+    from tests.conftest import login
+
+    client = login(app, "owner@demo.test")
+    client.get("/lang/id")
+    page = client.get("/").get_data(as_text=True)
+    assert "Pengaturan" in page and "Keluar" in page
+    assert ">Settings<" not in page

@@ -32,7 +32,8 @@ Config keys read by :func:`get_gateway`:
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from .base import (
     DEFAULT_TIMEOUT,
@@ -67,8 +68,7 @@ def get_gateway(name: str, config: Mapping[str, Any], **kwargs: Any) -> PaymentG
     key = (name or "").strip().lower()
     cls = GATEWAYS.get(key)
     if cls is None:
-        raise GatewayError(f"unknown payment gateway {name!r}; expected one of "
-                           f"{', '.join(sorted(GATEWAYS))}")
+        raise GatewayError(f"unknown payment gateway {name!r}; expected one of {', '.join(sorted(GATEWAYS))}")
     return cls.from_config(config, **kwargs)
 
 

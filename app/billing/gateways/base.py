@@ -27,10 +27,11 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any, Literal, Mapping, Protocol, runtime_checkable
+from typing import Any, Literal, Protocol, runtime_checkable
 
 import requests
 
@@ -77,9 +78,15 @@ class GatewayError(Exception):
 class UnhandledStatus(GatewayError):
     """Authentic notification/status whose state we do not map (refund, ...)."""
 
-    def __init__(self, message: str, *, gateway: str | None = None,
-                 order_id: str | None = None, gateway_status: str | None = None,
-                 payload: Any = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        gateway: str | None = None,
+        order_id: str | None = None,
+        gateway_status: str | None = None,
+        payload: Any = None,
+    ) -> None:
         super().__init__(message, gateway=gateway, payload=payload)
         self.order_id = order_id
         self.gateway_status = gateway_status
@@ -130,17 +137,13 @@ class PaymentGateway(Protocol):
 
     name: str
 
-    def create_checkout(self, order_id: str, amount: int, customer_name: str,
-                        customer_email: str, description: str) -> CheckoutSession:
-        ...
+    def create_checkout(
+        self, order_id: str, amount: int, customer_name: str, customer_email: str, description: str
+    ) -> CheckoutSession: ...
 
-    def parse_notification(self, headers: Mapping[str, str],
-                           raw_body: bytes) -> PaymentUpdate:
-        ...
+    def parse_notification(self, headers: Mapping[str, str], raw_body: bytes) -> PaymentUpdate: ...
 
-    def fetch_status(self, order_id: str, *,
-                     reference: str | None = None) -> PaymentUpdate:
-        ...
+    def fetch_status(self, order_id: str, *, reference: str | None = None) -> PaymentUpdate: ...
 
 
 # --------------------------------------------------------------------------
@@ -234,14 +237,20 @@ def http_json(
     if json_body is not None:
         headers["Content-Type"] = "application/json"
     try:
-        resp = sender.request(method, url, auth=auth, json=json_body, params=params,
-                              headers=headers, timeout=timeout, allow_redirects=False)
+        resp = sender.request(
+            method,
+            url,
+            auth=auth,
+            json=json_body,
+            params=params,
+            headers=headers,
+            timeout=timeout,
+            allow_redirects=False,
+        )
     except requests.Timeout as exc:
-        raise GatewayError(f"timeout calling {gateway}: {exc}", gateway=gateway,
-                           retryable=True) from exc
+        raise GatewayError(f"timeout calling {gateway}: {exc}", gateway=gateway, retryable=True) from exc
     except requests.RequestException as exc:
-        raise GatewayError(f"cannot reach {gateway}: {exc}", gateway=gateway,
-                           retryable=True) from exc
+        raise GatewayError(f"cannot reach {gateway}: {exc}", gateway=gateway, retryable=True) from exc
 
     try:
         body = resp.json()
@@ -257,10 +266,15 @@ def http_json(
                 msg = None
         if not msg:
             msg = (resp.text or resp.reason or "error").strip()[:500]
-        raise GatewayError(msg, gateway=gateway, status_code=resp.status_code,
-                           payload=body,
-                           retryable=resp.status_code >= 500 or resp.status_code == 429)
+        raise GatewayError(
+            msg,
+            gateway=gateway,
+            status_code=resp.status_code,
+            payload=body,
+            retryable=resp.status_code >= 500 or resp.status_code == 429,
+        )
     if body is None:
-        raise GatewayError("response is not JSON", gateway=gateway,
-                           status_code=resp.status_code, payload=resp.text[:500])
+        raise GatewayError(
+            "response is not JSON", gateway=gateway, status_code=resp.status_code, payload=resp.text[:500]
+        )
     return body

@@ -24,8 +24,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
-from typing import Any, Mapping
+from typing import Any
 from urllib.parse import quote
 
 import requests
@@ -65,7 +66,7 @@ _ITEM_NAME_MAX = 50  # Midtrans rejects longer item_details.name
 
 def signature_for(order_id: str, status_code: str, gross_amount: str, server_key: str) -> str:
     """Midtrans notification signature (hex sha512)."""
-    data = f"{order_id}{status_code}{gross_amount}{server_key}".encode("utf-8")
+    data = f"{order_id}{status_code}{gross_amount}{server_key}".encode()
     return hashlib.sha512(data).hexdigest()
 
 
@@ -125,16 +126,14 @@ class MidtransGateway:
             raise GatewayError("MIDTRANS_SERVER_KEY is not set", gateway=self.name)
         self.server_key = server_key
         self.is_production = bool(is_production)
-        self.snap_base_url = (snap_base_url or (SNAP_PRODUCTION_URL if is_production
-                                                else SNAP_SANDBOX_URL)).rstrip("/")
-        self.api_base_url = (api_base_url or (API_PRODUCTION_URL if is_production
-                                              else API_SANDBOX_URL)).rstrip("/")
+        self.snap_base_url = (snap_base_url or (SNAP_PRODUCTION_URL if is_production else SNAP_SANDBOX_URL)).rstrip("/")
+        self.api_base_url = (api_base_url or (API_PRODUCTION_URL if is_production else API_SANDBOX_URL)).rstrip("/")
         self.finish_url = finish_url
         self.timeout = timeout
         self.session = session
 
     @classmethod
-    def from_config(cls, config: Mapping[str, Any], **kwargs: Any) -> "MidtransGateway":
+    def from_config(cls, config: Mapping[str, Any], **kwargs: Any) -> MidtransGateway:
         return cls(
             config.get("MIDTRANS_SERVER_KEY", ""),
             is_production=_truthy(config.get("MIDTRANS_IS_PRODUCTION", False)),
@@ -146,28 +145,29 @@ class MidtransGateway:
 
     # -- checkout ---------------------------------------------------------
 
-    def create_checkout(self, order_id: str, amount: int, customer_name: str,
-                        customer_email: str, description: str) -> CheckoutSession:
+    def create_checkout(
+        self, order_id: str, amount: int, customer_name: str, customer_email: str, description: str
+    ) -> CheckoutSession:
         amount = validate_amount(amount)
         body: dict[str, Any] = {
             "transaction_details": {"order_id": order_id, "gross_amount": amount},
             "customer_details": {"first_name": customer_name, "email": customer_email},
-            "item_details": [{
-                "id": order_id[:50],
-                "price": amount,
-                "quantity": 1,
-                "name": (description or order_id)[:_ITEM_NAME_MAX],
-            }],
+            "item_details": [
+                {
+                    "id": order_id[:50],
+                    "price": amount,
+                    "quantity": 1,
+                    "name": (description or order_id)[:_ITEM_NAME_MAX],
+                }
+            ],
         }
         if self.finish_url:
             body["callbacks"] = {"finish": self.finish_url}
         data = self._call("POST", f"{self.snap_base_url}/snap/v1/transactions", json_body=body)
         token, url = data.get("token"), data.get("redirect_url")
         if not token or not url:
-            raise GatewayError("Snap response lacks token/redirect_url",
-                               gateway=self.name, payload=data)
-        return CheckoutSession(order_id=order_id, redirect_url=url,
-                               gateway_reference=token, raw=data)
+            raise GatewayError("Snap response lacks token/redirect_url", gateway=self.name, payload=data)
+        return CheckoutSession(order_id=order_id, redirect_url=url, gateway_reference=token, raw=data)
 
     # -- notification -----------------------------------------------------
 
@@ -198,16 +198,27 @@ class MidtransGateway:
         data = self._call("GET", f"{self.api_base_url}/v2/{ident}/status")
         code = str(data.get("status_code", ""))
         if code.isdigit() and int(code) >= 400 and int(code) != 407:
-            raise GatewayError(str(data.get("status_message") or "status lookup failed"),
-                               gateway=self.name, status_code=int(code), payload=data)
+            raise GatewayError(
+                str(data.get("status_message") or "status lookup failed"),
+                gateway=self.name,
+                status_code=int(code),
+                payload=data,
+            )
         return self._to_update(data)
 
     # -- internals --------------------------------------------------------
 
     def _call(self, method: str, url: str, json_body: Any = None) -> Mapping[str, Any]:
-        data = http_json(method, url, gateway=self.name, auth=(self.server_key, ""),
-                         json_body=json_body, timeout=self.timeout, session=self.session,
-                         error_message=_snap_error)
+        data = http_json(
+            method,
+            url,
+            gateway=self.name,
+            auth=(self.server_key, ""),
+            json_body=json_body,
+            timeout=self.timeout,
+            session=self.session,
+            error_message=_snap_error,
+        )
         if not isinstance(data, Mapping):
             raise GatewayError("unexpected response shape", gateway=self.name, payload=data)
         return data
@@ -219,13 +230,16 @@ class MidtransGateway:
         tstatus = data.get("transaction_status")
         status = map_status(tstatus, data.get("fraud_status"))
         if status is None:
-            raise UnhandledStatus(f"unmapped transaction_status {tstatus!r}",
-                                  gateway=self.name, order_id=str(order_id),
-                                  gateway_status=tstatus, payload=dict(data))
+            raise UnhandledStatus(
+                f"unmapped transaction_status {tstatus!r}",
+                gateway=self.name,
+                order_id=str(order_id),
+                gateway_status=tstatus,
+                payload=dict(data),
+            )
         paid_at = None
         if status == "paid":
-            paid_at = _parse_time(data.get("settlement_time")) or _parse_time(
-                data.get("transaction_time"))
+            paid_at = _parse_time(data.get("settlement_time")) or _parse_time(data.get("transaction_time"))
         return PaymentUpdate(
             order_id=str(order_id),
             status=status,  # type: ignore[arg-type]

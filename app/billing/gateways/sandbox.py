@@ -22,8 +22,9 @@ import hmac
 import json
 import secrets
 import threading
-from datetime import datetime, timezone
-from typing import Any, Mapping
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
 
 from .base import (
     PAYMENT_STATUSES,
@@ -69,37 +70,48 @@ class SandboxGateway:
 
     def __init__(self, secret_key: str | bytes, *, checkout_prefix: str = DEFAULT_PREFIX) -> None:
         if not secret_key:
-            raise GatewayError("SECRET_KEY is required for the sandbox gateway",
-                               gateway=self.name)
+            raise GatewayError("SECRET_KEY is required for the sandbox gateway", gateway=self.name)
         self.secret_key = secret_key
         stripped = checkout_prefix.strip("/")
         self.checkout_prefix = "/" + stripped if stripped else ""
 
     @classmethod
-    def from_config(cls, config: Mapping[str, Any], **kwargs: Any) -> "SandboxGateway":
+    def from_config(cls, config: Mapping[str, Any], **kwargs: Any) -> SandboxGateway:
         if is_production(config):
-            raise GatewayError("the sandbox gateway is disabled in production",
-                               gateway=cls.name)
-        return cls(config.get("SECRET_KEY", ""),
-                   checkout_prefix=config.get("SANDBOX_CHECKOUT_PREFIX") or DEFAULT_PREFIX,
-                   **kwargs)
+            raise GatewayError("the sandbox gateway is disabled in production", gateway=cls.name)
+        return cls(
+            config.get("SECRET_KEY", ""),
+            checkout_prefix=config.get("SANDBOX_CHECKOUT_PREFIX") or DEFAULT_PREFIX,
+            **kwargs,
+        )
 
-    def create_checkout(self, order_id: str, amount: int, customer_name: str,
-                        customer_email: str, description: str) -> CheckoutSession:
+    def create_checkout(
+        self, order_id: str, amount: int, customer_name: str, customer_email: str, description: str
+    ) -> CheckoutSession:
         amount = validate_amount(amount)
         reference = "sbx_" + secrets.token_hex(8)
-        record = {"order_id": order_id, "status": "pending", "amount": amount,
-                  "reference": reference, "paid_at": None,
-                  "customer_name": customer_name, "customer_email": customer_email,
-                  "description": description}
+        record = {
+            "order_id": order_id,
+            "status": "pending",
+            "amount": amount,
+            "reference": reference,
+            "paid_at": None,
+            "customer_name": customer_name,
+            "customer_email": customer_email,
+            "description": description,
+        }
         with _registry_lock:
             _registry[order_id] = record
-        return CheckoutSession(order_id=order_id,
-                               redirect_url=f"{self.checkout_prefix}/{order_id}",
-                               gateway_reference=reference, raw=dict(record))
+        return CheckoutSession(
+            order_id=order_id,
+            redirect_url=f"{self.checkout_prefix}/{order_id}",
+            gateway_reference=reference,
+            raw=dict(record),
+        )
 
-    def build_notification(self, order_id: str, status: str, amount: int | None = None,
-                           *, paid_at: datetime | None = None) -> tuple[dict[str, str], bytes]:
+    def build_notification(
+        self, order_id: str, status: str, amount: int | None = None, *, paid_at: datetime | None = None
+    ) -> tuple[dict[str, str], bytes]:
         """Signed ``(headers, raw_body)`` as the sandbox "gateway" would send."""
         if status not in PAYMENT_STATUSES:
             raise ValueError(f"invalid status {status!r}")
@@ -107,20 +119,21 @@ class SandboxGateway:
             record = dict(_registry.get(order_id) or {})
         if amount is None:
             if "amount" not in record:
-                raise GatewayError(f"unknown sandbox order {order_id!r}; pass amount",
-                                   gateway=self.name)
+                raise GatewayError(f"unknown sandbox order {order_id!r}; pass amount", gateway=self.name)
             amount = record["amount"]
         if status == "paid" and paid_at is None:
-            paid_at = datetime.now(timezone.utc)
-        body = json.dumps({
-            "order_id": order_id,
-            "status": status,
-            "amount": validate_amount(amount),
-            "reference": record.get("reference") or "sbx_" + secrets.token_hex(8),
-            "paid_at": paid_at.isoformat() if paid_at else None,
-        }, separators=(",", ":")).encode("utf-8")
-        headers = {"Content-Type": "application/json",
-                   SIGNATURE_HEADER: sign(body, self.secret_key)}
+            paid_at = datetime.now(UTC)
+        body = json.dumps(
+            {
+                "order_id": order_id,
+                "status": status,
+                "amount": validate_amount(amount),
+                "reference": record.get("reference") or "sbx_" + secrets.token_hex(8),
+                "paid_at": paid_at.isoformat() if paid_at else None,
+            },
+            separators=(",", ":"),
+        ).encode("utf-8")
+        headers = {"Content-Type": "application/json", SIGNATURE_HEADER: sign(body, self.secret_key)}
         return headers, body
 
     def parse_notification(self, headers: Mapping[str, str], raw_body: bytes) -> PaymentUpdate:
@@ -134,24 +147,24 @@ class SandboxGateway:
             data = json.loads(raw_body)
         except (ValueError, TypeError):
             raise GatewayError("sandbox body is not JSON", gateway=self.name) from None
-        if not isinstance(data, Mapping) or data.get("status") not in PAYMENT_STATUSES \
-                or not data.get("order_id"):
-            raise GatewayError("malformed sandbox notification", gateway=self.name,
-                               payload=data)
+        if not isinstance(data, Mapping) or data.get("status") not in PAYMENT_STATUSES or not data.get("order_id"):
+            raise GatewayError("malformed sandbox notification", gateway=self.name, payload=data)
         update = self._to_update(data)
         with _registry_lock:
             rec = _registry.setdefault(update.order_id, {"order_id": update.order_id})
-            rec.update(status=update.status, amount=update.amount,
-                       reference=update.gateway_reference,
-                       paid_at=data.get("paid_at"))
+            rec.update(
+                status=update.status,
+                amount=update.amount,
+                reference=update.gateway_reference,
+                paid_at=data.get("paid_at"),
+            )
         return update
 
     def fetch_status(self, order_id: str, *, reference: str | None = None) -> PaymentUpdate:
         with _registry_lock:
             record = dict(_registry.get(order_id) or {})
         if not record or "amount" not in record:
-            raise GatewayError(f"unknown sandbox order {order_id!r}", gateway=self.name,
-                               status_code=404)
+            raise GatewayError(f"unknown sandbox order {order_id!r}", gateway=self.name, status_code=404)
         return self._to_update(record)
 
     def _to_update(self, data: Mapping[str, Any]) -> PaymentUpdate:

@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import hmac
 import json
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, Mapping
+from typing import Any
 from urllib.parse import quote
 
 import requests
@@ -96,7 +97,7 @@ class XenditGateway:
         self.session = session
 
     @classmethod
-    def from_config(cls, config: Mapping[str, Any], **kwargs: Any) -> "XenditGateway":
+    def from_config(cls, config: Mapping[str, Any], **kwargs: Any) -> XenditGateway:
         duration = config.get("XENDIT_INVOICE_DURATION")
         return cls(
             config.get("XENDIT_SECRET_KEY", ""),
@@ -110,8 +111,9 @@ class XenditGateway:
 
     # -- checkout ---------------------------------------------------------
 
-    def create_checkout(self, order_id: str, amount: int, customer_name: str,
-                        customer_email: str, description: str) -> CheckoutSession:
+    def create_checkout(
+        self, order_id: str, amount: int, customer_name: str, customer_email: str, description: str
+    ) -> CheckoutSession:
         amount = validate_amount(amount)
         body: dict[str, Any] = {
             "external_id": order_id,
@@ -121,8 +123,7 @@ class XenditGateway:
             "currency": self.currency,
         }
         if customer_name or customer_email:
-            body["customer"] = {k: v for k, v in (("given_names", customer_name),
-                                                  ("email", customer_email)) if v}
+            body["customer"] = {k: v for k, v in (("given_names", customer_name), ("email", customer_email)) if v}
         if self.success_redirect_url:
             body["success_redirect_url"] = self.success_redirect_url
         if self.failure_redirect_url:
@@ -131,10 +132,10 @@ class XenditGateway:
             body["invoice_duration"] = self.invoice_duration
         data = self._call("POST", f"{self.base_url}/v2/invoices", json_body=body)
         if not isinstance(data, Mapping) or not data.get("id") or not data.get("invoice_url"):
-            raise GatewayError("invoice response lacks id/invoice_url",
-                               gateway=self.name, payload=data)
-        return CheckoutSession(order_id=order_id, redirect_url=data["invoice_url"],
-                               gateway_reference=data["id"], raw=dict(data))
+            raise GatewayError("invoice response lacks id/invoice_url", gateway=self.name, payload=data)
+        return CheckoutSession(
+            order_id=order_id, redirect_url=data["invoice_url"], gateway_reference=data["id"], raw=dict(data)
+        )
 
     # -- callback ---------------------------------------------------------
 
@@ -149,8 +150,7 @@ class XenditGateway:
         except (ValueError, TypeError):
             raise GatewayError("callback body is not JSON", gateway=self.name) from None
         if not isinstance(payload, Mapping):
-            raise GatewayError("callback body is not a JSON object", gateway=self.name,
-                               payload=payload)
+            raise GatewayError("callback body is not a JSON object", gateway=self.name, payload=payload)
         return self._to_update(payload)
 
     # -- status -----------------------------------------------------------
@@ -159,15 +159,14 @@ class XenditGateway:
         if reference:
             data = self._call("GET", f"{self.base_url}/v2/invoices/{quote(reference, safe='')}")
         else:
-            found = self._call("GET", f"{self.base_url}/v2/invoices",
-                               params={"external_id": order_id})
+            found = self._call("GET", f"{self.base_url}/v2/invoices", params={"external_id": order_id})
             if isinstance(found, Mapping):  # tolerate a single object
                 found = [found]
-            matches = [inv for inv in (found or [])
-                       if isinstance(inv, Mapping) and inv.get("external_id") == order_id]
+            matches = [inv for inv in (found or []) if isinstance(inv, Mapping) and inv.get("external_id") == order_id]
             if not matches:
-                raise GatewayError(f"no invoice with external_id {order_id!r}",
-                                   gateway=self.name, status_code=404, payload=found)
+                raise GatewayError(
+                    f"no invoice with external_id {order_id!r}", gateway=self.name, status_code=404, payload=found
+                )
             # a paid one wins; otherwise the most recently created
             paid = [inv for inv in matches if map_status(inv.get("status")) == "paid"]
             data = (paid or sorted(matches, key=lambda i: str(i.get("created", ""))))[-1]
@@ -177,11 +176,18 @@ class XenditGateway:
 
     # -- internals --------------------------------------------------------
 
-    def _call(self, method: str, url: str, json_body: Any = None,
-              params: Mapping[str, Any] | None = None) -> Any:
-        return http_json(method, url, gateway=self.name, auth=(self.secret_key, ""),
-                         json_body=json_body, params=params, timeout=self.timeout,
-                         session=self.session, error_message=_xendit_error)
+    def _call(self, method: str, url: str, json_body: Any = None, params: Mapping[str, Any] | None = None) -> Any:
+        return http_json(
+            method,
+            url,
+            gateway=self.name,
+            auth=(self.secret_key, ""),
+            json_body=json_body,
+            params=params,
+            timeout=self.timeout,
+            session=self.session,
+            error_message=_xendit_error,
+        )
 
     def _to_update(self, data: Mapping[str, Any]) -> PaymentUpdate:
         external_id = data.get("external_id")
@@ -190,9 +196,13 @@ class XenditGateway:
         raw_status = data.get("status")
         status = map_status(raw_status)
         if status is None:
-            raise UnhandledStatus(f"unmapped invoice status {raw_status!r}",
-                                  gateway=self.name, order_id=str(external_id),
-                                  gateway_status=raw_status, payload=dict(data))
+            raise UnhandledStatus(
+                f"unmapped invoice status {raw_status!r}",
+                gateway=self.name,
+                order_id=str(external_id),
+                gateway_status=raw_status,
+                payload=dict(data),
+            )
         paid_amount = data.get("paid_amount")
         amount_src = paid_amount if paid_amount not in (None, "") else data.get("amount")
         return PaymentUpdate(

@@ -26,9 +26,10 @@ import secrets
 import threading
 import uuid
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-from typing import Any, Callable
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
 from urllib.parse import parse_qs
 
 from werkzeug.serving import WSGIRequestHandler, make_server
@@ -81,7 +82,7 @@ class FakeServer:
         self._thread: threading.Thread | None = None
 
     # lifecycle
-    def start(self) -> "FakeServer":
+    def start(self) -> FakeServer:
         self._server = make_server("127.0.0.1", 0, self._wsgi, threaded=True, request_handler=_QuietHandler)
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
         self._thread.start()
@@ -154,8 +155,8 @@ def _now_wib() -> str:
 
 
 def _iso_utc(dt: datetime | None = None) -> str:
-    dt = dt or datetime.now(timezone.utc)
-    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
+    dt = dt or datetime.now(UTC)
+    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
 
 
 # --------------------------------------------------------------------------
@@ -180,7 +181,7 @@ MIDTRANS_STATUS_CODES = {
 
 def midtrans_signature(order_id: str, status_code: str, gross_amount: str, server_key: str) -> str:
     """sha512(order_id + status_code + gross_amount + server_key), hex."""
-    return hashlib.sha512(f"{order_id}{status_code}{gross_amount}{server_key}".encode("utf-8")).hexdigest()
+    return hashlib.sha512(f"{order_id}{status_code}{gross_amount}{server_key}".encode()).hexdigest()
 
 
 def midtrans_notification(
@@ -424,7 +425,7 @@ class FakeXendit(FakeServer):
         if not isinstance(amount, (int, float)) or isinstance(amount, bool) or amount < 1:
             return 400, {"error_code": "API_VALIDATION_ERROR", "message": '"amount" must be a number'}
         inv_id = _new_id()
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         inv = {
             "id": inv_id,
             "external_id": body["external_id"],

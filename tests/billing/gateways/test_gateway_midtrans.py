@@ -1,7 +1,7 @@
 """Midtrans Snap adapter against a local fake Midtrans."""
 
 import base64
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -175,7 +175,7 @@ def test_notification_paid_at_is_wib_settlement_time(gw):
     update = _notify(
         gw, midtrans_notification(ORDER, "settlement", server_key=KEY, settlement_time="2026-11-03 10:17:05")
     )
-    assert update.paid_at == datetime(2026, 11, 3, 3, 17, 5, tzinfo=timezone.utc)
+    assert update.paid_at == datetime(2026, 11, 3, 3, 17, 5, tzinfo=UTC)
     assert update.paid_at.utcoffset() == timedelta(hours=7)
 
 
@@ -194,9 +194,9 @@ def test_signature_verified_on_numbers_as_written(gw):
     # if a sender ever writes numbers unquoted, the signature still covers the text
     sig = midtrans_signature(ORDER, "200", "150000.00", KEY)
     raw = (
-        '{"order_id":"%s","status_code":200,"gross_amount":150000.00,'
+        '{"order_id":"' + ORDER + '","status_code":200,"gross_amount":150000.00,'
         '"transaction_status":"settlement","transaction_id":"t-1",'
-        '"signature_key":"%s"}' % (ORDER, sig)
+        '"signature_key":"' + sig + '"}'
     ).encode()
     update = gw.parse_notification({}, raw)
     assert update.status == "paid" and update.amount == 150000

@@ -2,7 +2,7 @@
 
 import base64
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from werkzeug.datastructures import Headers
@@ -175,7 +175,7 @@ def test_callback_float_amount_from_json(gw):
 
 def test_callback_paid_at_is_utc(gw):
     update = _cb(gw, xendit_invoice_callback(ORDER, "PAID", paid_at="2026-11-03T03:17:05.534Z"))
-    assert update.paid_at == datetime(2026, 11, 3, 3, 17, 5, 534000, tzinfo=timezone.utc)
+    assert update.paid_at == datetime(2026, 11, 3, 3, 17, 5, 534000, tzinfo=UTC)
 
 
 def test_callback_missing_token_is_401(gw):

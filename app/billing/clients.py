@@ -1,0 +1,212 @@
+"""Clients (= tenants) as the vendor manages them: create by hand, profile, subscription, modules."""
+
+import re
+import secrets
+from dataclasses import dataclass, fields
+from datetime import date, datetime, time, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from app.audit.services import record_event
+from app.billing.catalogue import module_by_code, plan_by_code
+from app.billing.errors import BillingError
+from app.billing.models import Plan, Subscription
+from app.extensions import db
+from app.security.catalogue import SUPER_ADMIN
+from app.security.models import TenantUser
+from app.tenancy import services as tenancy
+from app.tenancy.models import CLIENT_TYPES, TENANT_STATUSES, Tenant
+
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+CLIENT_TYPE_LABELS = {
+    "logistik": _l("Logistics"),
+    "koperasi": _l("Cooperative"),
+    "bumdes": _l("Bumdes"),
+    "umkm": _l("UMKM"),
+}
+STATUS_LABELS = {"active": _l("Active"), "inactive": _l("Inactive"), "overdue": _l("Overdue")}
+
+
+@dataclass
+class ClientProfile:
+    name: str
+    client_type: str
+    email: str
+    contact_name: str = ""
+    phone: str = ""
+    address: str = ""
+    npwp: str = ""
+
+    @classmethod
+    def from_form(cls, form) -> "ClientProfile":
+        return cls(**{f.name: (form.get(f.name) or "").strip() for f in fields(cls)})
+
+    @classmethod
+    def of(cls, tenant: Tenant) -> "ClientProfile":
+        return cls(**{f.name: getattr(tenant, f.name) or "" for f in fields(cls)})
+
+
+def validate_profile(profile: ClientProfile) -> None:
+    if not profile.name or len(profile.name) > 150:
+        raise BillingError(_l("A company name of at most 150 characters is required."), "name")
+    if profile.client_type not in CLIENT_TYPES:
+        raise BillingError(_l("Choose a client type."), "client_type")
+    if not EMAIL_RE.match(profile.email) or len(profile.email) > 320:
+        raise BillingError(_l("Enter a valid e-mail address."), "email")
+    if profile.phone and not re.fullmatch(r"[0-9+()\- ]{5,30}", profile.phone):
+        raise BillingError(_l("Enter a valid phone number."), "phone")
+    if profile.npwp and not re.fullmatch(r"[0-9.\-]{15,32}", profile.npwp):
+        raise BillingError(_l("NPWP must be 15 or 16 digits (dots and dashes allowed)."), "npwp")
+    if len(profile.contact_name) > 150:
+        raise BillingError(_l("The contact name is too long."), "contact_name")
+
+
+def _slug_for(name: str) -> str:
+    base = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:50].strip("-") or "client"
+    slug, n = base, 1
+    while slug in tenancy.RESERVED_SLUGS or tenancy.tenant_by_slug(slug) is not None:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def subscription_of(tenant: Tenant) -> Subscription | None:
+    return db.session.execute(sa.select(Subscription).where(Subscription.tenant_id == tenant.id)).scalar_one_or_none()
+
+
+def _ends_at(day: date) -> datetime:
+    return datetime.combine(day + timedelta(days=1), time.min)
+
+
+def _apply(tenant: Tenant, subscription: Subscription) -> None:
+    plan = subscription.plan
+    tenancy.set_subscription(
+        tenant,
+        state="expired" if subscription.status == "inactive" else "active",
+        ends_at=_ends_at(subscription.period_end),
+        shipment_quota=plan.shipment_quota,
+        user_quota=plan.user_quota,
+        status=subscription.status,
+    )
+
+
+def subscribe(tenant: Tenant, plan: Plan, start: date) -> Subscription:
+    """Start (or restart) the client on `plan` from `start`; switches on the plan's active modules."""
+    subscription = subscription_of(tenant) or Subscription(tenant_id=tenant.id)
+    subscription.plan = plan
+    subscription.status = "active"
+    subscription.started_on = start
+    subscription.period_end = start + timedelta(days=plan.period_days)
+    db.session.add(subscription)
+    db.session.flush()
+    _apply(tenant, subscription)
+    tenancy.set_modules(tenant, set(tenancy.enabled_modules(tenant.id)) | {m.code for m in plan.modules if m.active})
+    return subscription
+
+
+def create_client(profile: ClientProfile, *, plan_code: str, today: date, actor_id: int | None):
+    """A tenant, its subscription and a first Super Admin; returns (tenant, user, temporary password)."""
+    validate_profile(profile)
+    plan = plan_by_code(plan_code)
+    if plan is None:
+        raise BillingError(_l("Choose a plan."), "plan")
+    email = profile.email.lower()
+    if db.session.execute(sa.select(TenantUser.id).where(TenantUser.email == email)).first():
+        raise BillingError(_l("A user with this e-mail already exists."), "email")
+    tenant = Tenant(slug=_slug_for(profile.name), joined_on=today, **{**profile.__dict__, "email": email})
+    db.session.add(tenant)
+    db.session.flush()
+    subscribe(tenant, plan, today)
+    password = secrets.token_urlsafe(12) + "#A1"
+    user = _add_super_admin(tenant, email, profile.contact_name or profile.name, password)
+    record_event(
+        db.session,
+        "client_created",
+        tenant_id=tenant.id,
+        actor_id=actor_id,
+        summary=f"Client {tenant.name} created on {plan.name}",
+        entity=tenant,
+    )
+    return tenant, user, password
+
+
+def _add_super_admin(tenant: Tenant, email: str, full_name: str, password: str) -> TenantUser:
+    sm = current_app.appbuilder.sm
+    first, _, last = full_name.partition(" ")
+    user = sm.add_user(
+        email, first[:64], (last or tenant.name)[:64], email, sm.find_role(SUPER_ADMIN), password=password, commit=False
+    )
+    if not user:
+        raise BillingError(_l("The first user could not be created."), "email")
+    user.tenant_id = tenant.id
+    db.session.flush()
+    return user
+
+
+def update_profile(tenant: Tenant, profile: ClientProfile, *, actor_id: int | None) -> dict:
+    validate_profile(profile)
+    changes = {}
+    for f in fields(ClientProfile):
+        new = getattr(profile, f.name) or None
+        if (getattr(tenant, f.name) or None) != new:
+            changes[f.name] = [getattr(tenant, f.name), new]
+            setattr(tenant, f.name, new)
+    if changes:
+        record_event(
+            db.session,
+            "client_updated",
+            tenant_id=tenant.id,
+            actor_id=actor_id,
+            summary=f"Profile changed: {', '.join(changes)}",
+            entity=tenant,
+            details=changes,
+        )
+    db.session.flush()
+    return changes
+
+
+def change_status(tenant: Tenant, status: str, reason: str, *, actor_id: int | None) -> None:
+    if status not in TENANT_STATUSES:
+        raise BillingError(_l("Choose a status."), "status")
+    reason = (reason or "").strip()
+    if not reason or len(reason) > 200:
+        raise BillingError(_l("Give a reason (at most 200 characters)."), "reason")
+    subscription = subscription_of(tenant)
+    if subscription is None:
+        raise BillingError(_l("This client has no subscription yet."), "status")
+    old = subscription.status
+    subscription.status = status
+    _apply(tenant, subscription)
+    record_event(
+        db.session,
+        "subscription_status",
+        tenant_id=tenant.id,
+        actor_id=actor_id,
+        summary=f"Status {old} -> {status}: {reason}",
+        entity=tenant,
+        details={"from": old, "to": status, "reason": reason},
+    )
+
+
+def set_client_module(tenant: Tenant, code: str, on: bool, *, actor_id: int | None) -> None:
+    """Switch one module on or off for a client; takes effect on the client's next request."""
+    module = module_by_code(code)
+    if module is None:
+        raise BillingError(_l("Unknown module."), "module")
+    enabled = set(tenancy.enabled_modules(tenant.id))
+    if on and not module.active:
+        raise BillingError(_l("%(name)s is deactivated and cannot be switched on.", name=module.name), "module")
+    if (code in enabled) == on:
+        return
+    tenancy.set_modules(tenant, enabled | {code} if on else enabled - {code})
+    record_event(
+        db.session,
+        "module_enabled" if on else "module_disabled",
+        tenant_id=tenant.id,
+        actor_id=actor_id,
+        summary=f"{module.name} {'on' if on else 'off'}",
+        entity=tenant,
+        details={"module": code},
+    )

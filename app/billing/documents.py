@@ -1,0 +1,65 @@
+"""The invoice PDF (xhtml2pdf from a Jinja template) and the e-mail that carries it."""
+
+from io import BytesIO
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from xhtml2pdf import pisa
+
+from app.billing.errors import BillingError
+from app.billing.invoice_rules import STATUS_LABELS
+from app.billing.models import Invoice
+from app.billing.terbilang import rupiah_in_words
+from app.core.formatting import jakarta_today, rupiah, wib_date
+
+VENDOR_DEFAULTS = {
+    "VENDOR_NAME": "PT SiLogistik Teknologi Nusantara",
+    "VENDOR_ADDRESS": "Jl. Jend. Sudirman Kav. 52-53, Jakarta Selatan 12190",
+    "VENDOR_PHONE": "021-5550100",
+    "VENDOR_EMAIL": "billing@silogistik.test",
+    "VENDOR_NPWP": "09.876.543.2-109.000",
+}
+
+
+def vendor() -> dict:
+    return {
+        key.removeprefix("VENDOR_").lower(): current_app.config.get(key, value)
+        for key, value in VENDOR_DEFAULTS.items()
+    }
+
+
+def pdf_filename(invoice: Invoice) -> str:
+    return invoice.number.replace("/", "-") + ".pdf"
+
+
+def render_invoice_pdf(invoice: Invoice) -> bytes:
+    with force_locale(current_app.config.get("BABEL_DEFAULT_LOCALE", "id")):
+        html = render_template(
+            "billing/invoice_pdf.html",
+            invoice=invoice,
+            vendor=vendor(),
+            words=rupiah_in_words(int(invoice.total)),
+            status=STATUS_LABELS[invoice.status_on(jakarta_today())],
+        )
+    out = BytesIO()
+    result = pisa.CreatePDF(html, dest=out, encoding="utf-8")
+    if result.err:
+        raise BillingError(_("The PDF could not be rendered."))
+    return out.getvalue()
+
+
+def invoice_email(invoice: Invoice) -> dict:
+    """Subject and body in the product's default language (Indonesian)."""
+    with force_locale(current_app.config.get("BABEL_DEFAULT_LOCALE", "id")):
+        subject = _("Invoice %(number)s from %(vendor)s", number=invoice.number, vendor=vendor()["name"])
+        text = _(
+            "Dear %(client)s,\n\nPlease find attached invoice %(number)s of %(total)s, due on %(due)s.\n\n"
+            "Regards,\n%(vendor)s",
+            client=invoice.bill_to_name,
+            number=invoice.number,
+            total=rupiah(invoice.total),
+            due=wib_date(invoice.due_date),
+            vendor=vendor()["name"],
+        )
+    return {"subject": subject, "text": text}

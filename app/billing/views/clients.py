@@ -1,0 +1,218 @@
+"""Client screens: list, detail (profile, subscription, modules, history), create, edit, status, modules."""
+
+import sqlalchemy as sa
+from flask import flash, redirect, request, url_for
+from flask_appbuilder import expose
+from flask_appbuilder.security.decorators import has_access
+from flask_babel import gettext as _
+
+from app.audit.models import ActivityLog
+from app.billing import clients as service
+from app.billing.catalogue import usage_counts
+from app.billing.errors import BillingError
+from app.billing.jobs import enqueue_invitation
+from app.billing.listing import page_number, paginate, sorted_by
+from app.billing.models import Invoice, Payment, Plan, ProductModule, Subscription
+from app.billing.views.common import BillingPage
+from app.core.access import METHOD_PERMISSIONS, READ, WRITE
+from app.extensions import db
+from app.tenancy.models import CLIENT_TYPES, TENANT_STATUSES, Tenant
+from app.tenancy.request import tenant_url
+from app.tenancy.services import enabled_modules
+
+SORTS = {
+    "name": Tenant.name,
+    "joined": Tenant.joined_on,
+    "status": Tenant.status,
+    "type": Tenant.client_type,
+    "plan": Plan.name,
+}
+
+
+def client_rows(args):
+    statement = (
+        sa.select(Tenant, Plan.name.label("plan_name"))
+        .outerjoin(Subscription, Subscription.tenant_id == Tenant.id)
+        .outerjoin(Plan, Plan.id == Subscription.plan_id)
+    )
+    q = (args.get("q") or "").strip()
+    if q:
+        match = Tenant.name.ilike(f"%{q}%")
+        statement = statement.where(sa.or_(match, Tenant.id == int(q)) if q.isdigit() and len(q) < 10 else match)
+    if args.get("status") in TENANT_STATUSES:
+        statement = statement.where(Tenant.status == args["status"])
+    if args.get("type") in CLIENT_TYPES:
+        statement = statement.where(Tenant.client_type == args["type"])
+    statement, sort = sorted_by(statement, SORTS, args.get("sort"), "-joined")
+    return paginate(statement, page_number(args.get("page"))), sort
+
+
+def _entry_link(entry, payment_invoices):
+    if entry.entity_type == "Invoice" and entry.entity_id:
+        return url_for("InvoiceView.detail", pk=int(entry.entity_id))
+    if entry.entity_type == "Payment" and entry.entity_id in payment_invoices:
+        return url_for("InvoiceView.detail", pk=payment_invoices[entry.entity_id])
+    return None
+
+
+def timeline(tenant_id: int, limit: int = 50):
+    entries = (
+        db.session.execute(
+            sa.select(ActivityLog)
+            .where(ActivityLog.tenant_id == tenant_id)
+            .order_by(ActivityLog.created_at.desc(), ActivityLog.id.desc())
+            .limit(limit)
+        )
+        .scalars()
+        .all()
+    )
+    payment_ids = [int(e.entity_id) for e in entries if e.entity_type == "Payment" and (e.entity_id or "").isdigit()]
+    payment_invoices = (
+        {
+            str(pid): iid
+            for pid, iid in db.session.execute(
+                sa.select(Payment.id, Payment.invoice_id).where(Payment.id.in_(payment_ids))
+            ).all()
+        }
+        if payment_ids
+        else {}
+    )
+    return [(entry, _entry_link(entry, payment_invoices)) for entry in entries]
+
+
+class ClientView(BillingPage):
+    route_base = "/billing/clients"
+    class_permission_name = "Client"
+    method_permission_name = {
+        **METHOD_PERMISSIONS,
+        "index": READ,
+        "detail": READ,
+        "create": WRITE,
+        "edit_profile": WRITE,
+        "change_status": WRITE,
+        "toggle_module": WRITE,
+    }
+
+    @expose("/")
+    @has_access
+    def index(self):
+        page, sort = client_rows(request.args)
+        return self.render(
+            "billing/client_list.html",
+            page=page,
+            sort=sort,
+            args=request.args,
+            statuses=service.STATUS_LABELS,
+            types=service.CLIENT_TYPE_LABELS,
+        )
+
+    @expose("/<int:pk>")
+    @has_access
+    def detail(self, pk):
+        tenant = self.get_or_404(Tenant, pk)
+        modules = (
+            db.session.execute(sa.select(ProductModule).order_by(ProductModule.category.desc(), ProductModule.name))
+            .scalars()
+            .all()
+        )
+        invoices = (
+            db.session.execute(
+                sa.select(Invoice).where(Invoice.tenant_id == pk).order_by(Invoice.issue_date.desc()).limit(20)
+            )
+            .scalars()
+            .all()
+        )
+        return self.render(
+            "billing/client_detail.html",
+            tenant=tenant,
+            subscription=service.subscription_of(tenant),
+            modules=modules,
+            enabled=enabled_modules(pk),
+            usage=usage_counts(),
+            invoices=invoices,
+            timeline=timeline(pk),
+            statuses=service.STATUS_LABELS,
+            types=service.CLIENT_TYPE_LABELS,
+        )
+
+    def _form(self, profile, tenant=None, plans=None, error=None, status=200):
+        return self.render(
+            "billing/client_form.html",
+            profile=profile,
+            tenant=tenant,
+            plans=plans,
+            error=error,
+            types=service.CLIENT_TYPE_LABELS,
+        ), status
+
+    @expose("/new", methods=["GET", "POST"])
+    @has_access
+    def create(self):
+        plans = db.session.execute(sa.select(Plan).order_by(Plan.price)).scalars().all()
+        if request.method == "GET":
+            return self._form(service.ClientProfile("", "logistik", ""), plans=plans)
+        self.check_csrf()
+        profile = service.ClientProfile.from_form(request.form)
+        try:
+            tenant, user, password = service.create_client(
+                profile, plan_code=request.form.get("plan", ""), today=self.today(), actor_id=self.actor_id()
+            )
+            db.session.commit()
+        except BillingError as exc:
+            db.session.rollback()
+            return self._form(profile, plans=plans, error=exc, status=400)
+        enqueue_invitation(
+            tenant, user, password, login_url=tenant_url(tenant.slug, "/login/"), actor_id=self.actor_id()
+        )
+        flash(
+            _("Client %(name)s created; an invitation was sent to %(email)s.", name=tenant.name, email=user.email),
+            "success",
+        )
+        return redirect(url_for("ClientView.detail", pk=tenant.id))
+
+    @expose("/<int:pk>/edit", methods=["GET", "POST"])
+    @has_access
+    def edit_profile(self, pk):
+        tenant = self.get_or_404(Tenant, pk)
+        if request.method == "GET":
+            return self._form(service.ClientProfile.of(tenant), tenant=tenant)
+        self.check_csrf()
+        profile = service.ClientProfile.from_form(request.form)
+        try:
+            service.update_profile(tenant, profile, actor_id=self.actor_id())
+            db.session.commit()
+        except BillingError as exc:
+            db.session.rollback()
+            return self._form(profile, tenant=self.get_or_404(Tenant, pk), error=exc, status=400)
+        flash(_("Profile saved."), "success")
+        return redirect(url_for("ClientView.detail", pk=pk))
+
+    @expose("/<int:pk>/status", methods=["POST"])
+    @has_access
+    def change_status(self, pk):
+        self.check_csrf()
+        tenant = self.get_or_404(Tenant, pk)
+        try:
+            service.change_status(
+                tenant, request.form.get("status", ""), request.form.get("reason", ""), actor_id=self.actor_id()
+            )
+            db.session.commit()
+            flash(_("Subscription status changed."), "success")
+        except BillingError as exc:
+            self.fail(exc)
+        return redirect(url_for("ClientView.detail", pk=pk))
+
+    @expose("/<int:pk>/modules", methods=["POST"])
+    @has_access
+    def toggle_module(self, pk):
+        self.check_csrf()
+        tenant = self.get_or_404(Tenant, pk)
+        try:
+            service.set_client_module(
+                tenant, request.form.get("module", ""), request.form.get("on") == "1", actor_id=self.actor_id()
+            )
+            db.session.commit()
+            flash(_("Modules updated."), "success")
+        except BillingError as exc:
+            self.fail(exc)
+        return redirect(url_for("ClientView.detail", pk=pk) + "#modules")

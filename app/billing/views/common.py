@@ -1,0 +1,53 @@
+"""What every billing page shares: CSRF on hand-written forms, dates in WIB, flashing rule errors."""
+
+from datetime import date
+
+from flask import abort, current_app, flash, g, request
+from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
+
+from app.core.formatting import jakarta_today
+from app.core.views import VendorBaseView
+from app.extensions import db
+
+
+class BillingPage(VendorBaseView):
+    default_view = "index"
+
+    def render(self, template: str, **context):
+        return self.render_template(template, csrf_token=generate_csrf, today=jakarta_today(), **context)
+
+    @staticmethod
+    def check_csrf() -> None:
+        if not current_app.config.get("WTF_CSRF_ENABLED", True):
+            return
+        try:
+            validate_csrf(request.form.get("csrf_token"))
+        except (CSRFError, Exception):
+            abort(400, "The form has expired; reload the page and try again.")
+
+    @staticmethod
+    def today() -> date:
+        return jakarta_today()
+
+    @staticmethod
+    def actor_id() -> int:
+        return g.user.id
+
+    @staticmethod
+    def get_or_404(model, pk):
+        row = db.session.get(model, pk)
+        if row is None:
+            abort(404)
+        return row
+
+    @staticmethod
+    def fail(exc) -> None:
+        db.session.rollback()
+        flash(str(exc), "danger")
+
+
+def parse_date(raw: str | None) -> date | None:
+    try:
+        return date.fromisoformat((raw or "").strip()) if raw and raw.strip() else None
+    except ValueError:
+        return None

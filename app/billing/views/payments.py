@@ -1,0 +1,43 @@
+"""Recording a payment received outside the system, from the invoice page."""
+
+from flask import flash, redirect, request, url_for
+from flask_appbuilder import expose
+from flask_appbuilder.security.decorators import has_access
+from flask_babel import gettext as _
+
+from app.billing import invoices as service
+from app.billing.invoice_rules import InvoiceRuleError
+from app.billing.models import Invoice
+from app.billing.views.common import BillingPage, parse_date
+from app.core.access import METHOD_PERMISSIONS, WRITE
+from app.extensions import db
+
+
+class PaymentView(BillingPage):
+    route_base = "/billing/payments"
+    class_permission_name = "Payment"
+    method_permission_name = {**METHOD_PERMISSIONS, "record": WRITE}
+
+    @expose("/invoice/<int:pk>", methods=["POST"])
+    @has_access
+    def record(self, pk):
+        self.check_csrf()
+        self.get_or_404(Invoice, pk)
+        form = request.form
+        try:
+            payment = service.add_payment(
+                pk,
+                method=form.get("method", ""),
+                paid_at=parse_date(form.get("paid_at")),
+                amount=service.parse_amount(form.get("amount"), _("Payment amount")),
+                reference=form.get("reference", ""),
+                today=self.today(),
+                actor_id=self.actor_id(),
+            )
+            db.session.commit()
+            flash(
+                _("Payment of Rp %(amount)s recorded.", amount=f"{int(payment.amount):,}".replace(",", ".")), "success"
+            )
+        except InvoiceRuleError as exc:
+            self.fail(exc)
+        return redirect(url_for("InvoiceView.detail", pk=pk) + "#payments")

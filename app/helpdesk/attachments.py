@@ -1,0 +1,73 @@
+"""Ticket attachments: PNG, JPEG or PDF by their first bytes, at most 5 MB, stored outside static/."""
+
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import gettext as _
+from werkzeug.utils import secure_filename
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_FILES = 5
+SIGNATURES = (
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"%PDF-", "application/pdf"),
+)
+
+
+@dataclass(frozen=True)
+class Upload:
+    filename: str
+    content: bytes
+    content_type: str
+
+
+def sniff(content: bytes) -> str | None:
+    for magic, content_type in SIGNATURES:
+        if content.startswith(magic):
+            return content_type
+    return None
+
+
+def check_uploads(files) -> tuple[list[Upload], str | None]:
+    """Read uploaded files (werkzeug FileStorage or (name, bytes)); return them or the first problem."""
+    uploads = []
+    for item in files or ():
+        name, content = _read(item)
+        if not name and not content:
+            continue
+        if len(content) > MAX_BYTES:
+            return [], _("%(name)s is larger than 5 MB.", name=name)
+        content_type = sniff(content)
+        if content_type is None:
+            return [], _("%(name)s is not a PNG, JPEG or PDF file.", name=name)
+        uploads.append(Upload(secure_filename(name) or "lampiran", content, content_type))
+    if len(uploads) > MAX_FILES:
+        return [], _("At most %(count)d files per message.", count=MAX_FILES)
+    return uploads, None
+
+
+def _read(item) -> tuple[str, bytes]:
+    if isinstance(item, tuple):
+        return item
+    content = item.read(MAX_BYTES + 1)
+    return item.filename or "", content
+
+
+def storage_dir() -> Path:
+    folder = Path(current_app.config["FILE_STORAGE_DIR"]) / "helpdesk"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def store(upload: Upload) -> str:
+    suffix = {"image/png": ".png", "image/jpeg": ".jpg", "application/pdf": ".pdf"}[upload.content_type]
+    stored_name = uuid.uuid4().hex + suffix
+    (storage_dir() / stored_name).write_bytes(upload.content)
+    return stored_name
+
+
+def path_of(stored_name: str) -> Path:
+    return storage_dir() / stored_name

@@ -1,0 +1,12 @@
+"""Periodic SLA breach check (idempotent: each clock is flagged and announced once)."""
+
+from app.extensions import db
+from app.helpdesk.sla import check_breaches
+from app.jobs.queue import job
+
+
+@job("default")
+def check_sla_breaches(ctx) -> None:
+    flagged = check_breaches()
+    db.session.commit()
+    ctx.progress(100, f"{len(flagged)} tickets breached")

@@ -1,0 +1,124 @@
+"""Helpdesk settings (resource TicketSettings): teams and members, assignment rules, SLA, calendar."""
+
+import re
+
+from flask_appbuilder.models.sqla.filters import FilterEqual
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import lazy_gettext as _l
+from wtforms import IntegerField, SelectField, StringField, TimeField
+from wtforms.validators import DataRequired, NumberRange, Optional, Regexp
+
+from app.core.views import VendorModelView
+from app.helpdesk.models import (
+    CATEGORIES,
+    PRIORITIES,
+    AssignmentRule,
+    CalendarSettings,
+    Holiday,
+    SlaPolicy,
+    Team,
+    TeamMember,
+)
+
+WORKDAYS_PATTERN = r"^[0-6](,[0-6])*$"
+
+
+class _Settings(VendorModelView):
+    class_permission_name = "TicketSettings"
+
+
+def _select(label, mapping):
+    return SelectField(label, choices=list(mapping.items()), validators=[DataRequired()])
+
+
+class TeamMemberView(_Settings):
+    route_base = "/vendor/helpdesk/members"
+    datamodel = SQLAInterface(TeamMember)
+    list_columns = ["team", "user", "max_open_tickets", "active"]
+    add_columns = edit_columns = ["team", "user", "max_open_tickets", "active"]
+    label_columns = {
+        "team": _l("Team"),
+        "user": _l("Agent"),
+        "max_open_tickets": _l("Open ticket cap"),
+        "active": _l("Active"),
+    }
+    description_columns = {"max_open_tickets": _l("Empty = no cap.")}
+    extra = {
+        "max_open_tickets": IntegerField(_l("Open ticket cap"), validators=[Optional(), NumberRange(min=1, max=1000)])
+    }
+    add_form_extra_fields = edit_form_extra_fields = extra
+    add_form_query_rel_fields = edit_form_query_rel_fields = {"user": [["tenant_id", FilterEqual, None]]}
+
+    def pre_add(self, item):
+        if item.user is not None and item.user.tenant_id is not None:
+            raise ValueError(_l("Only vendor staff can be agents."))
+
+    pre_update = pre_add
+
+
+class TeamView(_Settings):
+    route_base = "/vendor/helpdesk/teams"
+    datamodel = SQLAInterface(Team)
+    list_columns = ["name"]
+    add_columns = edit_columns = ["name"]
+    show_columns = ["name"]
+    related_views = [TeamMemberView]
+    label_columns = {"name": _l("Name")}
+
+
+class AssignmentRuleView(_Settings):
+    route_base = "/vendor/helpdesk/rules"
+    datamodel = SQLAInterface(AssignmentRule)
+    list_columns = add_columns = edit_columns = ["category", "team"]
+    label_columns = {"category": _l("Category"), "team": _l("Team")}
+    add_form_extra_fields = edit_form_extra_fields = {"category": _select(_l("Category"), CATEGORIES)}
+
+
+class SlaPolicyView(_Settings):
+    route_base = "/vendor/helpdesk/sla"
+    datamodel = SQLAInterface(SlaPolicy)
+    list_columns = add_columns = edit_columns = ["priority", "first_response_minutes", "resolution_minutes"]
+    label_columns = {
+        "priority": _l("Priority"),
+        "first_response_minutes": _l("First response (business minutes)"),
+        "resolution_minutes": _l("Resolution (business minutes)"),
+    }
+    add_form_extra_fields = edit_form_extra_fields = {
+        "priority": _select(_l("Priority"), PRIORITIES),
+        "first_response_minutes": IntegerField(
+            _l("First response (business minutes)"), validators=[DataRequired(), NumberRange(min=1, max=100000)]
+        ),
+        "resolution_minutes": IntegerField(
+            _l("Resolution (business minutes)"), validators=[DataRequired(), NumberRange(min=1, max=1000000)]
+        ),
+    }
+
+
+class CalendarView(_Settings):
+    route_base = "/vendor/helpdesk/calendar"
+    datamodel = SQLAInterface(CalendarSettings)
+    list_columns = add_columns = edit_columns = ["workdays", "open_time", "close_time"]
+    search_columns = ["workdays"]
+    label_columns = {"workdays": _l("Working days"), "open_time": _l("Opens (WIB)"), "close_time": _l("Closes (WIB)")}
+    description_columns = {"workdays": _l("Weekday numbers, 0 = Monday ... 6 = Sunday, e.g. 0,1,2,3,4")}
+    add_form_extra_fields = edit_form_extra_fields = {
+        "workdays": StringField(_l("Working days"), validators=[DataRequired(), Regexp(WORKDAYS_PATTERN)]),
+        "open_time": TimeField(_l("Opens (WIB)"), validators=[DataRequired()]),
+        "close_time": TimeField(_l("Closes (WIB)"), validators=[DataRequired()]),
+    }
+
+    def pre_add(self, item):
+        item.workdays = ",".join(sorted(set(re.findall(r"[0-6]", item.workdays or ""))))
+        if item.open_time is None or item.close_time is None or item.open_time >= item.close_time:
+            raise ValueError(_l("Opening time must be earlier than closing time."))
+
+    pre_update = pre_add
+
+
+class HolidayView(_Settings):
+    route_base = "/vendor/helpdesk/holidays"
+    datamodel = SQLAInterface(Holiday)
+    list_columns = add_columns = edit_columns = ["day", "name"]
+    search_columns = ["day", "name"]
+    base_order = ("day", "asc")
+    label_columns = {"day": _l("Date"), "name": _l("Holiday")}

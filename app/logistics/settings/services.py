@@ -1,0 +1,139 @@
+"""Tenant settings: read/create, update with validation, the atomic tracking-number counter, the logo."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from app.extensions import db
+from app.logistics.settings.models import TenantSettings
+from app.logistics.shipments import numbering
+from app.logistics.shipments.calculator import ShipmentInputError, WeightRounding, validate_divisor
+from app.tenancy.scoping import SKIP_OPTION
+
+MAX_LOGO_BYTES = 1024 * 1024
+LOGO_TYPES = {b"\x89PNG\r\n\x1a\n": ("png", "image/png"), b"\xff\xd8\xff": ("jpg", "image/jpeg")}
+
+
+def get_settings(tenant_id: int) -> TenantSettings:
+    """The tenant's settings row, created with defaults on first use."""
+    settings = db.session.execute(
+        sa.select(TenantSettings).where(TenantSettings.tenant_id == tenant_id), execution_options={SKIP_OPTION: True}
+    ).scalar_one_or_none()
+    if settings is None:
+        settings = TenantSettings(tenant_id=tenant_id)
+        db.session.add(settings)
+        db.session.flush()
+    return settings
+
+
+def rounding_of(settings: TenantSettings) -> WeightRounding:
+    return WeightRounding(
+        mode=settings.rounding_mode, tolerance=settings.rounding_tolerance, minimum=settings.minimum_weight
+    )
+
+
+def allocate_tracking_number(tenant_id: int) -> str:
+    """Take the next number from the tenant's counter inside the caller's transaction.
+
+    One UPDATE ... RETURNING: the row lock serializes concurrent callers (PostgreSQL) or the
+    database write lock does (SQLite); a rolled-back transaction gives its number back, so there
+    are neither duplicates nor gaps.
+    """
+    get_settings(tenant_id)
+    table = TenantSettings.__table__
+    row = db.session.execute(
+        sa.update(table)
+        .where(table.c.tenant_id == tenant_id)
+        .values(next_sequence=table.c.next_sequence + 1)
+        .returning(table.c.next_sequence, table.c.tracking_prefix, table.c.tracking_padding)
+    ).one()
+    return numbering.format_tracking_number(row.tracking_prefix, row.tracking_padding, row.next_sequence - 1)
+
+
+@dataclass(frozen=True)
+class SettingsInput:
+    tracking_prefix: str
+    start_number: str
+    volume_divisor: object
+    rounding_mode: str
+    rounding_tolerance: object
+    minimum_weight: object
+    company_name: str = ""
+    company_address: str = ""
+    company_website: str = ""
+    company_phone: str = ""
+
+
+def start_number_of(settings: TenantSettings) -> str:
+    return numbering.format_start(settings.next_sequence, settings.tracking_padding)
+
+
+def update_settings(settings: TenantSettings, data: SettingsInput) -> TenantSettings:
+    """Validate everything first, then write. The counter moves only when the start number changes."""
+    prefix = numbering.normalize_prefix(data.tracking_prefix, "tracking_prefix")
+    first, padding = numbering.parse_start(data.start_number)
+    divisor = validate_divisor(data.volume_divisor, "volume_divisor")
+    rounding = WeightRounding(data.rounding_mode, data.rounding_tolerance, data.minimum_weight)
+    _check_length("company_name", data.company_name, 150)
+    _check_length("company_website", data.company_website, 255)
+    _check_length("company_phone", data.company_phone, 30)
+    if str(data.start_number).strip() != start_number_of(settings):
+        settings.next_sequence = first
+    settings.tracking_prefix = prefix
+    settings.tracking_padding = padding
+    settings.volume_divisor = divisor
+    settings.rounding_mode = rounding.mode
+    settings.rounding_tolerance = rounding.tolerance.quantize(Decimal("0.01"))
+    settings.minimum_weight = rounding.minimum.quantize(Decimal("0.01"))
+    settings.company_name = (data.company_name or "").strip() or None
+    settings.company_address = (data.company_address or "").strip() or None
+    settings.company_website = (data.company_website or "").strip() or None
+    settings.company_phone = (data.company_phone or "").strip() or None
+    db.session.flush()
+    return settings
+
+
+def _check_length(field: str, value: str | None, maximum: int) -> None:
+    if value and len(value.strip()) > maximum:
+        raise ShipmentInputError(field, _l("At most %(max)s characters.", max=maximum))
+
+
+def logo_kind(data: bytes) -> tuple[str, str] | None:
+    for magic, kind in LOGO_TYPES.items():
+        if data.startswith(magic):
+            return kind
+    return None
+
+
+def save_logo(settings: TenantSettings, data: bytes, storage_dir: str) -> str:
+    """Store a PNG/JPEG (checked by its first bytes, at most 1 MB) under <storage>/<tenant_id>/."""
+    if not data:
+        raise ShipmentInputError("logo", _l("Choose a file to upload."))
+    if len(data) > MAX_LOGO_BYTES:
+        raise ShipmentInputError("logo", _l("The logo may be at most 1 MB."))
+    kind = logo_kind(data)
+    if kind is None:
+        raise ShipmentInputError("logo", _l("The logo must be a PNG or JPEG image."))
+    folder = Path(storage_dir) / str(settings.tenant_id)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"logo.{kind[0]}"
+    for old in folder.glob("logo.*"):
+        old.unlink()
+    path.write_bytes(data)
+    settings.logo_path = str(path)
+    db.session.flush()
+    return str(path)
+
+
+def logo_file(settings: TenantSettings) -> tuple[Path, str] | None:
+    """(path, mimetype) of the tenant's logo, when one is stored and still on disk."""
+    if not settings.logo_path:
+        return None
+    path = Path(settings.logo_path)
+    if not path.is_file():
+        return None
+    kind = logo_kind(path.read_bytes()[:8])
+    return (path, kind[1]) if kind else None

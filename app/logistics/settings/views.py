@@ -1,0 +1,106 @@
+"""Tenant settings page (Super Admin writes, others with access read) and the tenant's logo."""
+
+from flask import current_app, flash, g, redirect, request, send_file, url_for
+from flask_appbuilder import expose
+from flask_appbuilder.security.decorators import has_access
+from flask_babel import gettext as _
+
+from app.core.access import METHOD_PERMISSIONS, READ, WRITE
+from app.core.views import TenantBaseView
+from app.extensions import db
+from app.logistics.settings import services
+from app.logistics.shipments.calculator import ROUNDING_MODES, ShipmentInputError
+from app.logistics.shipments.numbering import preview
+from app.logistics.web import check_csrf, csrf_token
+
+FORM_FIELDS = (
+    "tracking_prefix",
+    "start_number",
+    "volume_divisor",
+    "rounding_mode",
+    "rounding_tolerance",
+    "minimum_weight",
+    "company_name",
+    "company_address",
+    "company_website",
+    "company_phone",
+)
+
+
+class TenantSettingsView(TenantBaseView):
+    route_base = "/settings"
+    class_permission_name = "TenantSettings"
+    default_view = "show"
+    method_permission_name = {**METHOD_PERMISSIONS, "show": READ, "save": WRITE, "upload_logo": WRITE, "logo": READ}
+
+    def _values(self, settings) -> dict:
+        values = {key: getattr(settings, key, "") for key in FORM_FIELDS if key != "start_number"}
+        values["start_number"] = services.start_number_of(settings)
+        return values
+
+    def _page(self, settings, values, errors, status=200):
+        try:
+            examples = preview(values.get("tracking_prefix"), values.get("start_number"))
+        except ShipmentInputError:
+            examples = []
+        return self.render_template(
+            "logistics/settings.html",
+            settings=settings,
+            values=values,
+            errors=errors,
+            examples=examples,
+            rounding_modes=ROUNDING_MODES,
+            csrf_token=csrf_token(),
+            can_write=self.appbuilder.sm.has_access("can_write", self.class_permission_name),
+        ), status
+
+    @expose("/")
+    @has_access
+    def show(self):
+        settings = services.get_settings(g.user.tenant_id)
+        db.session.commit()
+        return self._page(settings, self._values(settings), {})
+
+    @expose("/save", methods=["POST"])
+    @has_access
+    def save(self):
+        check_csrf()
+        settings = services.get_settings(g.user.tenant_id)
+        values = {key: request.form.get(key, "") for key in FORM_FIELDS}
+        try:
+            services.update_settings(settings, services.SettingsInput(**values))
+        except ShipmentInputError as exc:
+            db.session.rollback()
+            settings = services.get_settings(g.user.tenant_id)
+            return self._page(settings, values, {exc.field: str(exc.message)}, 422)
+        db.session.commit()
+        flash(_("Settings saved."), "success")
+        return redirect(url_for("TenantSettingsView.show"))
+
+    @expose("/logo", methods=["POST"])
+    @has_access
+    def upload_logo(self):
+        check_csrf()
+        settings = services.get_settings(g.user.tenant_id)
+        upload = request.files.get("logo")
+        data = upload.read(services.MAX_LOGO_BYTES + 1) if upload else b""
+        try:
+            services.save_logo(settings, data, current_app.config["FILE_STORAGE_DIR"])
+        except ShipmentInputError as exc:
+            db.session.rollback()
+            settings = services.get_settings(g.user.tenant_id)
+            return self._page(settings, self._values(settings), {"logo": str(exc.message)}, 422)
+        db.session.commit()
+        flash(_("Logo uploaded."), "success")
+        return redirect(url_for("TenantSettingsView.show"))
+
+    @expose("/logo")
+    @has_access
+    def logo(self):
+        found = services.logo_file(services.get_settings(g.user.tenant_id))
+        if found is None:
+            return "", 204
+        path, mimetype = found
+        response = send_file(path, mimetype=mimetype, max_age=0)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response

@@ -1,0 +1,167 @@
+"""The shipment list query: tabs, one search box, filters, sorting and keyset pagination.
+
+Pages are fetched with a (sort value, id) cursor, so page 500 costs what page 1 costs, and
+no COUNT runs: one extra row tells whether a next page exists.
+"""
+
+import base64
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.logistics.shipments.models import Shipment
+from app.logistics.shipments.statuses import SHIPMENT_TYPES, STATUSES
+from app.logistics.tariffs.cities import search_cities
+
+PAGE_SIZES = (25, 50, 100)
+SORTS = {
+    "date": (Shipment.created_at, datetime.fromisoformat),
+    "weight": (Shipment.total_weight, Decimal),
+    "tracking": (Shipment.tracking_number, str),
+    "status": (Shipment.status, str),
+}
+SEARCH_COLUMNS = (
+    Shipment.tracking_number,
+    Shipment.sender_name,
+    Shipment.receiver_name,
+    Shipment.sender_phone,
+    Shipment.receiver_phone,
+)
+
+
+@dataclass
+class ListQuery:
+    tab: str = "active"
+    q: str = ""
+    status: str = ""
+    courier: int | None = None
+    shipment_type: str = ""
+    sort: str = "date"
+    desc: bool = True
+    per_page: int = 25
+    after: str = ""
+    before: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_args(cls, args) -> "ListQuery":
+        sort = args.get("sort", "date")
+        tab = "archive" if args.get("tab") == "archive" else "active"
+        if sort not in SORTS or (tab == "archive" and sort == "tracking"):
+            sort = "date"
+        try:
+            per_page = int(args.get("per_page", 25))
+        except ValueError:
+            per_page = 25
+        try:
+            courier = int(args["courier"]) if args.get("courier") else None
+        except ValueError:
+            courier = None
+        return cls(
+            tab=tab,
+            q=(args.get("q") or "").strip()[:100],
+            status=args.get("status") if args.get("status") in STATUSES else "",
+            courier=courier,
+            shipment_type=args.get("type") if args.get("type") in SHIPMENT_TYPES else "",
+            sort=sort,
+            desc=args.get("dir", "desc") != "asc",
+            per_page=per_page if per_page in PAGE_SIZES else 25,
+            after=args.get("after", ""),
+            before=args.get("before", ""),
+        )
+
+    def args(self, **changes) -> dict:
+        """Query-string arguments of this list (minus the cursor), with changes, for links."""
+        values = {
+            "tab": self.tab,
+            "q": self.q,
+            "status": self.status,
+            "courier": self.courier or "",
+            "type": self.shipment_type,
+            "sort": self.sort,
+            "dir": "desc" if self.desc else "asc",
+            "per_page": self.per_page,
+        }
+        values.update(changes)
+        return {key: value for key, value in values.items() if value not in ("", None)}
+
+
+@dataclass
+class Page:
+    rows: list
+    next_cursor: str | None
+    prev_cursor: str | None
+
+
+def _like(term: str) -> str:
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def filtered(query: ListQuery):
+    stmt = sa.select(Shipment)
+    stmt = stmt.where(
+        Shipment.tracking_number.is_(None) if query.tab == "archive" else Shipment.tracking_number.isnot(None)
+    )
+    if query.status:
+        stmt = stmt.where(Shipment.status == query.status)
+    if query.courier:
+        stmt = stmt.where(Shipment.courier_id == query.courier)
+    if query.shipment_type:
+        stmt = stmt.where(Shipment.shipment_type == query.shipment_type)
+    if query.q:
+        stmt = stmt.where(_search(query.q))
+    return stmt
+
+
+def _search(term: str):
+    pattern = _like(term)
+    conditions = [column.ilike(pattern, escape="\\") for column in SEARCH_COLUMNS]
+    codes = [city.code for city in search_cities(term, limit=100)] if len(term) >= 3 else []
+    if codes:
+        conditions += [Shipment.sender_city.in_(codes), Shipment.receiver_city.in_(codes)]
+    return sa.or_(*conditions)
+
+
+def encode_cursor(value, row_id: int) -> str:
+    raw = json.dumps([value.isoformat() if isinstance(value, datetime) else str(value), row_id])
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(token: str, parse) -> tuple | None:
+    try:
+        value, row_id = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+        return parse(value), int(row_id)
+    except (ValueError, TypeError, InvalidOperation, json.JSONDecodeError):
+        return None
+
+
+def fetch_page(query: ListQuery) -> Page:
+    column, parse = SORTS[query.sort]
+    stmt = filtered(query).options(selectinload(Shipment.courier))
+    backwards = bool(query.before)
+    cursor = decode_cursor(query.before or query.after, parse) if (query.before or query.after) else None
+    descending = query.desc != backwards
+    if cursor is not None:
+        key = sa.tuple_(column, Shipment.id)
+        bound = sa.tuple_(sa.literal(cursor[0], column.type), sa.literal(cursor[1]))
+        stmt = stmt.where(key < bound if descending else key > bound)
+    order = (column.desc(), Shipment.id.desc()) if descending else (column.asc(), Shipment.id.asc())
+    rows = list(db.session.execute(stmt.order_by(*order).limit(query.per_page + 1)).scalars())
+    more = len(rows) > query.per_page
+    rows = rows[: query.per_page]
+    if backwards:
+        rows.reverse()
+    has_next = more if not backwards else True
+    has_prev = (cursor is not None) if not backwards else more
+    first, last = (rows[0], rows[-1]) if rows else (None, None)
+    return Page(
+        rows=rows,
+        next_cursor=encode_cursor(getattr(last, column.key), last.id) if has_next and last else None,
+        prev_cursor=encode_cursor(getattr(first, column.key), first.id) if has_prev and first else None,
+    )

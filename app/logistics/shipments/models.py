@@ -1,0 +1,134 @@
+"""Shipments, their items and their status history."""
+
+import sqlalchemy as sa
+from flask_appbuilder import Model
+
+from app.core.mixins import Audited
+from app.logistics.shipments.statuses import status_label, type_label
+from app.logistics.tariffs.cities import city_label
+from app.tenancy.models import TenantMixin, utcnow
+
+USER_FK = "ab_user.id"
+
+
+class Shipment(TenantMixin, Audited, Model):
+    """A draft (no tracking number, "Archive" tab) or an issued shipment ("Active" tab)."""
+
+    __tablename__ = "shipment"
+    __table_args__ = (
+        sa.UniqueConstraint("tenant_id", "tracking_number", name="uq_shipment_tracking"),
+        # (tenant_id, created_at, id): scanned backwards for "newest first", forwards for "oldest first".
+        sa.Index("ix_shipment_tenant_created", "tenant_id", "created_at", "id"),
+        sa.Index("ix_shipment_tenant_status", "tenant_id", "status"),
+    )
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    tracking_number = sa.Column(sa.String(32))
+    sender_name = sa.Column(sa.String(150), nullable=False)
+    sender_phone = sa.Column(sa.String(20), nullable=False)
+    sender_address = sa.Column(sa.Text, nullable=False)
+    sender_city = sa.Column(sa.String(5), nullable=False)
+    receiver_name = sa.Column(sa.String(150), nullable=False)
+    receiver_phone = sa.Column(sa.String(20), nullable=False)
+    receiver_address = sa.Column(sa.Text, nullable=False)
+    receiver_city = sa.Column(sa.String(5), nullable=False)
+    shipment_type = sa.Column(sa.String(10), nullable=False, default="pickup")
+    status = sa.Column(sa.String(20), nullable=False)
+    courier_id = sa.Column(sa.Integer, sa.ForeignKey(USER_FK, ondelete="SET NULL"), index=True)
+    marketing_id = sa.Column(sa.Integer, sa.ForeignKey(USER_FK, ondelete="SET NULL"), index=True)
+    total_weight = sa.Column(sa.Numeric(12, 2), nullable=False, default=0)
+    chargeable_weight = sa.Column(sa.Numeric(12, 2), nullable=False, default=0)
+    price_per_kg = sa.Column(sa.Integer, nullable=False, default=0)
+    shipping_cost = sa.Column(sa.BigInteger, nullable=False, default=0)
+    discount_type = sa.Column(sa.String(10), nullable=False, default="none")
+    discount_value = sa.Column(sa.Numeric(16, 2), nullable=False, default=0)
+    discount_amount = sa.Column(sa.BigInteger, nullable=False, default=0)
+    total_cost = sa.Column(sa.BigInteger, nullable=False, default=0)
+    created_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+    issued_at = sa.Column(sa.DateTime)
+    updated_at = sa.Column(sa.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+    created_by_id = sa.Column(sa.Integer, sa.ForeignKey(USER_FK, ondelete="SET NULL"))
+
+    courier = sa.orm.relationship("TenantUser", foreign_keys=[courier_id])
+    marketing = sa.orm.relationship("TenantUser", foreign_keys=[marketing_id])
+    items = sa.orm.relationship(
+        "ShipmentItem",
+        order_by="ShipmentItem.position",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        back_populates="shipment",
+    )
+    events = sa.orm.relationship(
+        "ShipmentStatusEvent",
+        order_by="ShipmentStatusEvent.occurred_at.desc()",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        back_populates="shipment",
+    )
+
+    @property
+    def is_draft(self) -> bool:
+        return self.tracking_number is None
+
+    @property
+    def status_label(self) -> str:
+        return status_label(self.status)
+
+    @property
+    def type_label(self) -> str:
+        return type_label(self.shipment_type)
+
+    @property
+    def origin_label(self) -> str:
+        return city_label(self.sender_city)
+
+    @property
+    def destination_label(self) -> str:
+        return city_label(self.receiver_city)
+
+    def __repr__(self) -> str:
+        return self.tracking_number or f"Draft #{self.id or ''} {self.sender_name} -> {self.receiver_name}"
+
+
+class ShipmentItem(TenantMixin, Model):
+    __tablename__ = "shipment_item"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    shipment_id = sa.Column(sa.Integer, sa.ForeignKey("shipment.id", ondelete="CASCADE"), nullable=False, index=True)
+    position = sa.Column(sa.Integer, nullable=False, default=0)
+    name = sa.Column(sa.String(255), nullable=False)
+    weight = sa.Column(sa.Numeric(12, 2), nullable=False)  # actual, per unit, kg
+    quantity = sa.Column(sa.Integer, nullable=False)
+    length = sa.Column(sa.Numeric(10, 2), nullable=False)  # cm
+    width = sa.Column(sa.Numeric(10, 2), nullable=False)
+    height = sa.Column(sa.Numeric(10, 2), nullable=False)
+    volumetric_weight = sa.Column(sa.Numeric(14, 2), nullable=False)  # per unit
+    line_total = sa.Column(sa.Numeric(14, 2), nullable=False)
+
+    shipment = sa.orm.relationship(Shipment, back_populates="items")
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+class ShipmentStatusEvent(TenantMixin, Audited, Model):
+    __tablename__ = "shipment_status_event"
+    __table_args__ = (sa.Index("ix_shipment_status_event_shipment", "shipment_id", "occurred_at"),)
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    shipment_id = sa.Column(sa.Integer, sa.ForeignKey("shipment.id", ondelete="CASCADE"), nullable=False)
+    status = sa.Column(sa.String(20), nullable=False)
+    occurred_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+    note = sa.Column(sa.Text)
+    user_id = sa.Column(sa.Integer, sa.ForeignKey(USER_FK, ondelete="SET NULL"))
+    created_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+
+    shipment = sa.orm.relationship(Shipment, back_populates="events")
+    user = sa.orm.relationship("TenantUser", foreign_keys=[user_id])
+
+    @property
+    def status_label(self) -> str:
+        return status_label(self.status)
+
+    def __repr__(self) -> str:
+        return f"{self.status_label}"

@@ -1,0 +1,285 @@
+"""Shipment business rules: drafts, issuing (number, cost), edits, duplicates, statuses, deletes, quota.
+
+Services take the tenant and acting user explicitly, flush, and never commit.
+"""
+
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from app.extensions import db
+from app.logistics.settings.services import allocate_tracking_number, get_settings, rounding_of
+from app.logistics.shipments import calculator
+from app.logistics.shipments.calculator import ShipmentInputError
+from app.logistics.shipments.inputs import (
+    InvalidShipment,
+    ShipmentInput,
+    check_parties,
+    check_staff,
+    check_type,
+    clean_item_numbers,
+)
+from app.logistics.shipments.models import Shipment, ShipmentItem, ShipmentStatusEvent
+from app.logistics.shipments.statuses import INITIAL_STATUS, STATUSES
+from app.logistics.tariffs.services import find_tariff
+from app.tenancy.models import Tenant, utcnow
+
+QUOTA_PERIOD = timedelta(days=30)
+MAX_NOTE_LENGTH = 1000
+FULL_ACCESS_ROLES = frozenset({"Super Admin", "Admin"})
+COURIER_ROLE = "Kurir"
+
+
+class ShipmentDenied(PermissionError):
+    """A row-level rule refused the action; the message is for the user."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+class QuotaExceeded(ShipmentDenied):
+    pass
+
+
+# --- computing ---------------------------------------------------------------------------
+def quote_for(tenant_id: int, data: ShipmentInput, *, complete: bool, require_tariff: bool) -> calculator.Quote | None:
+    """The server's calculation: tenant divisor and rounding, the tariff of the route, the discount."""
+    settings = get_settings(tenant_id)
+    price = 0
+    tariff = find_tariff(data.sender_city, data.receiver_city) if data.sender_city and data.receiver_city else None
+    if tariff is not None:
+        price = tariff.price_per_kg
+    elif require_tariff:
+        raise calculator.NoTariffError(data.sender_city, data.receiver_city, field="receiver_city")
+    if not data.items and not complete:
+        return None
+    return calculator.calculate(
+        clean_item_numbers(data.items),
+        settings.volume_divisor,
+        rounding_of(settings),
+        price,
+        data.discount_type,
+        data.discount_value,
+    )
+
+
+def validate(tenant_id: int, data: ShipmentInput, *, issue: bool) -> calculator.Quote | None:
+    """Every field error at once for the parties; the first item/cost error from the calculator."""
+    errors = {**check_parties(data, required=issue), **check_type(data), **check_staff(data, tenant_id)}
+    quote = None
+    try:
+        if issue or data.items or data.discount_type != "none":
+            quote = quote_for(tenant_id, data, complete=issue, require_tariff=issue and not errors)
+    except ShipmentInputError as exc:
+        errors.setdefault(exc.field, exc.message)
+    if errors:
+        raise InvalidShipment(errors)
+    return quote
+
+
+def _apply(shipment: Shipment, data: ShipmentInput, quote: calculator.Quote | None) -> None:
+    for key in ("sender", "receiver"):
+        for part in ("name", "phone", "address", "city"):
+            setattr(shipment, f"{key}_{part}", getattr(data, f"{key}_{part}"))
+    shipment.shipment_type = data.shipment_type
+    shipment.courier_id, shipment.marketing_id = data.courier_id, data.marketing_id
+    shipment.items = [_item(line, position) for position, line in enumerate(quote.lines if quote else ())]
+    shipment.total_weight = quote.total_weight if quote else 0
+    shipment.chargeable_weight = quote.chargeable_weight if quote else 0
+    shipment.price_per_kg = quote.price_per_kg if quote else 0
+    shipment.shipping_cost = int(quote.shipping_cost) if quote else 0
+    shipment.discount_type = quote.discount_type if quote else "none"
+    shipment.discount_value = quote.discount_value if quote else 0
+    shipment.discount_amount = int(quote.discount_amount) if quote else 0
+    shipment.total_cost = int(quote.total_cost) if quote else 0
+
+
+def _item(line: calculator.QuoteLine, position: int) -> ShipmentItem:
+    return ShipmentItem(
+        position=position,
+        name=line.name,
+        weight=line.weight,
+        quantity=line.quantity,
+        length=line.length,
+        width=line.width,
+        height=line.height,
+        volumetric_weight=line.volumetric_weight,
+        line_total=line.line_total,
+    )
+
+
+# --- saving ------------------------------------------------------------------------------
+def save_draft(tenant: Tenant, user, data: ShipmentInput, shipment: Shipment | None = None) -> Shipment:
+    """Arsipkan: keep what was typed (checked for format, not completeness); no number."""
+    if shipment is not None and not shipment.is_draft:
+        raise ShipmentDenied(_l("An issued shipment cannot go back to the archive."))
+    quote = validate(tenant.id, data, issue=False)
+    shipment = shipment or Shipment(tenant_id=tenant.id, created_by_id=user.id)
+    _apply(shipment, data, quote)
+    shipment.status = INITIAL_STATUS[data.shipment_type]
+    db.session.add(shipment)
+    db.session.flush()
+    return shipment
+
+
+def issue(tenant: Tenant, user, data: ShipmentInput, shipment: Shipment | None = None, *, now=None) -> Shipment:
+    """Simpan: validate everything, check the quota, take the next number, record the first status."""
+    if shipment is not None and not shipment.is_draft:
+        return update_issued(tenant, user, data, shipment)
+    quote = validate(tenant.id, data, issue=True)
+    check_quota(tenant, now=now)
+    shipment = shipment or Shipment(tenant_id=tenant.id, created_by_id=user.id)
+    _apply(shipment, data, quote)
+    now = now or utcnow()
+    shipment.status = INITIAL_STATUS[data.shipment_type]
+    shipment.tracking_number = allocate_tracking_number(tenant.id)
+    shipment.issued_at = now
+    shipment.created_at = now
+    db.session.add(shipment)
+    shipment.events.append(
+        ShipmentStatusEvent(tenant_id=tenant.id, status=shipment.status, occurred_at=now, user_id=user.id)
+    )
+    db.session.flush()
+    return shipment
+
+
+def update_issued(tenant: Tenant, user, data: ShipmentInput, shipment: Shipment) -> Shipment:
+    """Edit an issued shipment: recomputed, same number, status untouched."""
+    quote = validate(tenant.id, data, issue=True)
+    _apply(shipment, data, quote)
+    db.session.flush()
+    return shipment
+
+
+def form_values(shipment: Shipment) -> dict:
+    """The typed values of a shipment, for editing it or duplicating it into a new one."""
+    values = {
+        key: getattr(shipment, key)
+        for key in (
+            "sender_name",
+            "sender_phone",
+            "sender_address",
+            "sender_city",
+            "receiver_name",
+            "receiver_phone",
+            "receiver_address",
+            "receiver_city",
+            "shipment_type",
+            "courier_id",
+            "marketing_id",
+            "discount_type",
+        )
+    }
+    values["discount_value"] = shipment.discount_value
+    values["items"] = [
+        {key: getattr(item, key) for key in ("name", "weight", "quantity", "length", "width", "height")}
+        for item in shipment.items
+    ]
+    return values
+
+
+def delete_shipment(user, shipment: Shipment) -> None:
+    """Deleted with its items and history; the activity log keeps a snapshot (Audited)."""
+    db.session.delete(shipment)
+    db.session.flush()
+
+
+# --- quota -------------------------------------------------------------------------------
+def quota_period_start(tenant: Tenant, now: datetime) -> datetime:
+    if tenant.subscription_ends_at is not None and tenant.subscription_ends_at > now:
+        return tenant.subscription_ends_at - QUOTA_PERIOD
+    return now - QUOTA_PERIOD
+
+
+def issued_in_period(tenant: Tenant, now: datetime) -> int:
+    return db.session.execute(
+        sa.select(sa.func.count(Shipment.id)).where(
+            Shipment.tenant_id == tenant.id, Shipment.issued_at >= quota_period_start(tenant, now)
+        )
+    ).scalar_one()
+
+
+def check_quota(tenant: Tenant, now: datetime | None = None) -> None:
+    if tenant.shipment_quota is None:
+        return
+    now = now or utcnow()
+    if issued_in_period(tenant, now) >= tenant.shipment_quota:
+        raise QuotaExceeded(
+            _l(
+                "Your plan allows %(quota)s shipments per 30 days and they are used up. "
+                "Upgrade your plan to create more shipments.",
+                quota=tenant.shipment_quota,
+            )
+        )
+
+
+# --- statuses ----------------------------------------------------------------------------
+def role_names(user) -> set[str]:
+    return {role.name for role in getattr(user, "roles", [])}
+
+
+def can_change_status(user, shipment: Shipment) -> bool:
+    """Super Admin and Admin: any shipment; a Kurir: only shipments assigned to them; others: none."""
+    roles = role_names(user)
+    if roles & FULL_ACCESS_ROLES:
+        return True
+    return COURIER_ROLE in roles and shipment.courier_id == user.id
+
+
+def _check_status_access(user, shipments) -> None:
+    for shipment in shipments:
+        if shipment.is_draft:
+            raise ShipmentDenied(_l("A draft has no tracking number yet: save it first."))
+        if not can_change_status(user, shipment):
+            raise ShipmentDenied(
+                _l("You may only update shipments assigned to you (%(number)s).", number=shipment.tracking_number)
+            )
+
+
+def clean_status(status, occurred_at, note) -> tuple[str, datetime, str | None]:
+    errors = {}
+    if status not in STATUSES:
+        errors["status"] = _l("Choose a status from the list.")
+    if not isinstance(occurred_at, datetime):
+        errors["occurred_at"] = _l("Enter a valid date and time.")
+    note = (note or "").strip() or None
+    if note and len(note) > MAX_NOTE_LENGTH:
+        errors["note"] = _l("At most %(max)s characters.", max=MAX_NOTE_LENGTH)
+    if errors:
+        raise InvalidShipment(errors)
+    return status, occurred_at, note
+
+
+def update_status(user, shipments: list[Shipment], status, occurred_at, note=None) -> list[ShipmentStatusEvent]:
+    """Record a status change on one or many shipments: all or nothing."""
+    if not shipments:
+        raise InvalidShipment({"ids": _l("Select at least one shipment.")})
+    status, occurred_at, note = clean_status(status, occurred_at, note)
+    _check_status_access(user, shipments)
+    events = []
+    for shipment in shipments:
+        event = ShipmentStatusEvent(
+            tenant_id=shipment.tenant_id, status=status, occurred_at=occurred_at, note=note, user_id=user.id
+        )
+        shipment.events.append(event)
+        events.append(event)
+        _refresh_status(shipment)
+    db.session.flush()
+    return events
+
+
+def delete_status_event(user, event: ShipmentStatusEvent) -> None:
+    """Remove one history entry; the shipment's status follows the latest remaining entry."""
+    shipment = event.shipment
+    _check_status_access(user, [shipment])
+    shipment.events.remove(event)
+    db.session.delete(event)
+    _refresh_status(shipment)
+    db.session.flush()
+
+
+def _refresh_status(shipment: Shipment) -> None:
+    latest = max(shipment.events, key=lambda e: (e.occurred_at, e.id or 10**12), default=None)
+    shipment.status = latest.status if latest else INITIAL_STATUS.get(shipment.shipment_type, shipment.status)

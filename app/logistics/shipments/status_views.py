@@ -1,0 +1,105 @@
+"""Status updates (one or many shipments) and the status history, under the ShipmentStatus resource."""
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from flask import flash, g, redirect, request, url_for
+from flask_appbuilder import expose
+from flask_appbuilder.security.decorators import has_access
+from flask_babel import gettext as _
+
+from app.core.access import METHOD_PERMISSIONS, READ, WRITE
+from app.core.formatting import JAKARTA
+from app.core.views import TenantBaseView
+from app.extensions import db
+from app.logistics.shipments import services
+from app.logistics.shipments.inputs import InvalidShipment
+from app.logistics.shipments.models import Shipment, ShipmentStatusEvent
+from app.logistics.shipments.statuses import STATUSES
+from app.logistics.web import check_csrf, csrf_token, scoped_or_404
+
+MAX_BULK = 500
+
+
+def parse_local_datetime(raw: str | None) -> datetime | None:
+    """ "2026-05-01T14:30" typed in WIB -> naive UTC; empty -> now."""
+    if not raw:
+        return datetime.now(UTC).replace(tzinfo=None)
+    try:
+        local = datetime.fromisoformat(raw.strip())
+    except ValueError:
+        return None
+    if local.tzinfo is None:
+        local = local.replace(tzinfo=JAKARTA)
+    return local.astimezone(UTC).replace(tzinfo=None)
+
+
+def shipments_by_ids(raw_ids) -> list[Shipment]:
+    ids = {int(value) for value in raw_ids if str(value).isdigit()}
+    if not ids or len(ids) > MAX_BULK:
+        return []
+    return list(db.session.execute(sa.select(Shipment).where(Shipment.id.in_(ids))).scalars())
+
+
+class ShipmentStatusView(TenantBaseView):
+    route_base = "/shipment-status"
+    class_permission_name = "ShipmentStatus"
+    module_code = "shipments"
+    default_view = "history"
+    method_permission_name = {**METHOD_PERMISSIONS, "history": READ, "update": WRITE, "delete_event": WRITE}
+
+    @expose("/<int:pk>")
+    @has_access
+    def history(self, pk):
+        shipment = scoped_or_404(Shipment, pk)
+        return self.render_template(
+            "logistics/shipment_status.html",
+            shipment=shipment,
+            statuses=STATUSES,
+            csrf_token=csrf_token(),
+            can_change=services.can_change_status(g.user, shipment),
+        )
+
+    @expose("/update", methods=["POST"])
+    @has_access
+    def update(self):
+        check_csrf()
+        shipments = shipments_by_ids(request.form.getlist("ids"))
+        back = request.form.get("next") or url_for("ShipmentView.list")
+        if not back.startswith("/"):
+            back = url_for("ShipmentView.list")
+        try:
+            services.update_status(
+                g.user,
+                shipments,
+                request.form.get("status"),
+                parse_local_datetime(request.form.get("occurred_at")),
+                request.form.get("note"),
+            )
+        except InvalidShipment as exc:
+            db.session.rollback()
+            flash(" ".join(str(message) for message in exc.errors.values()), "danger")
+            return redirect(back)
+        except services.ShipmentDenied as exc:
+            db.session.rollback()
+            flash(str(exc.message), "danger")
+            return redirect(back)
+        db.session.commit()
+        flash(_("Status updated for %(count)s shipment(s).", count=len(shipments)), "success")
+        return redirect(back)
+
+    @expose("/event/<int:pk>/delete", methods=["POST"])
+    @has_access
+    def delete_event(self, pk):
+        check_csrf()
+        event = scoped_or_404(ShipmentStatusEvent, pk)
+        shipment_id = event.shipment_id
+        try:
+            services.delete_status_event(g.user, event)
+        except services.ShipmentDenied as exc:
+            db.session.rollback()
+            flash(str(exc.message), "danger")
+            return redirect(url_for("ShipmentStatusView.history", pk=shipment_id))
+        db.session.commit()
+        flash(_("Status entry deleted."), "success")
+        return redirect(url_for("ShipmentStatusView.history", pk=shipment_id))

@@ -1,0 +1,187 @@
+"""Shipment screens: the list (tabs, search, filters), the new/edit form with the live calculator,
+detail popup, delete, duplicate and the resi PDF. Business rules live in services."""
+
+import json
+
+from flask import flash, g, jsonify, make_response, redirect, request, url_for
+from flask_appbuilder import expose
+from flask_appbuilder.security.decorators import has_access
+from flask_babel import gettext as _
+
+from app.core.access import METHOD_PERMISSIONS, READ, WRITE
+from app.core.views import TenantBaseView
+from app.extensions import db
+from app.logistics.settings.services import get_settings
+from app.logistics.shipments import services
+from app.logistics.shipments.calculator import DISCOUNT_TYPES
+from app.logistics.shipments.inputs import COURIER_ROLE, MARKETING_ROLE, InvalidShipment, ShipmentInput, active_staff
+from app.logistics.shipments.listing import PAGE_SIZES, SORTS, ListQuery, fetch_page
+from app.logistics.shipments.models import Shipment
+from app.logistics.shipments.resi import resi_pdf
+from app.logistics.shipments.statuses import SHIPMENT_TYPES, STATUSES
+from app.logistics.tariffs.cities import city_label, get_city, search_cities
+from app.logistics.tariffs.services import find_tariff
+from app.logistics.web import check_csrf, csrf_token, current_tenant, field_errors, scoped_or_404
+
+
+def _json_default(value):
+    return str(value)
+
+
+class ShipmentView(TenantBaseView):
+    route_base = "/shipments"
+    class_permission_name = "Shipment"
+    module_code = "shipments"
+    default_view = "list"
+    method_permission_name = {
+        **METHOD_PERMISSIONS,
+        "list": READ,
+        "new": WRITE,
+        "edit": WRITE,
+        "delete": WRITE,
+        "detail": READ,
+        "show": READ,
+        "resi": READ,
+        "cities": READ,
+        "tariff": READ,
+    }
+
+    # --- list -----------------------------------------------------------------------------
+    @expose("/")
+    @has_access
+    def list(self):
+        query = ListQuery.from_args(request.args)
+        page = fetch_page(query)
+        return self.render_template(
+            "logistics/shipment_list.html",
+            query=query,
+            page=page,
+            statuses=STATUSES,
+            types=SHIPMENT_TYPES,
+            couriers=active_staff(g.user.tenant_id, COURIER_ROLE),
+            sorts=SORTS,
+            page_sizes=PAGE_SIZES,
+            csrf_token=csrf_token(),
+            now_local=_now_local(),
+        )
+
+    # --- form -----------------------------------------------------------------------------
+    @expose("/new", methods=["GET", "POST"])
+    @has_access
+    def new(self):
+        values = {}
+        source_id = request.args.get("from", type=int)
+        if source_id:
+            values = services.form_values(scoped_or_404(Shipment, source_id))
+        if request.method == "POST":
+            return self._save(None)
+        return self._form(values, {}, None)
+
+    @expose("/<int:pk>/edit", methods=["GET", "POST"])
+    @has_access
+    def edit(self, pk):
+        shipment = scoped_or_404(Shipment, pk)
+        if request.method == "POST":
+            return self._save(shipment)
+        return self._form(services.form_values(shipment), {}, shipment)
+
+    def _save(self, shipment):
+        check_csrf()
+        data = ShipmentInput.from_mapping(request.form)
+        tenant = current_tenant()
+        try:
+            if request.form.get("action") == "archive":
+                saved = services.save_draft(tenant, g.user, data, shipment)
+            else:
+                saved = services.issue(tenant, g.user, data, shipment)
+        except InvalidShipment as exc:
+            db.session.rollback()
+            flash(_("Please correct the highlighted fields."), "danger")
+            return self._form(request.form.to_dict() | {"items": data.items}, field_errors(exc.errors), shipment)
+        except services.ShipmentDenied as exc:
+            db.session.rollback()
+            flash(str(exc.message), "danger")
+            return self._form(request.form.to_dict() | {"items": data.items}, {}, shipment)
+        db.session.commit()
+        if saved.is_draft:
+            flash(_("Shipment saved to the archive."), "success")
+            return redirect(url_for("ShipmentView.list", tab="archive"))
+        flash(_("Shipment %(number)s saved.", number=saved.tracking_number), "success")
+        return redirect(url_for("ShipmentView.show", pk=saved.id))
+
+    def _form(self, values, errors, shipment):
+        settings = get_settings(g.user.tenant_id)
+        items = values.get("items") or []
+        return self.render_template(
+            "logistics/shipment_form.html",
+            values=values,
+            errors=errors,
+            shipment=shipment,
+            settings=settings,
+            items_json=json.dumps(items, default=_json_default).replace("<", "\\u003c"),
+            couriers=active_staff(g.user.tenant_id, COURIER_ROLE),
+            marketers=active_staff(g.user.tenant_id, MARKETING_ROLE),
+            types=SHIPMENT_TYPES,
+            discount_types=DISCOUNT_TYPES,
+            city_label=city_label,
+            csrf_token=csrf_token(),
+        ), (422 if errors else 200)
+
+    # --- one shipment ---------------------------------------------------------------------
+    @expose("/<int:pk>")
+    @has_access
+    def show(self, pk):
+        shipment = scoped_or_404(Shipment, pk)
+        return self.render_template("logistics/shipment_show.html", shipment=shipment, csrf_token=csrf_token())
+
+    @expose("/<int:pk>/detail")
+    @has_access
+    def detail(self, pk):
+        shipment = scoped_or_404(Shipment, pk)
+        return self.render_template("logistics/shipment_detail.html", shipment=shipment)
+
+    @expose("/<int:pk>/delete", methods=["POST"])
+    @has_access
+    def delete(self, pk):
+        check_csrf()
+        shipment = scoped_or_404(Shipment, pk)
+        tab = "archive" if shipment.is_draft else "active"
+        services.delete_shipment(g.user, shipment)
+        db.session.commit()
+        flash(_("Shipment deleted."), "success")
+        return redirect(url_for("ShipmentView.list", tab=tab))
+
+    @expose("/<int:pk>/resi.pdf")
+    @has_access
+    def resi(self, pk):
+        shipment = scoped_or_404(Shipment, pk)
+        if shipment.is_draft:
+            flash(_("A draft has no tracking number yet: save it first."), "warning")
+            return redirect(url_for("ShipmentView.edit", pk=pk))
+        response = make_response(resi_pdf(shipment))
+        response.headers["Content-Type"] = "application/pdf"
+        response.headers["Content-Disposition"] = f'inline; filename="resi-{shipment.tracking_number}.pdf"'
+        return response
+
+    # --- JSON for the form ----------------------------------------------------------------
+    @expose("/cities")
+    @has_access
+    def cities(self):
+        found = search_cities(request.args.get("q", ""), limit=request.args.get("limit", 20, type=int) or 20)
+        return jsonify(results=[{"id": city.code, "text": city.label} for city in found])
+
+    @expose("/tariff")
+    @has_access
+    def tariff(self):
+        origin, destination = get_city(request.args.get("origin")), get_city(request.args.get("destination"))
+        tariff = find_tariff(origin.code, destination.code) if origin and destination else None
+        if tariff is None:
+            return jsonify(price_per_kg=None, message=_("No tariff is set for this origin and destination."))
+        return jsonify(price_per_kg=tariff.price_per_kg, est_days=tariff.est_days)
+
+
+def _now_local() -> str:
+    from app.core.formatting import to_jakarta
+    from app.tenancy.models import utcnow
+
+    return to_jakarta(utcnow()).strftime("%Y-%m-%dT%H:%M")

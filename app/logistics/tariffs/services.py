@@ -1,0 +1,79 @@
+"""Tariff rules: validation, lookup for a shipment, and saving."""
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from app.extensions import db
+from app.logistics.shipments.calculator import NoTariffError, ShipmentInputError, to_int, validate_price_per_kg
+from app.logistics.tariffs.cities import get_city
+from app.logistics.tariffs.models import Tariff
+
+MAX_EST_DAYS = 365
+
+
+@dataclass(frozen=True)
+class TariffInput:
+    origin: str
+    destination: str
+    price_per_kg: int
+    est_days: int | None
+
+
+def clean_city(value, field: str) -> str:
+    if value in (None, ""):
+        raise ShipmentInputError(field, _l("Choose a city."))
+    city = get_city(value)
+    if city is None:
+        raise ShipmentInputError(field, _l("Unknown city code."))
+    return city.code
+
+
+def clean_est_days(value) -> int | None:
+    if value in (None, ""):
+        return None
+    days = to_int(value, "est_days")
+    if not 0 <= days <= MAX_EST_DAYS:
+        raise ShipmentInputError("est_days", _l("Estimated days must be between 0 and %(max)s.", max=MAX_EST_DAYS))
+    return days
+
+
+def clean_tariff(origin, destination, price_per_kg, est_days) -> TariffInput:
+    """Validate raw values (form, API, Excel row) into a TariffInput or raise ShipmentInputError."""
+    return TariffInput(
+        origin=clean_city(origin, "origin"),
+        destination=clean_city(destination, "destination"),
+        price_per_kg=validate_price_per_kg(price_per_kg),
+        est_days=clean_est_days(est_days),
+    )
+
+
+def find_tariff(origin: str, destination: str) -> Tariff | None:
+    """Scoped to the current tenant by the central hook."""
+    return db.session.execute(
+        sa.select(Tariff).where(Tariff.origin == origin, Tariff.destination == destination)
+    ).scalar_one_or_none()
+
+
+def tariff_for(origin: str, destination: str) -> Tariff:
+    tariff = find_tariff(origin, destination)
+    if tariff is None:
+        raise NoTariffError(origin, destination, field="receiver_city")
+    return tariff
+
+
+def check_unique(data: TariffInput, current: Tariff | None = None) -> None:
+    existing = find_tariff(data.origin, data.destination)
+    if existing is not None and existing is not current:
+        raise ShipmentInputError("destination", _l("A tariff for this origin and destination already exists."))
+
+
+def save_tariff(data: TariffInput, tariff: Tariff | None = None) -> Tariff:
+    check_unique(data, tariff)
+    tariff = tariff or Tariff()
+    tariff.origin, tariff.destination = data.origin, data.destination
+    tariff.price_per_kg, tariff.est_days = data.price_per_kg, data.est_days
+    db.session.add(tariff)
+    db.session.flush()
+    return tariff

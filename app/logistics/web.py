@@ -1,0 +1,37 @@
+"""Small helpers the logistics views share: CSRF for hand-written forms, the signed-in tenant, 404s."""
+
+import sqlalchemy as sa
+from flask import abort, current_app, g, request
+from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
+
+from app.extensions import db
+from app.tenancy.models import Tenant
+
+
+def csrf_token() -> str:
+    return generate_csrf()
+
+
+def check_csrf() -> None:
+    if not current_app.config.get("WTF_CSRF_ENABLED", True):
+        return
+    try:
+        validate_csrf(request.form.get("csrf_token") or request.headers.get("X-CSRFToken"))
+    except (CSRFError, Exception):
+        abort(400)
+
+
+def current_tenant() -> Tenant:
+    return db.session.get(Tenant, g.user.tenant_id)
+
+
+def scoped_or_404(model, row_id):
+    """Fetch through a query (so the central tenant scope applies), never the identity map."""
+    row = db.session.execute(sa.select(model).where(model.id == row_id)).scalar_one_or_none()
+    if row is None:
+        abort(404)
+    return row
+
+
+def field_errors(errors: dict) -> dict:
+    return {key: str(message) for key, message in errors.items()}
