@@ -61,6 +61,8 @@ PORT = env_int("PORT", 5000)
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "DemoPass#2026")
 TIMEZONE = env_str("TIMEZONE", "Asia/Jakarta")
 SINGLE_DYNO = env_bool("SINGLE_DYNO")
+# Without Redis, periodic jobs (overdue invoices, SLA checks, reminders) tick inside the web process.
+PERIODIC_IN_PROCESS = env_bool("PERIODIC_IN_PROCESS", True)
 FILE_STORAGE_DIR = env_str("FILE_STORAGE_DIR", str(BASE_DIR / "instance" / "files"))
 # FAB's own file columns (unused by the product) and its download route read from here.
 UPLOAD_FOLDER = str(Path(FILE_STORAGE_DIR) / "fab-uploads")

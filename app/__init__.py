@@ -1,5 +1,6 @@
 """The composition root: create_app() and a few named init steps."""
 
+import importlib
 import logging
 
 from flask import Flask
@@ -25,7 +26,23 @@ def create_app(overrides: dict | None = None) -> Flask:
         _init_appbuilder(app)
     _init_web(app)
     _init_cli(app)
+    _init_periodic(app)
     return app
+
+
+# Modules that declare jobs; imported so that workers and schedulers know every job by name.
+JOB_MODULES = ("app.jobs.tasks", "app.billing.jobs", "app.helpdesk.jobs", "app.notifications.jobs")
+
+
+def _init_periodic(app: Flask) -> None:
+    """Without Redis, periodic jobs tick in this process (the embedded default); tests run them by hand."""
+    for module in JOB_MODULES:
+        importlib.import_module(module)
+    if app.config["REDIS_URL"] or app.config.get("TESTING") or not app.config["PERIODIC_IN_PROCESS"]:
+        return
+    from app.jobs.schedule import start_in_process_ticker
+
+    start_in_process_ticker(app)
 
 
 def _init_proxy(app: Flask) -> None:

@@ -49,12 +49,33 @@ def worker_command(burst):
     """Run an RQ worker (with scheduler) on every queue."""
     from rq import Worker
 
+    from app.jobs.schedule import start_cron_scheduler
+
     queues = list(current_app.extensions.get("rq_queues", {}).values())
     if not queues:
         raise click.ClickException("REDIS_URL is not set: jobs run in-process, no worker needed.")
+    if not burst:
+        start_cron_scheduler(current_app._get_current_object(), current_app.extensions["redis"])
     Worker(queues, connection=current_app.extensions["redis"]).work(with_scheduler=True, burst=burst)
 
 
+@click.command("run-periodic")
+@click.argument("name", required=False)
+@with_appcontext
+def run_periodic_command(name):
+    """Start a periodic job now; without NAME, list them."""
+    from app.jobs.schedule import registered, run_periodic
+
+    if not name:
+        for item in registered().values():
+            click.echo(f"{item.cron:15} {item.name}")
+        return
+    if name not in registered():
+        raise click.ClickException(f"unknown periodic job {name}; run without a name to list them")
+    run = run_periodic(name)
+    click.echo(f"started {name} as job {run.id}")
+
+
 def init_app(app) -> None:
-    for command in (sync_roles_command, app_release_command, seed_demo_command, worker_command):
+    for command in (sync_roles_command, app_release_command, seed_demo_command, worker_command, run_periodic_command):
         app.cli.add_command(command)

@@ -2,10 +2,10 @@
 
 from app.extensions import db
 from app.helpdesk.sla import check_breaches
-from app.jobs.queue import job
+from app.jobs.schedule import periodic
 
 
-@job("default")
+@periodic("*/10 * * * *")
 def check_sla_breaches(ctx) -> None:
     flagged = check_breaches()
     db.session.commit()

@@ -92,3 +92,28 @@ def test_running_a_finished_job_again_changes_nothing(app, monkeypatch, client_a
         execute(run_id, {"n": 3})
         db.session.expire_all()
         assert db.session.get(JobRun, run_id).finished_at == before
+
+
+def test_periodic_jobs_are_due_by_their_cron_and_run_on_demand(app, monkeypatch):
+    from datetime import UTC, datetime
+
+    from app.jobs.schedule import due, registered, run_periodic
+
+    assert "app.helpdesk.jobs.check_sla_breaches" in registered()
+    every_ten = datetime(2026, 11, 22, 10, 9, 59, tzinfo=UTC)
+    assert "app.helpdesk.jobs.check_sla_breaches" in due(datetime(2026, 11, 22, 10, 10, tzinfo=UTC), every_ten)
+    assert "app.helpdesk.jobs.check_sla_breaches" not in due(
+        datetime(2026, 11, 22, 10, 5, tzinfo=UTC), every_ten.replace(minute=1)
+    )
+
+    monkeypatch.setitem(app.extensions, "rq_queues", {})
+    with app.app_context():
+        run = run_periodic("app.helpdesk.jobs.check_sla_breaches")
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        with app.app_context(), all_tenants():
+            state = db.session.get(JobRun, run.id).state
+        if state in ("done", "failed"):
+            break
+        time.sleep(0.05)
+    assert state == "done"
