@@ -1,5 +1,7 @@
 """Release, seed and worker commands."""
 
+import os
+
 import click
 from flask import current_app
 from flask.cli import with_appcontext
@@ -28,7 +30,8 @@ def sync_roles_command():
 @with_appcontext
 def app_release_command():
     """What a deploy runs once: migrate, then sync roles and permissions."""
-    upgrade()
+    # ALEMBIC_TARGET=heads only while parallel work has not been re-chained into one history yet.
+    upgrade(revision=os.environ.get("ALEMBIC_TARGET", "head"))
     click.get_current_context().invoke(sync_roles_command)
 
 
