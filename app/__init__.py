@@ -31,7 +31,15 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 
 # Modules that declare jobs; imported so that workers and schedulers know every job by name.
-JOB_MODULES = ("app.jobs.tasks", "app.billing.jobs", "app.helpdesk.jobs", "app.notifications.jobs")
+JOB_MODULES = (
+    "app.jobs.tasks",
+    "app.billing.jobs",
+    "app.helpdesk.jobs",
+    "app.notifications.jobs",
+    "app.billing.lifecycle",
+    "app.billing.payment_jobs",
+    "app.signup.jobs",
+)
 
 
 def _init_periodic(app: Flask) -> None:

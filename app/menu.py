@@ -69,6 +69,8 @@ def register_all(appbuilder) -> None:
     register_logistics(appbuilder)
     register_helpdesk(appbuilder)
     register_notifications(appbuilder)
+    register_dashboards(appbuilder)
+    register_signup(appbuilder)
 
 
 def register_helpdesk(appbuilder) -> None:
@@ -141,3 +143,40 @@ def register_billing(appbuilder) -> None:
     add_view(appbuilder, InvoiceView, "Invoices", icon="fa-file-text", **category)
     appbuilder.add_view_no_menu(PaymentView)
     register_area(PaymentView.class_permission_name, PaymentView.realm)
+
+
+def register_dashboards(appbuilder) -> None:
+    from app.billing.home.views import RevenueView, VendorHomeView
+    from app.logistics.dashboard.views import TenantDashboardView
+
+    for view in (TenantDashboardView, VendorHomeView, RevenueView):
+        appbuilder.add_view_no_menu(view)
+        register_area(view.class_permission_name, view.realm, view.module_code)
+    # The home page ("/") renders these per realm.
+    INDEX_VIEW.landings.update(tenant=TenantDashboardView.__name__, vendor=VendorHomeView.__name__)
+
+
+def register_signup(appbuilder) -> None:
+    from app.billing.views.inbox import WebhookInboxView
+    from app.billing.views.webhooks import PaymentWebhookView
+    from app.signup.account_views import SubscriptionView
+    from app.signup.views import SignupView
+
+    for view in (SignupView, PaymentWebhookView):
+        appbuilder.add_view_no_menu(view)
+        register_area(view.__name__, COMMON)
+    # Gateways retry politely; anything faster is not a gateway.
+    webhooks = next(v for v in appbuilder.baseviews if isinstance(v, PaymentWebhookView))
+    appbuilder.sm.limiter.limit("300 per minute")(webhooks.blueprint)
+    add_view(
+        appbuilder, SubscriptionView, "Subscription", icon="fa-id-card", category="Settings", category_icon="fa-cog"
+    )
+    add_view(
+        appbuilder,
+        WebhookInboxView,
+        "Payment Notifications",
+        icon="fa-inbox",
+        category="Billing",
+        category_icon="fa-briefcase",
+        category_label=_l("Billing"),
+    )

@@ -80,7 +80,7 @@ def _ends_at(day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), time.min)
 
 
-def _apply(tenant: Tenant, subscription: Subscription) -> None:
+def apply_subscription(tenant: Tenant, subscription: Subscription) -> None:
     plan = subscription.plan
     tenancy.set_subscription(
         tenant,
@@ -101,7 +101,7 @@ def subscribe(tenant: Tenant, plan: Plan, start: date) -> Subscription:
     subscription.period_end = start + timedelta(days=plan.period_days)
     db.session.add(subscription)
     db.session.flush()
-    _apply(tenant, subscription)
+    apply_subscription(tenant, subscription)
     tenancy.set_modules(tenant, set(tenancy.enabled_modules(tenant.id)) | {m.code for m in plan.modules if m.active})
     return subscription
 
@@ -112,15 +112,49 @@ def create_client(profile: ClientProfile, *, plan_code: str, today: date, actor_
     plan = plan_by_code(plan_code)
     if plan is None:
         raise BillingError(_l("Choose a plan."), "plan")
+    password = secrets.token_urlsafe(12) + "#A1"
+    owner = Owner(email=profile.email, full_name=profile.contact_name or profile.name, password=password)
+    tenant, user = open_client(
+        profile, plan=plan, slug=_slug_for(profile.name), owner=owner, today=today, actor_id=actor_id
+    )
+    return tenant, user, password
+
+
+@dataclass(frozen=True)
+class Owner:
+    """The client's first Super Admin: a plain password, or a hash made elsewhere (self-service signup)."""
+
+    email: str
+    full_name: str
+    password: str = ""
+    password_hash: str = ""
+
+
+def open_client(
+    profile: ClientProfile,
+    *,
+    plan: Plan,
+    slug: str,
+    owner: Owner,
+    today: date,
+    actor_id: int | None,
+    awaiting_payment: bool = False,
+):
+    """The one way a client comes to exist (vendor's form and self-service signup): tenant, subscription
+    on `plan` with its modules, first Super Admin. `awaiting_payment` keeps it read-only until paid."""
     email = profile.email.lower()
-    if db.session.execute(sa.select(TenantUser.id).where(TenantUser.email == email)).first():
+    if db.session.execute(sa.select(TenantUser.id).where(TenantUser.email == owner.email.lower())).first():
         raise BillingError(_l("A user with this e-mail already exists."), "email")
-    tenant = Tenant(slug=_slug_for(profile.name), joined_on=today, **{**profile.__dict__, "email": email})
+    if slug in tenancy.RESERVED_SLUGS or tenancy.tenant_by_slug(slug) is not None:
+        raise BillingError(_l("This address is already taken."), "slug")
+    tenant = Tenant(slug=slug, joined_on=today, **{**profile.__dict__, "email": email})
     db.session.add(tenant)
     db.session.flush()
-    subscribe(tenant, plan, today)
-    password = secrets.token_urlsafe(12) + "#A1"
-    user = _add_super_admin(tenant, email, profile.contact_name or profile.name, password)
+    subscription = subscribe(tenant, plan, today)
+    if awaiting_payment:
+        subscription.status = "inactive"
+        apply_subscription(tenant, subscription)
+    user = _add_super_admin(tenant, owner)
     record_event(
         db.session,
         "client_created",
@@ -129,14 +163,22 @@ def create_client(profile: ClientProfile, *, plan_code: str, today: date, actor_
         summary=f"Client {tenant.name} created on {plan.name}",
         entity=tenant,
     )
-    return tenant, user, password
+    return tenant, user
 
 
-def _add_super_admin(tenant: Tenant, email: str, full_name: str, password: str) -> TenantUser:
+def _add_super_admin(tenant: Tenant, owner: Owner) -> TenantUser:
     sm = current_app.appbuilder.sm
-    first, _, last = full_name.partition(" ")
+    email = owner.email.lower()
+    first, _, last = owner.full_name.partition(" ")
     user = sm.add_user(
-        email, first[:64], (last or tenant.name)[:64], email, sm.find_role(SUPER_ADMIN), password=password, commit=False
+        email,
+        first[:64],
+        (last or tenant.name)[:64],
+        email,
+        sm.find_role(SUPER_ADMIN),
+        password=owner.password,
+        hashed_password=owner.password_hash,
+        commit=False,
     )
     if not user:
         raise BillingError(_l("The first user could not be created."), "email")
@@ -178,7 +220,7 @@ def change_status(tenant: Tenant, status: str, reason: str, *, actor_id: int | N
         raise BillingError(_l("This client has no subscription yet."), "status")
     old = subscription.status
     subscription.status = status
-    _apply(tenant, subscription)
+    apply_subscription(tenant, subscription)
     record_event(
         db.session,
         "subscription_status",

@@ -6,11 +6,12 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.helpdesk.models import CATEGORIES, PRIORITIES, STATUSES, Ticket
+from app.helpdesk.models import CATEGORIES, OPEN_STATUSES, PRIORITIES, STATUSES, Ticket
 from app.helpdesk.sla import clocks_for
 from app.tenancy.models import Tenant
 
 PAGE_SIZE = 25
+OPEN = "open"  # status filter value: every not-yet-done status (the vendor home's "open tickets" card)
 SORTS = {
     "newest": (Ticket.created_at.desc(), Ticket.id.desc()),
     "oldest": (Ticket.created_at.asc(), Ticket.id.asc()),
@@ -39,7 +40,7 @@ class TicketFilters:
             page = 1
         return cls(
             q=(args.get("q") or "").strip()[:100],
-            status=args.get("status", "") if args.get("status") in STATUSES else "",
+            status=args.get("status", "") if args.get("status") in (*STATUSES, OPEN) else "",
             priority=args.get("priority", "") if args.get("priority") in PRIORITIES else "",
             category=args.get("category", "") if args.get("category") in CATEGORIES else "",
             assignee=args.get("assignee", "")
@@ -69,8 +70,10 @@ def _filtered(filters: TicketFilters):
     if filters.q:
         like = f"%{filters.q.lower()}%"
         query = query.where(sa.or_(sa.func.lower(Ticket.number).like(like), sa.func.lower(Tenant.name).like(like)))
+    if filters.status == OPEN:
+        query = query.where(Ticket.status.in_(OPEN_STATUSES))
     for column, value in (
-        (Ticket.status, filters.status),
+        (Ticket.status, filters.status if filters.status != OPEN else ""),
         (Ticket.priority, filters.priority),
         (Ticket.category, filters.category),
     ):
@@ -81,6 +84,21 @@ def _filtered(filters: TicketFilters):
     elif filters.assignee:
         query = query.where(Ticket.assignee_id == int(filters.assignee))
     return query
+
+
+def count(filters: TicketFilters) -> int:
+    return db.session.execute(sa.select(sa.func.count()).select_from(_filtered(filters).subquery())).scalar_one()
+
+
+def recently_resolved(limit: int = 10) -> list[Ticket]:
+    """The last tickets marked done, newest first (the vendor home's activity feed)."""
+    stmt = (
+        sa.select(Ticket)
+        .where(Ticket.status == "selesai", Ticket.resolved_at.isnot(None))
+        .order_by(Ticket.resolved_at.desc(), Ticket.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.execute(stmt).scalars())
 
 
 def search(filters: TicketFilters, page_size: int = PAGE_SIZE) -> Page:

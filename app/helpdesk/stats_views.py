@@ -7,9 +7,9 @@ from flask_babel import gettext as _
 
 from app.core.access import METHOD_PERMISSIONS, READ
 from app.core.formatting import jakarta_today
+from app.core.svgchart import bar_chart
 from app.core.views import VendorBaseView
 from app.helpdesk import queries, services
-from app.helpdesk.chart import bar_chart
 from app.helpdesk.models import CATEGORIES, STATUSES
 from app.helpdesk.views import duration
 
@@ -29,7 +29,7 @@ class TicketStatsView(VendorBaseView):
         if errors:
             flash(_("The period was not valid; showing a corrected period instead."), "warning")
         data = queries.statistics(filters)
-        chart = bar_chart(data["series"], _("Tickets in"), BUCKET_FORMATS[filters.bucket])
+        chart = bar_chart(data["series"], _("Tickets in"), BUCKET_FORMATS[filters.bucket], css="ticket-chart")
         return self.render_template(
             "helpdesk/stats.html",
             filters=filters,

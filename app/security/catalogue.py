@@ -72,6 +72,7 @@ ROLES: dict[str, RoleSpec] = {
             "TicketSettings": READ,
             "VendorNotification": WRITE,
             "VendorActivity": READ,
+            "VendorHome": READ,
         },
     ),
     "Vendor Finance": RoleSpec(
@@ -83,6 +84,7 @@ ROLES: dict[str, RoleSpec] = {
             "Plan": READ,
             "WebhookInbox": WRITE,
             "VendorActivity": READ,
+            "VendorHome": READ,
         },
     ),
     "Vendor Viewer": RoleSpec(VENDOR, {ALL: READ}),

@@ -85,3 +85,29 @@ def set_subscription(
     tenant.shipment_quota = shipment_quota
     tenant.user_quota = user_quota
     db.session.flush()
+
+
+class QuotaExceeded(Exception):
+    """A plan quota is used up; `str(exc)` is the message for the user."""
+
+
+def active_user_count(tenant_id: int) -> int:
+    from app.security.models import TenantUser
+
+    return db.session.execute(
+        sa.select(sa.func.count(TenantUser.id)).where(TenantUser.tenant_id == tenant_id, TenantUser.active.is_(True))
+    ).scalar_one()
+
+
+def check_user_quota(tenant: Tenant) -> None:
+    """Raise QuotaExceeded when the tenant may not get another active user account."""
+    if tenant.user_quota is not None and active_user_count(tenant.id) >= tenant.user_quota:
+        from flask_babel import gettext
+
+        raise QuotaExceeded(
+            gettext(
+                "Your plan allows %(quota)s user accounts and they are all in use. "
+                "Upgrade your plan to add more users.",
+                quota=tenant.user_quota,
+            )
+        )

@@ -7,7 +7,13 @@ from app.tenancy.services import EXPIRED_MESSAGE, is_read_only
 
 
 class HomeIndexView(IndexView):
-    """Anonymous: the public page (base domain) or the company's sign-in (subdomain)."""
+    """Anonymous: the public page (base domain) or the company's sign-in (subdomain).
+
+    Signed-in users get their realm's dashboard: menu.register_dashboards names the view class
+    per realm in `landings`; that view's `landing()` renders it (tenancy imports no domain).
+    """
+
+    landings: dict[str, str] = {}
 
     @expose("/")
     def index(self):
@@ -16,8 +22,21 @@ class HomeIndexView(IndexView):
             if g.host_tenant is not None:
                 return redirect(self.appbuilder.get_url_for_login)
             return self.render_template("home/public.html")
-        if user.tenant_id is None:
+        realm = "vendor" if user.tenant_id is None else "tenant"
+        landing = self._landing(realm)
+        if landing is not None:
+            return landing.landing()
+        if realm == "vendor":
             return self.render_template("home/vendor.html")
         return self.render_template(
             "home/tenant.html", read_only=is_read_only(g.host_tenant), expired_message=EXPIRED_MESSAGE
         )
+
+    def _landing(self, realm: str):
+        """The registered dashboard view for the realm, if the user may read it."""
+        name = self.landings.get(realm)
+        for view in self.appbuilder.baseviews if name else ():
+            if type(view).__name__ == name:
+                allowed = self.appbuilder.sm.has_access("can_read", view.class_permission_name)
+                return view if allowed else None
+        return None

@@ -22,6 +22,19 @@ PUBLIC_ENDPOINTS = {
     "UtilView.back",
     "SecurityApi.login",
     "SecurityApi.refresh",
+    # self-service signup and payment gateways (signatures are their check)
+    "SignupView.register",
+    "SignupView.suggest",
+    "SignupView.otp",
+    "SignupView.resend",
+    "SignupView.plan",
+    "SignupView.pay_again",
+    "SignupView.finish",
+    "SignupView.status",
+    "SignupView.sign_in",
+    "PaymentWebhookView.notify",
+    "PaymentWebhookView.sandbox",
+    "PaymentWebhookView.sandbox_post",
 }
 # URL arguments that are not objects (locales, file names, API query strings).
 NON_OBJECT_ARGS = {"filename", "locale", "version", "name"}

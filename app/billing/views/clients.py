@@ -13,7 +13,7 @@ from app.billing.errors import BillingError
 from app.billing.jobs import enqueue_invitation
 from app.billing.listing import page_number, paginate, sorted_by
 from app.billing.models import Invoice, Payment, Plan, ProductModule, Subscription
-from app.billing.views.common import BillingPage
+from app.billing.views.common import BillingPage, parse_date
 from app.core.access import METHOD_PERMISSIONS, READ, WRITE
 from app.extensions import db
 from app.tenancy.models import CLIENT_TYPES, TENANT_STATUSES, Tenant
@@ -43,6 +43,10 @@ def client_rows(args):
         statement = statement.where(Tenant.status == args["status"])
     if args.get("type") in CLIENT_TYPES:
         statement = statement.where(Tenant.client_type == args["type"])
+    if joined_from := parse_date(args.get("joined_from")):
+        statement = statement.where(Tenant.joined_on >= joined_from)
+    if joined_to := parse_date(args.get("joined_to")):
+        statement = statement.where(Tenant.joined_on <= joined_to)
     statement, sort = sorted_by(statement, SORTS, args.get("sort"), "-joined")
     return paginate(statement, page_number(args.get("page"))), sort
 

@@ -7,15 +7,17 @@ no COUNT runs: one extra row tells whether a next page exists.
 import base64
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
+from app.core.periods import day_range
 from app.extensions import db
 from app.logistics.shipments.models import Shipment
-from app.logistics.shipments.statuses import SHIPMENT_TYPES, STATUSES
+from app.logistics.shipments.services import list_narrowing
+from app.logistics.shipments.statuses import SHIPMENT_TYPES, STATUS_GROUPS, STATUSES
 from app.logistics.tariffs.cities import search_cities
 
 PAGE_SIZES = (25, 50, 100)
@@ -25,6 +27,12 @@ SORTS = {
     "tracking": (Shipment.tracking_number, str),
     "status": (Shipment.status, str),
 }
+# PostgreSQL searches this one expression, backed by the trigram GIN index ix_shipment_search_trgm
+# (migration 0007_search_indexes, which must hold the identical text); SQLite ORs the columns.
+SEARCH_TEXT_SQL = (
+    "(COALESCE(tracking_number, '') || ' ' || sender_name || ' ' || receiver_name"
+    " || ' ' || sender_phone || ' ' || receiver_phone)"
+)
 SEARCH_COLUMNS = (
     Shipment.tracking_number,
     Shipment.sender_name,
@@ -47,6 +55,10 @@ class ListQuery:
     after: str = ""
     before: str = ""
     extra: dict = field(default_factory=dict)
+    # Dashboard card filters: created between two WIB days (inclusive), a named status group.
+    created_from: date | None = None
+    created_to: date | None = None
+    group: str = ""
 
     @classmethod
     def from_args(cls, args) -> "ListQuery":
@@ -73,6 +85,9 @@ class ListQuery:
             per_page=per_page if per_page in PAGE_SIZES else 25,
             after=args.get("after", ""),
             before=args.get("before", ""),
+            created_from=_iso_date(args.get("created_from")),
+            created_to=_iso_date(args.get("created_to")),
+            group=args.get("group") if args.get("group") in STATUS_GROUPS else "",
         )
 
     def args(self, **changes) -> dict:
@@ -86,6 +101,9 @@ class ListQuery:
             "sort": self.sort,
             "dir": "desc" if self.desc else "asc",
             "per_page": self.per_page,
+            "created_from": self.created_from.isoformat() if self.created_from else "",
+            "created_to": self.created_to.isoformat() if self.created_to else "",
+            "group": self.group,
         }
         values.update(changes)
         return {key: value for key, value in values.items() if value not in ("", None)}
@@ -98,13 +116,29 @@ class Page:
     prev_cursor: str | None
 
 
+def translated(labels: dict) -> dict:
+    """Lazy labels rendered once per request (the list shows them in every row and two selects)."""
+    return {code: str(label) for code, label in labels.items()}
+
+
+def _iso_date(raw) -> date | None:
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+
+
 def _like(term: str) -> str:
     escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
 
 
-def filtered(query: ListQuery):
+def filtered(query: ListQuery, user=None):
+    """The list's statement. `user` narrows it by the row rule of services.list_narrowing."""
     stmt = sa.select(Shipment)
+    narrowing = list_narrowing(user) if user is not None else None
+    if narrowing is not None:
+        stmt = stmt.where(narrowing)
     stmt = stmt.where(
         Shipment.tracking_number.is_(None) if query.tab == "archive" else Shipment.tracking_number.isnot(None)
     )
@@ -116,16 +150,29 @@ def filtered(query: ListQuery):
         stmt = stmt.where(Shipment.shipment_type == query.shipment_type)
     if query.q:
         stmt = stmt.where(_search(query.q))
+    if query.group:
+        stmt = stmt.where(Shipment.status.in_(STATUS_GROUPS[query.group]))
+    if query.created_from:
+        stmt = stmt.where(Shipment.created_at >= day_range(query.created_from, query.created_from)[0])
+    if query.created_to:
+        stmt = stmt.where(Shipment.created_at < day_range(query.created_to, query.created_to)[1])
     return stmt
 
 
 def _search(term: str):
     pattern = _like(term)
-    conditions = [column.ilike(pattern, escape="\\") for column in SEARCH_COLUMNS]
+    if _dialect() == "postgresql":
+        conditions = [sa.literal_column(SEARCH_TEXT_SQL, sa.Text).ilike(pattern, escape="\\")]
+    else:
+        conditions = [column.ilike(pattern, escape="\\") for column in SEARCH_COLUMNS]
     codes = [city.code for city in search_cities(term, limit=100)] if len(term) >= 3 else []
     if codes:
         conditions += [Shipment.sender_city.in_(codes), Shipment.receiver_city.in_(codes)]
     return sa.or_(*conditions)
+
+
+def _dialect() -> str:
+    return db.session.get_bind().dialect.name
 
 
 def encode_cursor(value, row_id: int) -> str:
@@ -141,18 +188,25 @@ def decode_cursor(token: str, parse) -> tuple | None:
         return None
 
 
-def fetch_page(query: ListQuery) -> Page:
+def page_statement(query: ListQuery, user=None):
+    """One page plus one row (tells whether there is a next page), in index order, no COUNT."""
     column, parse = SORTS[query.sort]
-    stmt = filtered(query).options(selectinload(Shipment.courier))
-    backwards = bool(query.before)
+    stmt = filtered(query, user).options(joinedload(Shipment.courier))
     cursor = decode_cursor(query.before or query.after, parse) if (query.before or query.after) else None
-    descending = query.desc != backwards
+    descending = query.desc != bool(query.before)
     if cursor is not None:
         key = sa.tuple_(column, Shipment.id)
         bound = sa.tuple_(sa.literal(cursor[0], column.type), sa.literal(cursor[1]))
         stmt = stmt.where(key < bound if descending else key > bound)
     order = (column.desc(), Shipment.id.desc()) if descending else (column.asc(), Shipment.id.asc())
-    rows = list(db.session.execute(stmt.order_by(*order).limit(query.per_page + 1)).scalars())
+    return stmt.order_by(*order).limit(query.per_page + 1), cursor
+
+
+def fetch_page(query: ListQuery, user=None) -> Page:
+    column = SORTS[query.sort][0]
+    backwards = bool(query.before)
+    stmt, cursor = page_statement(query, user)
+    rows = list(db.session.execute(stmt).unique().scalars())
     more = len(rows) > query.per_page
     rows = rows[: query.per_page]
     if backwards:

@@ -19,7 +19,14 @@ class Shipment(TenantMixin, Audited, Model):
         sa.UniqueConstraint("tenant_id", "tracking_number", name="uq_shipment_tracking"),
         # (tenant_id, created_at, id): scanned backwards for "newest first", forwards for "oldest first".
         sa.Index("ix_shipment_tenant_created", "tenant_id", "created_at", "id"),
-        sa.Index("ix_shipment_tenant_status", "tenant_id", "status"),
+        # Filtered lists stay index-ordered: status / courier / marketing, then newest first.
+        sa.Index("ix_shipment_tenant_status_created", "tenant_id", "status", "created_at", "id"),
+        sa.Index("ix_shipment_courier_created", "courier_id", "created_at", "id"),
+        sa.Index("ix_shipment_marketing_created", "marketing_id", "created_at", "id"),
+        # The plan quota counts a tenant's shipments issued in the current period.
+        sa.Index("ix_shipment_tenant_issued", "tenant_id", "issued_at"),
+        # PostgreSQL only (migration 0007): ix_shipment_search_trgm, a trigram GIN index over the
+        # search text, see listing.search_text().
     )
 
     id = sa.Column(sa.Integer, primary_key=True)

@@ -29,6 +29,7 @@ QUOTA_PERIOD = timedelta(days=30)
 MAX_NOTE_LENGTH = 1000
 FULL_ACCESS_ROLES = frozenset({"Super Admin", "Admin"})
 COURIER_ROLE = "Kurir"
+MARKETING_ROLE = "Marketing"
 
 
 class ShipmentDenied(PermissionError):
@@ -218,6 +219,21 @@ def check_quota(tenant: Tenant, now: datetime | None = None) -> None:
 # --- statuses ----------------------------------------------------------------------------
 def role_names(user) -> set[str]:
     return {role.name for role in getattr(user, "roles", [])}
+
+
+def list_narrowing(user):
+    """Row rule of the shipment list: a Kurir sees the shipments assigned to them, Marketing theirs.
+
+    None = no narrowing (Super Admin, Admin, Viewer and anyone without those roles)."""
+    roles = role_names(user)
+    if user is None or roles & FULL_ACCESS_ROLES:
+        return None
+    conditions = []
+    if COURIER_ROLE in roles:
+        conditions.append(Shipment.courier_id == user.id)
+    if MARKETING_ROLE in roles:
+        conditions.append(Shipment.marketing_id == user.id)
+    return sa.or_(*conditions) if conditions else None
 
 
 def can_change_status(user, shipment: Shipment) -> bool:

@@ -21,17 +21,24 @@ from app.logistics.web import check_csrf, csrf_token, scoped_or_404
 MAX_BULK = 500
 
 
-def parse_local_datetime(raw: str | None) -> datetime | None:
-    """ "2026-05-01T14:30" typed in WIB -> naive UTC; empty -> now."""
+def parse_local_datetime(raw: str | None, now: datetime | None = None) -> datetime | None:
+    """ "2026-05-01T14:30" typed in WIB -> naive UTC; empty -> now.
+
+    The form offers the current minute; kept as is, it would sort before an event recorded a few
+    seconds earlier in that minute (e.g. the shipment's creation) and the status would not change.
+    So the current minute means "now".
+    """
+    now = now or datetime.now(UTC).replace(tzinfo=None)
     if not raw:
-        return datetime.now(UTC).replace(tzinfo=None)
+        return now
     try:
         local = datetime.fromisoformat(raw.strip())
     except ValueError:
         return None
     if local.tzinfo is None:
         local = local.replace(tzinfo=JAKARTA)
-    return local.astimezone(UTC).replace(tzinfo=None)
+    parsed = local.astimezone(UTC).replace(tzinfo=None)
+    return now if parsed == now.replace(second=0, microsecond=0) else parsed
 
 
 def shipments_by_ids(raw_ids) -> list[Shipment]:
@@ -39,6 +46,13 @@ def shipments_by_ids(raw_ids) -> list[Shipment]:
     if not ids or len(ids) > MAX_BULK:
         return []
     return list(db.session.execute(sa.select(Shipment).where(Shipment.id.in_(ids))).scalars())
+
+
+def _local_path(raw: str | None) -> str | None:
+    """Only a path on this site: "//host" or "/\\host" would send the user elsewhere."""
+    if raw and raw.startswith("/") and not raw.startswith(("//", "/\\")):
+        return raw
+    return None
 
 
 class ShipmentStatusView(TenantBaseView):
@@ -57,7 +71,8 @@ class ShipmentStatusView(TenantBaseView):
             shipment=shipment,
             statuses=STATUSES,
             csrf_token=csrf_token(),
-            can_change=services.can_change_status(g.user, shipment),
+            can_change=self.appbuilder.sm.has_access("can_write", "ShipmentStatus")
+            and services.can_change_status(g.user, shipment),
         )
 
     @expose("/update", methods=["POST"])
@@ -65,9 +80,7 @@ class ShipmentStatusView(TenantBaseView):
     def update(self):
         check_csrf()
         shipments = shipments_by_ids(request.form.getlist("ids"))
-        back = request.form.get("next") or url_for("ShipmentView.list")
-        if not back.startswith("/"):
-            back = url_for("ShipmentView.list")
+        back = _local_path(request.form.get("next")) or url_for("ShipmentView.list")
         try:
             services.update_status(
                 g.user,

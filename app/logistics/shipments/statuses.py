@@ -21,6 +21,9 @@ STATUSES = {
     "cancelled": _l("Cancelled"),
 }
 
+# Named groups of statuses the list can filter on (the dashboard's "in transit" card links here).
+STATUS_GROUPS = {"in_transit": ("picked_up", IN_TRANSIT, "arrived", "out_for_delivery")}
+
 PICKUP = "pickup"
 DROPOFF = "dropoff"
 SHIPMENT_TYPES = {PICKUP: _l("Pickup"), DROPOFF: _l("Drop-off")}

@@ -15,7 +15,7 @@ from app.logistics.settings.services import get_settings
 from app.logistics.shipments import services
 from app.logistics.shipments.calculator import DISCOUNT_TYPES
 from app.logistics.shipments.inputs import COURIER_ROLE, MARKETING_ROLE, InvalidShipment, ShipmentInput, active_staff
-from app.logistics.shipments.listing import PAGE_SIZES, SORTS, ListQuery, fetch_page
+from app.logistics.shipments.listing import PAGE_SIZES, SORTS, ListQuery, fetch_page, translated
 from app.logistics.shipments.models import Shipment
 from app.logistics.shipments.resi import resi_pdf
 from app.logistics.shipments.statuses import SHIPMENT_TYPES, STATUSES
@@ -51,13 +51,13 @@ class ShipmentView(TenantBaseView):
     @has_access
     def list(self):
         query = ListQuery.from_args(request.args)
-        page = fetch_page(query)
+        page = fetch_page(query, g.user)
         return self.render_template(
             "logistics/shipment_list.html",
             query=query,
             page=page,
-            statuses=STATUSES,
-            types=SHIPMENT_TYPES,
+            statuses=translated(STATUSES),
+            types=translated(SHIPMENT_TYPES),
             couriers=active_staff(g.user.tenant_id, COURIER_ROLE),
             sorts=SORTS,
             page_sizes=PAGE_SIZES,

@@ -1,0 +1,120 @@
+"""The vendor home's "Recent notifications & activity": one feed merged from a few sources.
+
+Each source reads the few newest rows through an index (no scan of the activity log), yields
+entries with a timestamp, a short description and the endpoint of the page it links to, and is
+shown only to roles that may open that page.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from app.audit.models import ActivityLog
+from app.billing.models import Invoice, Payment
+from app.core.formatting import rupiah
+from app.extensions import db
+from app.helpdesk import queries as tickets
+from app.notifications.models import Notification
+from app.tenancy.models import Tenant
+
+FEED_SIZE = 10
+
+
+@dataclass(frozen=True)
+class Entry:
+    at: datetime  # naive UTC
+    kind: str
+    text: str
+    endpoint: str
+    pk: int
+
+
+def notifications(limit: int) -> list[Entry]:
+    stmt = sa.select(Notification).order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit)
+    return [
+        Entry(
+            n.created_at,
+            "notification",
+            _("Notification sent: %(title)s", title=n.title),
+            "VendorNotificationView.detail",
+            n.id,
+        )
+        for n in db.session.execute(stmt).scalars()
+    ]
+
+
+def payments(limit: int) -> list[Entry]:
+    stmt = (
+        sa.select(Payment.created_at, Payment.amount, Invoice.id, Invoice.number, Invoice.bill_to_name)
+        .join(Invoice, Invoice.id == Payment.invoice_id)
+        .order_by(Payment.created_at.desc(), Payment.id.desc())
+        .limit(limit)
+    )
+    return [
+        Entry(
+            at,
+            "payment",
+            _("Invoice %(number)s paid %(amount)s (%(client)s)", number=number, amount=rupiah(amount), client=client),
+            "InvoiceView.detail",
+            invoice_id,
+        )
+        for at, amount, invoice_id, number, client in db.session.execute(stmt).all()
+    ]
+
+
+def closed_tickets(limit: int) -> list[Entry]:
+    return [
+        Entry(
+            t.resolved_at,
+            "ticket",
+            _("Ticket %(number)s closed: %(title)s", number=t.number, title=t.title),
+            "VendorTicketView.detail",
+            t.id,
+        )
+        for t in tickets.recently_resolved(limit)
+    ]
+
+
+def modules_enabled(limit: int) -> list[Entry]:
+    stmt = (
+        sa.select(ActivityLog.created_at, ActivityLog.tenant_id, ActivityLog.summary, Tenant.name)
+        .join(Tenant, Tenant.id == ActivityLog.tenant_id)
+        .where(ActivityLog.action == "module_enabled")
+        .order_by(ActivityLog.created_at.desc(), ActivityLog.id.desc())
+        .limit(limit)
+    )
+    return [
+        Entry(
+            at,
+            "module",
+            _("Module switched on for %(client)s: %(module)s", client=name, module=summary or "-"),
+            "ClientView.detail",
+            tenant_id,
+        )
+        for at, tenant_id, summary, name in db.session.execute(stmt).all()
+    ]
+
+
+def clients_joined(limit: int) -> list[Entry]:
+    stmt = sa.select(Tenant.created_at, Tenant.id, Tenant.name).order_by(Tenant.created_at.desc(), Tenant.id.desc())
+    return [
+        Entry(at, "client", _("New client: %(client)s", client=name), "ClientView.detail", tenant_id)
+        for at, tenant_id, name in db.session.execute(stmt.limit(limit)).all()
+    ]
+
+
+SOURCES: tuple[tuple[str, Callable[[int], list[Entry]]], ...] = (
+    ("VendorNotification", notifications),
+    ("Invoice", payments),
+    ("VendorTicket", closed_tickets),
+    ("Client", modules_enabled),
+    ("Client", clients_joined),
+)
+
+
+def feed(can_read, limit: int = FEED_SIZE) -> list[Entry]:
+    entries = [entry for resource, source in SOURCES if can_read(resource) for entry in source(limit)]
+    return sorted(entries, key=lambda entry: entry.at, reverse=True)[:limit]

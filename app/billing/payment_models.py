@@ -1,0 +1,86 @@
+"""Gateway payments: one order per checkout attempt, the webhook inbox, and the subscription links."""
+
+import sqlalchemy as sa
+from flask_appbuilder import Model
+from sqlalchemy.orm import relationship
+
+from app.billing.models import Invoice, Money, Plan
+from app.tenancy.models import TenantMixin, utcnow
+
+ORDER_STATUSES = ("pending", "paid", "failed", "expired")
+
+
+class PaymentOrder(TenantMixin, Model):
+    """One checkout attempt of an invoice at a gateway; its order id is never reused."""
+
+    __tablename__ = "billing_payment_order"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    invoice_id = sa.Column(
+        sa.Integer, sa.ForeignKey("billing_invoice.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    gateway = sa.Column(sa.String(20), nullable=False)
+    order_id = sa.Column(sa.String(64), nullable=False, unique=True)
+    amount = sa.Column(Money, nullable=False)
+    status = sa.Column(sa.String(10), nullable=False, default="pending", index=True)
+    gateway_reference = sa.Column(sa.String(120))
+    redirect_url = sa.Column(sa.Text)
+    error = sa.Column(sa.String(255))
+    created_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+    updated_at = sa.Column(sa.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+    paid_at = sa.Column(sa.DateTime)
+    payment_id = sa.Column(sa.Integer, sa.ForeignKey("billing_payment.id", ondelete="SET NULL"))
+    invoice = relationship(Invoice)
+
+
+class SubscriptionInvoice(TenantMixin, Model):
+    """Which plan an invoice pays for; renewals are unique per period end (the job runs twice safely)."""
+
+    __tablename__ = "billing_subscription_invoice"
+    __table_args__ = (sa.UniqueConstraint("tenant_id", "for_period_end", name="uq_billing_subinv_period"),)
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    invoice_id = sa.Column(
+        sa.Integer, sa.ForeignKey("billing_invoice.id", ondelete="CASCADE"), nullable=False, unique=True
+    )
+    plan_id = sa.Column(sa.Integer, sa.ForeignKey("billing_plan.id"), nullable=False)
+    kind = sa.Column(sa.String(10), nullable=False)  # signup / renewal
+    for_period_end = sa.Column(sa.Date)  # renewal: the period end it continues from
+    applied_at = sa.Column(sa.DateTime)
+    plan = relationship(Plan)
+    invoice = relationship(Invoice)
+
+
+class SubscriptionReminder(TenantMixin, Model):
+    """A reminder already sent (H-7, H-3, H0, H+3 of one period end): each goes out once."""
+
+    __tablename__ = "billing_subscription_reminder"
+    __table_args__ = (sa.UniqueConstraint("tenant_id", "period_end", "kind", name="uq_billing_reminder"),)
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    period_end = sa.Column(sa.Date, nullable=False)
+    kind = sa.Column(sa.String(5), nullable=False)
+    sent_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+
+
+class PaymentWebhook(Model):
+    """Every gateway notification as received, its verification result and what it changed."""
+
+    __tablename__ = "billing_payment_webhook"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    gateway = sa.Column(sa.String(20), nullable=False, index=True)
+    received_at = sa.Column(sa.DateTime, nullable=False, default=utcnow, index=True)
+    remote_addr = sa.Column(sa.String(64))
+    headers = sa.Column(sa.Text, nullable=False, default="{}")
+    body = sa.Column(sa.Text, nullable=False, default="")
+    verified = sa.Column(sa.Boolean)
+    http_status = sa.Column(sa.Integer, nullable=False, default=200)
+    order_id = sa.Column(sa.String(64), index=True)
+    reported_status = sa.Column(sa.String(20))
+    outcome = sa.Column(sa.String(40), nullable=False, default="received", index=True)
+    detail = sa.Column(sa.Text)
+    replay_of_id = sa.Column(sa.Integer, sa.ForeignKey("billing_payment_webhook.id", ondelete="SET NULL"))
+
+    def __repr__(self) -> str:
+        return f"{self.gateway} #{self.id}"

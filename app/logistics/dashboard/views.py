@@ -1,0 +1,88 @@
+"""The tenant dashboard: the landing page of every tenant role, and its JSON for live refresh."""
+
+from flask import flash, g, jsonify, redirect, request, url_for
+from flask_appbuilder import expose
+from flask_appbuilder.security.decorators import has_access
+from flask_babel import gettext as _
+
+from app.core.access import METHOD_PERMISSIONS, READ
+from app.core.svgchart import bar_chart, hbar_chart
+from app.core.views import TenantBaseView
+from app.logistics.dashboard import services
+from app.logistics.web import current_tenant
+from app.tenancy.models import utcnow
+from app.tenancy.services import EXPIRED_MESSAGE, is_read_only
+
+
+def charts(board: services.Dashboard) -> dict:
+    trend_fmt = "%m/%Y" if board.trend == "12m" else "%d/%m"
+    return {
+        "trend": bar_chart(board.trend_series, _("Shipments"), trend_fmt, css="trend-chart"),
+        "area": hbar_chart(board.by_area, _("By destination area"), css="area-chart"),
+        "status": hbar_chart(
+            board.by_status,
+            _("By status"),
+            css="status-chart",
+            links=[url_for("ShipmentView.list", **args) for args in board.status_args],
+        ),
+        "weight": hbar_chart(board.by_weight, _("By weight"), css="weight-chart"),
+    }
+
+
+def card_links(board: services.Dashboard) -> dict:
+    return {card.key: url_for("ShipmentView.list", **card.args) if card.args else None for card in board.cards}
+
+
+class TenantDashboardView(TenantBaseView):
+    route_base = "/dashboard"
+    class_permission_name = "Dashboard"
+    default_view = "index"
+    method_permission_name = {**METHOD_PERMISSIONS, "index": READ, "data": READ, "track": READ}
+
+    def _board(self) -> services.Dashboard:
+        return services.dashboard(g.user, g.user.tenant_id, utcnow(), request.args.get("trend", "7d"))
+
+    def landing(self):
+        """Rendered by the home page router for signed-in tenant users."""
+        board = self._board()
+        tenant = current_tenant()
+        return self.render_template(
+            "dashboard/tenant.html",
+            board=board,
+            charts=charts(board),
+            links=card_links(board),
+            read_only=is_read_only(tenant),
+            expired_message=EXPIRED_MESSAGE,
+            can_write_shipments=self.appbuilder.sm.has_access("can_write", "Shipment"),
+            can_read_shipments=self.appbuilder.sm.has_access("can_read", "Shipment"),
+        )
+
+    @expose("/")
+    @has_access
+    def index(self):
+        return self.landing()
+
+    @expose("/data")
+    @has_access
+    def data(self):
+        board = self._board()
+        return jsonify(
+            today=board.today.isoformat(),
+            trend=board.trend,
+            cards={card.key: card.value for card in board.cards},
+            links=card_links(board),
+            charts={key: str(svg) for key, svg in charts(board).items()},
+        )
+
+    @expose("/track")
+    @has_access
+    def track(self):
+        """Open (or print the label of) a shipment by its tracking number."""
+        number = request.args.get("resi", "")
+        shipment = services.find_by_tracking(g.user, number)
+        if shipment is None:
+            flash(_("No shipment with tracking number %(number)s.", number=number.strip()[:40] or "-"), "warning")
+            return redirect(url_for("HomeIndexView.index"))
+        if request.args.get("action") == "label":
+            return redirect(url_for("ShipmentView.resi", pk=shipment.id))
+        return redirect(url_for("ShipmentView.show", pk=shipment.id))

@@ -1,0 +1,79 @@
+"""The tenant's own view of its subscription: plan, period, usage against quotas, open invoices, paying."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from app.billing import payments
+from app.billing.clients import subscription_of
+from app.billing.models import Invoice
+from app.billing.payment_models import PaymentOrder
+from app.extensions import db
+from app.logistics.shipments.services import issued_in_period
+from app.signup.services import SignupError
+from app.tenancy import services as tenancy
+from app.tenancy.models import Tenant, utcnow
+
+WARN_AT = 0.8
+
+
+@dataclass(frozen=True)
+class Meter:
+    label: str
+    used: int
+    quota: int | None
+
+    @property
+    def ratio(self) -> float:
+        return 0.0 if not self.quota else min(self.used / self.quota, 1.0)
+
+    @property
+    def level(self) -> str:
+        """ok / warn (80%) / full (100%): the banners' colours."""
+        if self.quota is None:
+            return "ok"
+        return "full" if self.used >= self.quota else "warn" if self.ratio >= WARN_AT else "ok"
+
+
+def meters(tenant: Tenant, now: datetime | None = None) -> list[Meter]:
+    now = now or utcnow()
+    return [
+        Meter(_l("Shipments this period"), issued_in_period(tenant, now), tenant.shipment_quota),
+        Meter(_l("User accounts"), tenancy.active_user_count(tenant.id), tenant.user_quota),
+    ]
+
+
+def overview(tenant: Tenant) -> dict:
+    invoices = db.session.execute(
+        sa.select(Invoice).where(Invoice.tenant_id == tenant.id).order_by(Invoice.issue_date.desc(), Invoice.id.desc())
+    ).scalars()
+    return {
+        "subscription": subscription_of(tenant),
+        "read_only": tenancy.is_read_only(tenant),
+        "meters": meters(tenant),
+        "invoices": list(invoices)[:24],
+    }
+
+
+def pay_invoice(tenant: Tenant, invoice_id: int) -> PaymentOrder:
+    invoice = db.session.get(Invoice, invoice_id)
+    if invoice is None or invoice.tenant_id != tenant.id:
+        raise SignupError(_l("Unknown invoice."), "invoice")
+    if invoice.outstanding <= 0:
+        raise SignupError(_l("This invoice is already paid."), "invoice")
+    return payments.new_order(invoice, payments.configured_gateway())
+
+
+def order_state(tenant: Tenant, order_id: str) -> dict | None:
+    order = db.session.execute(
+        sa.select(PaymentOrder).where(PaymentOrder.order_id == order_id, PaymentOrder.tenant_id == tenant.id)
+    ).scalar_one_or_none()
+    if order is None:
+        return None
+    if order.status == "paid":
+        return {"state": "paid"}
+    if order.status in ("failed", "expired"):
+        return {"state": "failed"}
+    return {"state": "checkout", "next": order.redirect_url} if order.redirect_url else {"state": "preparing"}

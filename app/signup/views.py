@@ -1,0 +1,226 @@
+"""Public signup pages on BASE_DOMAIN: register, OTP, plan, checkout wait, return page; one-time sign-in."""
+
+from flask import abort, current_app, g, jsonify, redirect, request, session, url_for
+from flask_appbuilder import BaseView, expose
+from flask_babel import gettext as _
+from flask_login import login_user
+from flask_wtf.csrf import generate_csrf, validate_csrf
+
+from app.billing.payment_jobs import create_checkout
+from app.core.formatting import jakarta_today
+from app.extensions import db
+from app.jobs.queue import enqueue
+from app.jobs.tasks import send_email
+from app.signup import activation, limits, services
+from app.signup.services import PASSWORD_RULES, RegistrationForm, SignupError
+from app.tenancy.context import all_tenants
+from app.tenancy.request import tenant_url
+
+SESSION_KEY = "signup_token"
+
+
+def _check_csrf() -> None:
+    if not current_app.config.get("WTF_CSRF_ENABLED", True):
+        return
+    try:
+        validate_csrf(request.form.get("csrf_token"))
+    except Exception:
+        abort(400, "The form has expired; reload the page and try again.")
+
+
+def _send_code(registration, code: str) -> None:
+    text = _("Your SiLogistik verification code is %(code)s. It is valid for 10 minutes.", code=code)
+    enqueue(
+        send_email, tenant_id=None, user_id=None, to=registration.email, subject=_("Your verification code"), text=text
+    )
+
+
+class SignupView(BaseView):
+    """No login: these pages create the account. Everything runs for all tenants explicitly."""
+
+    route_base = "/daftar"
+    default_view = "register"
+
+    def _page(self, template: str, **context):
+        return self.render_template(template, csrf_token=generate_csrf, **context)
+
+    def _registration(self):
+        registration = services.by_token(session.get(SESSION_KEY))
+        if registration is None:
+            abort(redirect(url_for("SignupView.register")))
+        return registration
+
+    def _public_host_only(self) -> None:
+        if g.host_tenant is not None:
+            abort(404)
+
+    @expose("/", methods=["GET", "POST"])
+    def register(self):
+        self._public_host_only()
+        form, error = RegistrationForm(), None
+        if request.method == "POST":
+            _check_csrf()
+            form = RegistrationForm.from_form(request.form)
+            ip_key = (limits.REGISTRATIONS_PER_IP, f"register-ip:{request.remote_addr}")
+            if limits.exhausted(ip_key):
+                return self._page(
+                    "signup/register.html",
+                    form=form,
+                    rules=PASSWORD_RULES,
+                    error=SignupError(_("Too many attempts. Try again later.")),
+                ), 429
+            with all_tenants():
+                try:
+                    registration, code = services.start_registration(form, ip=request.remote_addr)
+                except SignupError as exc:
+                    db.session.rollback()
+                    error = exc
+                else:
+                    limits.hit(ip_key)
+                    session[SESSION_KEY] = registration.token
+                    _send_code(registration, code)  # commits
+                    return redirect(url_for("SignupView.otp"))
+        status = 400 if error else 200
+        return self._page("signup/register.html", form=form, rules=PASSWORD_RULES, error=error), status
+
+    @expose("/suggest")
+    def suggest(self):
+        self._public_host_only()
+        with all_tenants():
+            return jsonify(slug=services.suggest_slug(request.args.get("company", "")[:150]))
+
+    @expose("/otp", methods=["GET", "POST"])
+    def otp(self):
+        self._public_host_only()
+        with all_tenants():
+            registration = self._registration()
+            if registration.verified_at is not None:
+                return redirect(url_for("SignupView.plan"))
+            error, status = None, 200
+            if request.method == "POST":
+                _check_csrf()
+                error, status = self._verify(registration)
+                if error is None:
+                    return redirect(url_for("SignupView.plan"))
+            return self._page("signup/otp.html", registration=registration, error=error), status
+
+    def _verify(self, registration):
+        checks = (
+            (limits.OTP_FAILURES_PER_ACCOUNT, f"otp-account:{registration.email}"),
+            (limits.OTP_FAILURES_PER_IP, f"otp-ip:{request.remote_addr}"),
+        )
+        if limits.exhausted(*checks):
+            return SignupError(_("Too many wrong codes. Try again later.")), 429
+        try:
+            services.verify_otp(registration, request.form.get("code", ""))
+        except SignupError as exc:
+            limits.hit(*checks)
+            db.session.commit()  # the wrong try counts
+            return exc, 400
+        db.session.commit()
+        return None, 200
+
+    @expose("/otp/resend", methods=["POST"])
+    def resend(self):
+        self._public_host_only()
+        _check_csrf()
+        with all_tenants():
+            registration = self._registration()
+            try:
+                code = services.resend_otp(registration)
+            except SignupError as exc:
+                db.session.rollback()
+                return self._page("signup/otp.html", registration=registration, error=exc), 429
+            _send_code(registration, code)
+            return self._page("signup/otp.html", registration=registration, sent=True)
+
+    @expose("/plan", methods=["GET", "POST"])
+    def plan(self):
+        self._public_host_only()
+        with all_tenants():
+            registration = self._registration()
+            if registration.verified_at is None:
+                return redirect(url_for("SignupView.otp"))
+            if registration.tenant_id is not None:
+                return redirect(url_for("SignupView.finish"))
+            error = None
+            if request.method == "POST":
+                _check_csrf()
+                try:
+                    choice = activation.choose_plan(registration, request.form.get("plan", ""), jakarta_today())
+                except SignupError as exc:
+                    db.session.rollback()
+                    error = exc
+                else:
+                    return self._after_choice(registration, choice)
+            plans = activation.offered_plans()
+            return self._page("signup/plan.html", plans=plans, error=error), 400 if error else 200
+
+    def _after_choice(self, registration, choice):
+        if choice.order is None:
+            db.session.commit()
+            return redirect(url_for("SignupView.finish"))
+        run = enqueue(create_checkout, tenant_id=None, user_id=None, order_pk=choice.order.id)  # commits
+        registration.checkout_job_id = run.id
+        db.session.commit()
+        return redirect(url_for("SignupView.finish"))
+
+    @expose("/pay", methods=["POST"])
+    def pay_again(self):
+        self._public_host_only()
+        _check_csrf()
+        with all_tenants():
+            registration = self._registration()
+            try:
+                order = activation.retry_order(registration)
+            except SignupError:
+                db.session.rollback()
+                return redirect(url_for("SignupView.finish"))
+            enqueue(create_checkout, tenant_id=None, user_id=None, order_pk=order.id)
+            return redirect(url_for("SignupView.finish"))
+
+    @expose("/finish")
+    def finish(self):
+        """Checkout wait and return page in one: it polls `status` and follows where it says."""
+        self._public_host_only()
+        with all_tenants():
+            registration = self._registration()
+            if registration.tenant_id is None:
+                return redirect(url_for("SignupView.plan"))
+            return self._page("signup/finish.html", registration=registration)
+
+    @expose("/status")
+    def status(self):
+        self._public_host_only()
+        with all_tenants():
+            registration = services.by_token(session.get(SESSION_KEY))
+            if registration is None or registration.tenant_id is None:
+                return jsonify(state="unknown"), 404
+            return jsonify(self._state(registration))
+
+    def _state(self, registration) -> dict:
+        if activation.is_active(registration):
+            token = activation.issue_login_token(registration)
+            db.session.commit()
+            url = tenant_url(registration.slug, url_for("SignupView.sign_in", token=token))
+            return {"state": "active", "next": url}
+        order = activation.latest_order(registration)
+        if order is None or order.status in ("failed", "expired"):
+            return {"state": "failed", "message": _("The payment did not go through. You can try again.")}
+        if order.redirect_url:
+            return {"state": "checkout", "next": order.redirect_url, "order_id": order.order_id}
+        return {"state": "preparing"}
+
+    @expose("/masuk/<token>")
+    def sign_in(self, token):
+        """The one-time sign-in on the company's own address, right after activation."""
+        if g.host_tenant is None:
+            abort(404)
+        with all_tenants():
+            user = activation.redeem_login_token(token, g.host_tenant)
+            db.session.commit()
+        if user is None:
+            return redirect(self.appbuilder.get_url_for_login)
+        login_user(user)
+        session.pop(SESSION_KEY, None)
+        return redirect("/")

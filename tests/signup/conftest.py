@@ -1,0 +1,89 @@
+"""Signup test helpers: run queued jobs, read the OTP from the captured e-mail, walk the pages."""
+
+import email
+import re
+import time
+import uuid
+from email import policy
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import client_on
+
+PASSWORD = "Daftar#Baru2026x"
+BASE = "http://localhost"
+
+
+def run_jobs(app, wait=0.0):
+    queues = app.extensions.get("rq_queues")
+    if queues:
+        from rq import SimpleWorker
+
+        with app.app_context():
+            SimpleWorker(list(queues.values()), connection=app.extensions["redis"]).work(burst=True)
+    elif wait:
+        time.sleep(wait)
+
+
+def mails_to(app, address: str) -> list:
+    folder = Path(app.config["MAIL_CAPTURE_DIR"])
+    found = []
+    for path in sorted(folder.glob("*.eml"), key=lambda p: p.stat().st_mtime) if folder.exists() else []:
+        message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+        if message["To"] == address:
+            found.append(message)
+    return found
+
+
+def latest_code(app, address: str, timeout=10.0) -> str:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        run_jobs(app)
+        messages = mails_to(app, address)
+        if messages:
+            text = messages[-1].get_body(("plain",)).get_content()
+            return re.search(r"\b(\d{6})\b", text).group(1)
+        time.sleep(0.1)
+    raise AssertionError(f"no OTP mail to {address}")
+
+
+def new_identity(prefix="pt"):
+    tag = uuid.uuid4().hex[:8]
+    return {
+        "full_name": "Budi Santoso",
+        "company_name": f"{prefix.upper()} Kirim Cepat {tag}",
+        "email": f"budi-{tag}@{prefix}-{tag}.example",
+        "password": PASSWORD,
+        "slug": f"{prefix}-{tag}",
+    }
+
+
+def start_signup(app, prefix="pt", verify=True):
+    """(client on the base domain, identity) with the e-mail confirmed."""
+    if True:
+        client = client_on(app, BASE)
+        identity = new_identity(prefix)
+        response = client.post("/daftar/", data=identity)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        if verify:
+            code = latest_code(app, identity["email"])
+            assert client.post("/daftar/otp", data={"code": code}).status_code == 302
+        return client, identity
+
+
+@pytest.fixture()
+def signup(app):
+    return lambda prefix="pt", verify=True: start_signup(app, prefix, verify)
+
+
+def poll_status(app, client, want: str, timeout=15.0) -> dict:
+    deadline = time.time() + timeout
+    state = None
+    while time.time() < deadline:
+        run_jobs(app)
+        state = client.get("/daftar/status").json
+        if state["state"] == want:
+            return state
+        time.sleep(0.1)
+    raise AssertionError(f"status stayed {state}")

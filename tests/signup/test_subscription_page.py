@@ -1,0 +1,78 @@
+"""The tenant's Langganan page: plan, meters, invoices; paying an open invoice after expiry unlocks the
+tenant (the pay route works while writes are locked)."""
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from app.billing import lifecycle
+from app.billing.clients import subscription_of
+from app.billing.payment_models import SubscriptionInvoice
+from app.extensions import db
+from app.tenancy.context import all_tenants
+from app.tenancy.services import is_read_only, tenant_by_slug
+from tests.signup.conftest import poll_status, run_jobs
+from tests.signup.test_journey import land
+
+
+def _signed_in_pro_tenant(app, signup):
+    client, identity = signup("lg")
+    client.post("/daftar/plan", data={"plan": "pro"})
+    checkout = poll_status(app, client, "checkout")
+    client.post(checkout["next"], data={"outcome": "paid"})
+    return land(app, client, poll_status(app, client, "active")), identity
+
+
+def test_page_shows_plan_meters_and_invoices(app, signup):
+    tenant_client, identity = _signed_in_pro_tenant(app, signup)
+    page = tenant_client.get("/langganan/").get_data(as_text=True)
+    assert 'id="plan-name">Pro<' in page
+    assert "User accounts: 1 / 10" in page and "Shipments this period: 0 / 500" in page
+    assert "expired-banner" not in page
+
+
+def test_pay_after_expiry_unlocks(app, signup):
+    tenant_client, identity = _signed_in_pro_tenant(app, signup)
+    with app.app_context(), all_tenants():
+        tenant = tenant_by_slug(identity["slug"])
+        end = subscription_of(tenant).period_end
+        lifecycle.create_renewal_invoices(end - timedelta(days=7), only=[tenant.id])
+        lifecycle.expire_subscriptions(end + timedelta(days=1), only=[tenant.id])
+        db.session.commit()
+        invoice_id = db.session.execute(
+            sa.select(SubscriptionInvoice.invoice_id).where(
+                SubscriptionInvoice.tenant_id == tenant.id, SubscriptionInvoice.kind == "renewal"
+            )
+        ).scalar_one()
+        assert is_read_only(tenant)
+    page = tenant_client.get("/langganan/").get_data(as_text=True)
+    assert "expired-banner" in page
+    response = tenant_client.post(f"/langganan/pay/{invoice_id}")
+    assert response.status_code == 302
+    order_id = response.headers["Location"].split("order=")[1]
+    state = {"state": "preparing"}
+    for _ in range(50):
+        run_jobs(app, wait=0.1)
+        state = tenant_client.get(f"/langganan/order/{order_id}").json
+        if state["state"] != "preparing":
+            break
+    assert state["state"] == "checkout"
+    paid = tenant_client.post(state["next"], data={"outcome": "paid"})
+    assert paid.headers["Location"].endswith("/langganan/")
+    assert tenant_client.get(f"/langganan/order/{order_id}").json == {"state": "paid"}
+    with app.app_context(), all_tenants():
+        tenant = tenant_by_slug(identity["slug"])
+        assert not is_read_only(tenant) and subscription_of(tenant).status == "active"
+    assert "expired-banner" not in tenant_client.get("/langganan/").get_data(as_text=True)
+
+
+def test_other_tenants_orders_and_invoices_are_not_reachable(app, signup, client_as):
+    tenant_client, identity = _signed_in_pro_tenant(app, signup)
+    with app.app_context(), all_tenants():
+        tenant = tenant_by_slug(identity["slug"])
+        invoice_id = db.session.execute(
+            sa.select(SubscriptionInvoice.invoice_id).where(SubscriptionInvoice.tenant_id == tenant.id)
+        ).scalar_one()
+    other = client_as("owner@demo.test")
+    response = other.post(f"/langganan/pay/{invoice_id}")
+    assert response.status_code == 302 and "order=" not in response.headers["Location"]
