@@ -23,16 +23,26 @@ def add_view(appbuilder, view, name, *, category=None, icon=None, category_icon=
     appbuilder.add_view(
         view,
         name,
-        label=_l(name),
+        label=MENU_LABELS.get(name) or _l(name),
         icon=icon,
         category=category or "",
         category_icon=category_icon,
-        category_label=category_label or CATEGORY_LABELS.get(category, category),
+        category_label=category_label or MENU_LABELS.get(category, category),
     )
 
 
-# Menu categories shared by several areas; their labels are translated here.
-CATEGORY_LABELS = {"Settings": _l("Settings"), "Administration": _l("Administration")}
+# Menu entries whose names are not literal at their add_view call; their labels are translated here.
+MENU_LABELS = {
+    "Settings": _l("Settings"),
+    "Administration": _l("Administration"),
+    # names registered from a loop (helpdesk settings): literal here so that Babel extracts them
+    "Teams": _l("Teams"),
+    "Team Members": _l("Team Members"),
+    "Assignment Rules": _l("Assignment Rules"),
+    "SLA Policies": _l("SLA Policies"),
+    "Business Hours": _l("Business Hours"),
+    "Holidays": _l("Holidays"),
+}
 
 # menu entry -> the resources whose read permission shows it (filled by add_view)
 menu_resources: dict[str, set[str]] = {}

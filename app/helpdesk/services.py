@@ -215,7 +215,8 @@ def _set_assignee(ticket: Ticket, agent, actor) -> list:
     ticket.assignee_id = agent.id if agent else None
     name = agent.get_full_name() if agent else _("nobody")
     how = _("automatically") if actor is None else ""
-    _log(ticket, actor, "assignment", f"{_('Assigned to %(name)s', name=name)} {how}".strip(), internal=True)
+    assigned = _("Assigned to %(name)s", name=name)
+    _log(ticket, actor, "assignment", f"{assigned} {how}".strip(), internal=True)
     return events.ticket_assigned(ticket)
 
 

@@ -54,6 +54,7 @@ def test_expired_subscription_shows_the_message_at_sign_in(app, expired_demo):
     client = login(app, "owner@demo.test")
     page = client.get("/").get_data(as_text=True)
     assert 'id="subscription-expired"' in page
+    assert 'id="subscription-expired-modal"' in page  # the popup shown on arrival
 
 
 def test_expired_subscription_refuses_every_tenant_write_route_with_the_message(app, expired_demo, api_client):
