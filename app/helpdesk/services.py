@@ -28,6 +28,7 @@ from app.helpdesk.models import (
 )
 from app.security.models import TenantUser
 from app.tenancy.models import utcnow
+from app.tenancy.scoping import SKIP_OPTION
 
 NUMBER_FORMAT = "TKT-{:06d}"
 MAX_TITLE = 200
@@ -165,10 +166,15 @@ def _log(ticket: Ticket, user, kind: str, body: str, internal: bool = False) -> 
 
 # --- assignment ---------------------------------------------------------------------------
 def open_ticket_counts(user_ids) -> dict[int, int]:
+    """An agent's open tickets across ALL clients: the cap is the agent's, whoever files the ticket.
+
+    Deliberately outside the tenant scope (it runs inside a client's request), and it reads counts only.
+    """
     rows = db.session.execute(
         sa.select(Ticket.assignee_id, sa.func.count())
         .where(Ticket.assignee_id.in_(list(user_ids)), Ticket.status.in_(OPEN_STATUSES))
-        .group_by(Ticket.assignee_id)
+        .group_by(Ticket.assignee_id),
+        execution_options={SKIP_OPTION: True},
     )
     return dict(rows.all())
 

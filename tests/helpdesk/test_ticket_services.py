@@ -193,3 +193,27 @@ def test_breach_check_flags_once_and_notifies_assignee_and_admins(scoped, make_u
     assert ticket not in check_breaches(now)
     assert bell.unread_count(agent) == agent_before + 1
     assert bell.unread_count(admin) == admin_before + 1
+
+
+def test_agent_cap_counts_open_tickets_of_every_client(app):
+    """A client's request must see the agent's whole load, not only its own tickets."""
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from app.helpdesk.models import Ticket
+    from app.helpdesk.services import OPEN_STATUSES, open_ticket_counts
+    from app.tenancy.context import all_tenants, tenant_scope
+    from app.tenancy.services import tenant_by_slug
+
+    with app.app_context():
+        with all_tenants():
+            demo = tenant_by_slug("demo").id
+            everywhere = dict(
+                db.session.execute(
+                    sa.select(Ticket.assignee_id, sa.func.count())
+                    .where(Ticket.assignee_id.is_not(None), Ticket.status.in_(OPEN_STATUSES))
+                    .group_by(Ticket.assignee_id)
+                ).all()
+            )
+        with tenant_scope(demo):
+            assert open_ticket_counts(everywhere.keys()) == everywhere
