@@ -14,7 +14,7 @@ from app.core.views import TenantApi, TenantModelApi
 from app.extensions import db
 from app.logistics.shipments import services
 from app.logistics.shipments.calculator import ShipmentInputError
-from app.logistics.shipments.inputs import InvalidShipment, ShipmentInput
+from app.logistics.shipments.inputs import ITEM_FIELDS, TEXT_FIELDS, InvalidShipment, ShipmentInput
 from app.logistics.shipments.models import Shipment
 from app.logistics.shipments.status_views import parse_local_datetime, shipments_by_ids
 from app.logistics.tariffs.models import Tariff
@@ -24,14 +24,7 @@ from app.logistics.web import current_tenant, field_errors
 SHIPMENT_COLUMNS = [
     "id",
     "tracking_number",
-    "sender_name",
-    "sender_phone",
-    "sender_address",
-    "sender_city",
-    "receiver_name",
-    "receiver_phone",
-    "receiver_address",
-    "receiver_city",
+    *TEXT_FIELDS,
     "shipment_type",
     "status",
     "courier.id",
@@ -48,10 +41,7 @@ SHIPMENT_COLUMNS = [
     "created_at",
     "issued_at",
 ]
-ITEM_COLUMNS = [
-    f"items.{key}"
-    for key in ("name", "weight", "quantity", "length", "width", "height", "volumetric_weight", "line_total")
-]
+ITEM_COLUMNS = [f"items.{key}" for key in (*ITEM_FIELDS, "volumetric_weight", "line_total")]
 EVENT_COLUMNS = ["events.id", "events.status", "events.occurred_at", "events.note"]
 
 

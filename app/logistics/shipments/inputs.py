@@ -13,7 +13,7 @@ from app.logistics.tariffs.cities import get_city
 from app.security.models import TenantUser
 
 PARTY_FIELDS = ("name", "phone", "address", "city")
-TEXT_FIELDS = tuple(f"{side}_{key}" for side in ("sender", "receiver") for key in ("name", "phone", "address", "city"))
+TEXT_FIELDS = tuple(f"{side}_{key}" for side in ("sender", "receiver") for key in PARTY_FIELDS)
 ITEM_FIELDS = ("name", "weight", "quantity", "length", "width", "height")
 MAX_LENGTHS = {"name": 150, "address": 1000}
 COURIER_ROLE = "Kurir"

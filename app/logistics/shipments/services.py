@@ -13,6 +13,8 @@ from app.logistics.settings.services import allocate_tracking_number, get_settin
 from app.logistics.shipments import calculator
 from app.logistics.shipments.calculator import ShipmentInputError
 from app.logistics.shipments.inputs import (
+    ITEM_FIELDS,
+    TEXT_FIELDS,
     InvalidShipment,
     ShipmentInput,
     check_parties,
@@ -158,26 +160,10 @@ def form_values(shipment: Shipment) -> dict:
     """The typed values of a shipment, for editing it or duplicating it into a new one."""
     values = {
         key: getattr(shipment, key)
-        for key in (
-            "sender_name",
-            "sender_phone",
-            "sender_address",
-            "sender_city",
-            "receiver_name",
-            "receiver_phone",
-            "receiver_address",
-            "receiver_city",
-            "shipment_type",
-            "courier_id",
-            "marketing_id",
-            "discount_type",
-        )
+        for key in (*TEXT_FIELDS, "shipment_type", "courier_id", "marketing_id", "discount_type")
     }
     values["discount_value"] = shipment.discount_value
-    values["items"] = [
-        {key: getattr(item, key) for key in ("name", "weight", "quantity", "length", "width", "height")}
-        for item in shipment.items
-    ]
+    values["items"] = [{key: getattr(item, key) for key in ITEM_FIELDS} for item in shipment.items]
     return values
 
 
