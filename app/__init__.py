@@ -93,10 +93,11 @@ def _init_appbuilder(app: Flask) -> None:
 
 
 def _init_web(app: Flask) -> None:
-    from app.core import errors, formatting, health
+    from app.core import errors, formatting, health, templating
     from app.tenancy import request as tenant_request
 
     tenant_request.init_app(app)
+    templating.init_app(app)
     app.context_processor(lambda: {"appbuilder": app.appbuilder, "current_locale": lambda: str(get_locale() or "id")})
     formatting.register_template_filters(app)
     errors.init_app(app)

@@ -42,6 +42,8 @@ MENU_LABELS = {
     "SLA Policies": _l("SLA Policies"),
     "Business Hours": _l("Business Hours"),
     "Holidays": _l("Holidays"),
+    "Vendor Staff": _l("Staff"),
+    "Vendor Roles": _l("Roles"),
 }
 
 # menu entry -> the resources whose read permission shows it (filled by add_view)
@@ -56,6 +58,29 @@ def register_common(appbuilder) -> None:
     register_area("TenantAwareUserView", COMMON)
     for name in ("OpenApi", "SwaggerView", "MenuApi"):
         register_area(name, COMMON)
+
+
+# FAB's raw role and permission screens, superseded by the role editor: their pages stay, their menu entries go.
+HIDDEN_SECURITY_MENUS = frozenset(
+    {"List Roles", "List Groups", "-", "Base Permissions", "Views/Menus", "Permission on Views/Menus"}
+)
+
+
+def register_security(appbuilder) -> None:
+    from app.security.role_views import VendorRoleView
+    from app.security.staff_views import InvitationView, VendorStaffView
+
+    security = dict(category="Security", category_icon="fa-cogs")
+    add_view(appbuilder, VendorStaffView, "Vendor Staff", icon="fa-users", **security)
+    VendorRoleView.menus = menu_resources
+    add_view(appbuilder, VendorRoleView, "Vendor Roles", icon="fa-user-gear", **security)
+    appbuilder.add_view_no_menu(InvitationView)
+    register_area(InvitationView.__name__, COMMON)
+    category = appbuilder.menu.find("Security")
+    # FAB's user list stays for tenant accounts, after the staff screen.
+    shown = [item for item in category.childs if item.name not in HIDDEN_SECURITY_MENUS]
+    category.childs = sorted(shown, key=lambda item: item.name == "List Users")
+    appbuilder.menu.find("List Users").label = _l("All users")
 
 
 def register_audit(appbuilder) -> None:
@@ -74,6 +99,7 @@ def register_audit(appbuilder) -> None:
 
 def register_all(appbuilder) -> None:
     register_common(appbuilder)
+    register_security(appbuilder)
     register_audit(appbuilder)
     register_billing(appbuilder)
     register_logistics(appbuilder)

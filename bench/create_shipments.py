@@ -1,13 +1,14 @@
 """P2: creating shipments with 5 items through the JSON API, 16 concurrent clients, against gunicorn.
 
-    python -m bench.create_shipments [--clients 16] [--duration 30] [--workers 2 --threads 8]
+    python -m bench.create_shipments [--clients 16] [--duration 30] [--workers 2 --threads 1]
 
 Each client logs in for a JWT (/api/v1/security/login as admin@demo.test), then POSTs
 /api/v1/shipments/ on a keep-alive connection as fast as answers come back. Every create is a
 full issue: validation, tariff lookup, the server's weight/cost calculation, the tracking
 number from the tenant's counter (a row lock), 5 items, the first status, the activity log.
 Reports creates/s and the client-side latency p50/p95, and checks the numbers it got back are
-unique and gap-free.
+unique and gap-free. Afterwards the shipments it made (and their activity-log lines) are deleted and
+the tables vacuumed, so the other benchmarks keep measuring the generated data (--keep keeps them).
 """
 
 import argparse
@@ -16,6 +17,7 @@ import json
 import threading
 import time
 
+from bench import db as bench_db
 from bench.harness import DEMO_PASSWORD, TENANT_HOST, percentile, start_gunicorn, stop, table
 
 USER = "admin@demo.test"
@@ -51,10 +53,11 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--port", type=int, default=8766)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--duration", type=float, default=30)
     parser.add_argument("--warmup", type=float, default=3)
+    parser.add_argument("--keep", action="store_true", help="keep the created shipments")
     return parser.parse_args(argv)
 
 
@@ -75,7 +78,7 @@ class Client(threading.Thread):
         super().__init__(daemon=True)
         self.number, self.port, self.token = number, port, token
         self.start_at, self.measure_from, self.stop_at = start_at, measure_from, stop_at
-        self.latencies, self.numbers, self.errors = [], [], []
+        self.latencies, self.numbers, self.ids, self.errors = [], [], [], []
 
     def run(self):
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
@@ -92,7 +95,9 @@ class Client(threading.Thread):
             if response.status != 201:
                 self.errors.append(f"HTTP {response.status}: {body[:200]!r}")
                 continue
-            self.numbers.append(json.loads(body)["tracking_number"])
+            created = json.loads(body)
+            self.numbers.append(created["tracking_number"])
+            self.ids.append(created["id"])
             if began >= self.measure_from:
                 self.latencies.append(elapsed)
 
@@ -118,14 +123,30 @@ def numbering_check(numbers: list[str]) -> str:
     return "unique, no gaps" if holes == 0 else f"unique, {holes} gaps"
 
 
+def remove_created(ids: list[int], since: float) -> None:
+    """Delete the run's shipments (items and history follow) and their activity-log lines, then vacuum."""
+    started = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(since))
+    with bench_db.connect(autocommit=True) as conn:
+        conn.execute("DELETE FROM shipment WHERE id = ANY(%s)", (ids,))
+        conn.execute(
+            "DELETE FROM activity_log WHERE created_at >= %s AND entity_type IN ('Shipment', 'ShipmentStatusEvent')"
+            " AND tenant_id = (SELECT id FROM tenant WHERE slug = 'demo')",
+            (started,),
+        )
+        conn.execute("VACUUM (ANALYZE) shipment, shipment_item, shipment_status_event, activity_log")
+
+
 def main(argv=None) -> None:
     args = parse_args(argv)
+    began, clients = time.time(), []
     server = start_gunicorn(args.port, workers=args.workers, threads=args.threads)
     try:
         token = jwt(args.port)
         clients = run(args.port, token, args)
     finally:
         stop(server)
+        if not args.keep:
+            remove_created([pk for client in clients for pk in client.ids], began)
     latencies = [ms for client in clients for ms in client.latencies]
     numbers = [number for client in clients for number in client.numbers]
     errors = [error for client in clients for error in client.errors]

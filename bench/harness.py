@@ -133,7 +133,7 @@ def require_tool(name: str, hint: str) -> str:
     return path
 
 
-def start_gunicorn(port: int, *, workers: int = 2, threads: int = 4, database: str = bench_db.DATABASE):
+def start_gunicorn(port: int, *, workers: int = 2, threads: int = 1, database: str = bench_db.DATABASE):
     gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
     env = bench_db.app_env(database, BENCH_DB=database, FAB_UPDATE_PERMS="0")
     command = [

@@ -1,4 +1,5 @@
-"""The invoice PDF (xhtml2pdf from a Jinja template) and the e-mail that carries it."""
+"""Billing documents as PDF (xhtml2pdf from Jinja templates on one letterhead): invoices and credit
+notes; and the e-mail that carries an invoice."""
 
 from io import BytesIO
 
@@ -9,7 +10,7 @@ from xhtml2pdf import pisa
 
 from app.billing.errors import BillingError
 from app.billing.invoice_rules import STATUS_LABELS
-from app.billing.models import Invoice
+from app.billing.models import CreditNote, Invoice
 from app.billing.terbilang import rupiah_in_words
 from app.core.formatting import jakarta_today, rupiah, wib_date
 
@@ -29,24 +30,37 @@ def vendor() -> dict:
     }
 
 
-def pdf_filename(invoice: Invoice) -> str:
-    return invoice.number.replace("/", "-") + ".pdf"
+def pdf_filename(document: Invoice | CreditNote) -> str:
+    return document.number.replace("/", "-") + ".pdf"
 
 
-def render_invoice_pdf(invoice: Invoice) -> bytes:
+def _render_pdf(template: str, invoice: Invoice, **context) -> bytes:
+    """A document about `invoice` on the vendor's letterhead, in the product's default language."""
     with force_locale(current_app.config.get("BABEL_DEFAULT_LOCALE", "id")):
-        html = render_template(
-            "billing/invoice_pdf.html",
-            invoice=invoice,
-            vendor=vendor(),
-            words=rupiah_in_words(int(invoice.total)),
-            status=STATUS_LABELS[invoice.status_on(jakarta_today())],
-        )
+        html = render_template(template, invoice=invoice, vendor=vendor(), **context)
     out = BytesIO()
     result = pisa.CreatePDF(html, dest=out, encoding="utf-8")
     if result.err:
         raise BillingError(_("The PDF could not be rendered."))
     return out.getvalue()
+
+
+def render_invoice_pdf(invoice: Invoice) -> bytes:
+    return _render_pdf(
+        "billing/invoice_pdf.html",
+        invoice,
+        words=rupiah_in_words(int(invoice.total)),
+        status=STATUS_LABELS[invoice.status_on(jakarta_today())],
+    )
+
+
+def render_credit_note_pdf(credit_note: CreditNote) -> bytes:
+    return _render_pdf(
+        "billing/credit_note_pdf.html",
+        credit_note.invoice,
+        credit_note=credit_note,
+        words=rupiah_in_words(int(credit_note.amount)),
+    )
 
 
 def invoice_email(invoice: Invoice) -> dict:

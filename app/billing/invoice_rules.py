@@ -24,6 +24,7 @@ from flask_babel import lazy_gettext as _l
 __all__ = [
     "InvoiceRuleError",
     "DEFAULT_PATTERN",
+    "DEFAULT_CREDIT_NOTE_PATTERN",
     "SUPPORTED_TOKENS",
     "roman_month",
     "validate_pattern",
@@ -38,6 +39,7 @@ __all__ = [
     "STATUS_PAID",
     "STATUS_OVERDUE",
     "STATUS_UNPAID",
+    "STATUS_CANCELLED",
     "STATUS_LABELS",
     "invoice_status",
     "outstanding_amount",
@@ -86,6 +88,8 @@ def _as_date(value: date | datetime) -> date:
 _ROMAN_MONTHS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 
 DEFAULT_PATTERN = "INV/{YYYY}/{MM-roman}/{seq:04}"
+#: Credit notes have their own gap-free sequence, numbered with the same rules.
+DEFAULT_CREDIT_NOTE_PATTERN = "CN/{YYYY}/{MM-roman}/{seq:04}"
 SUPPORTED_TOKENS = ("{YYYY}", "{YY}", "{MM}", "{MM-roman}", "{seq}", "{seq:0N}")
 _MAX_SEQ_WIDTH = 12
 _TOKEN_RE = re.compile(r"\{([^{}]*)\}")
@@ -374,11 +378,13 @@ def compute_totals(
 STATUS_PAID = "paid"
 STATUS_OVERDUE = "overdue"
 STATUS_UNPAID = "unpaid"
-#: Display labels (translated: Dibayar / Jatuh Tempo / Belum Dibayar).
+STATUS_CANCELLED = "cancelled"
+#: Display labels (translated: Dibayar / Jatuh Tempo / Belum Dibayar / Dibatalkan).
 STATUS_LABELS = {
     STATUS_UNPAID: _l("Unpaid"),
     STATUS_PAID: _l("Paid"),
     STATUS_OVERDUE: _l("Overdue"),
+    STATUS_CANCELLED: _l("Cancelled"),
 }
 
 
@@ -387,13 +393,17 @@ def invoice_status(
     paid_amount: int | Decimal,
     due_date: date | datetime,
     today: date | datetime,
+    cancelled: bool = False,
 ) -> str:
-    """``"paid"`` when paid_amount >= total; else ``"overdue"`` after the due date
-    (``today > due_date``); else ``"unpaid"``.  The caller passes ``today`` in
-    Asia/Jakarta; the due date itself is still payable on time.
+    """``"cancelled"`` when a credit note cancelled the invoice; else ``"paid"`` when
+    paid_amount >= total; else ``"overdue"`` after the due date (``today > due_date``);
+    else ``"unpaid"``.  The caller passes ``today`` in Asia/Jakarta; the due date itself
+    is still payable on time.
     """
     total_ = _whole_rupiah(total, _l("Total"))
     paid = _whole_rupiah(paid_amount, _l("Paid amount"))
+    if cancelled:
+        return STATUS_CANCELLED
     if paid >= total_:
         return STATUS_PAID
     if _as_date(today) > _as_date(due_date):

@@ -12,6 +12,7 @@ from app.billing.errors import BillingError
 from app.billing.invoice_rules import (
     DEFAULT_PATTERN,
     DEFAULT_TAX_RULE,
+    STATUS_CANCELLED,
     STATUS_OVERDUE,
     STATUS_PAID,
     STATUS_UNPAID,
@@ -123,8 +124,27 @@ def create_invoice(draft: InvoiceDraft, *, today: date, actor_id: int | None) ->
     return invoice
 
 
-def _locked(invoice_id: int) -> Invoice | None:
-    return db.session.execute(sa.select(Invoice).where(Invoice.id == invoice_id).with_for_update()).scalar_one_or_none()
+def locked_invoice(invoice_id: int) -> Invoice:
+    """The invoice, row-locked until the transaction ends and re-read (with its credit note), so payments
+    and cancellation of one invoice happen one after the other."""
+    invoice = db.session.execute(
+        sa.select(Invoice).where(Invoice.id == invoice_id).with_for_update().execution_options(populate_existing=True)
+    ).scalar_one_or_none()
+    if invoice is None:
+        raise BillingError(_l("Unknown invoice."), "invoice")
+    return invoice
+
+
+def refuse_if_cancelled(invoice: Invoice) -> None:
+    if invoice.cancelled:
+        raise BillingError(
+            _l(
+                "Invoice %(number)s was cancelled by credit note %(credit_note)s.",
+                number=invoice.number,
+                credit_note=invoice.credit_note.number,
+            ),
+            "invoice",
+        )
 
 
 def add_payment(
@@ -139,9 +159,8 @@ def add_payment(
         raise BillingError(_l("The payment date cannot be in the future."), "paid_at")
     if len(reference or "") > 100:
         raise BillingError(_l("The reference is too long."), "reference")
-    invoice = _locked(invoice_id)
-    if invoice is None:
-        raise BillingError(_l("Unknown invoice."), "invoice")
+    invoice = locked_invoice(invoice_id)
+    refuse_if_cancelled(invoice)
     value = validate_payment(Decimal(invoice.total), Decimal(invoice.paid_amount), amount)
     payment = Payment(
         tenant_id=invoice.tenant_id,
@@ -159,14 +178,18 @@ def add_payment(
 
 
 def status_condition(status: str, today: date):
-    """SQL for the derived status, so lists can filter on it."""
-    paid = Invoice.paid_amount >= Invoice.total
+    """SQL for the derived status, so lists can filter on it (the same order of rules as `invoice_status`)."""
+    cancelled = Invoice.credit_note.has()
+    paid = sa.and_(~cancelled, Invoice.paid_amount >= Invoice.total)
+    open_ = sa.and_(~cancelled, Invoice.paid_amount < Invoice.total)
+    if status == STATUS_CANCELLED:
+        return cancelled
     if status == STATUS_PAID:
         return paid
     if status == STATUS_OVERDUE:
-        return sa.and_(~paid, Invoice.due_date < today)
+        return sa.and_(open_, Invoice.due_date < today)
     if status == STATUS_UNPAID:
-        return sa.and_(~paid, Invoice.due_date >= today)
+        return sa.and_(open_, Invoice.due_date >= today)
     return sa.true()
 
 

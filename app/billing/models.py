@@ -108,6 +108,8 @@ class Invoice(TenantMixin, Audited, Model):
         "InvoiceLine", order_by="InvoiceLine.position", cascade="all, delete-orphan", back_populates="invoice"
     )
     payments = relationship("Payment", order_by="Payment.paid_at", back_populates="invoice")
+    # selectin: lists derive every row's status without a query per row.
+    credit_note = relationship("CreditNote", uselist=False, lazy="selectin", back_populates="invoice")
 
     @property
     def tax_rule(self) -> TaxRule:
@@ -117,11 +119,18 @@ class Invoice(TenantMixin, Audited, Model):
             base_denominator=self.tax_base_denominator,
         )
 
+    @property
+    def cancelled(self) -> bool:
+        return self.credit_note is not None
+
     def status_on(self, today) -> str:
-        return invoice_status(Decimal(self.total), Decimal(self.paid_amount), self.due_date, today)
+        return invoice_status(Decimal(self.total), Decimal(self.paid_amount), self.due_date, today, self.cancelled)
 
     @property
     def outstanding(self) -> Decimal:
+        """What the client still owes: nothing once a credit note cancelled the invoice."""
+        if self.cancelled:
+            return Decimal(0)
         return max(Decimal(self.total) - Decimal(self.paid_amount), Decimal(0))
 
     def __repr__(self) -> str:
@@ -160,6 +169,28 @@ class Payment(TenantMixin, Audited, Model):
 
     def __repr__(self) -> str:
         return f"Payment Rp {self.amount} {self.reference or ''}".strip()
+
+
+class CreditNote(TenantMixin, Audited, Model):
+    """Cancels one issued invoice in full (an invoice is never edited); at most one per invoice."""
+
+    __tablename__ = "billing_credit_note"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    number = sa.Column(sa.String(60), nullable=False, unique=True)
+    invoice_id = sa.Column(
+        sa.Integer, sa.ForeignKey("billing_invoice.id", ondelete="CASCADE"), nullable=False, unique=True
+    )
+    issue_date = sa.Column(sa.Date, nullable=False)
+    amount = sa.Column(Money, nullable=False)
+    reason = sa.Column(sa.String(500), nullable=False)
+    created_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+    created_by_id = sa.Column(sa.Integer, sa.ForeignKey("ab_user.id", ondelete="SET NULL"))
+    invoice = relationship(Invoice, back_populates="credit_note")
+    created_by = relationship("TenantUser")
+
+    def __repr__(self) -> str:
+        return f"{self.number} ({self.invoice.number})" if self.invoice else self.number or "CreditNote"
 
 
 class InvoiceCounter(Model):

@@ -1,8 +1,12 @@
-"""Gap-free invoice numbers: one counter row per period, incremented inside the caller's transaction.
+"""Gap-free document numbers: one counter row per sequence and period, incremented inside the
+caller's transaction.
 
 `UPDATE ... SET last_seq = last_seq + 1 ... RETURNING` takes the row lock (PostgreSQL) or the
 database write lock (SQLite) until the transaction ends, so concurrent creators wait for each
-other and a rolled-back invoice gives its number back.
+other and a rolled-back document gives its number back.
+
+Invoices use the bare period as counter key ("2026"); other sequences (credit notes) prefix it
+with their name ("credit_note:2026"), so each document type counts on its own.
 """
 
 from datetime import date
@@ -42,5 +46,10 @@ def next_sequence(period: str) -> int:
     return seq
 
 
-def allocate_number(pattern: str, issue_date: date) -> str:
-    return format_invoice_number(pattern, issue_date, next_sequence(counter_period(pattern, issue_date)))
+def counter_key(pattern: str, issue_date: date, sequence: str = "") -> str:
+    period = counter_period(pattern, issue_date)
+    return f"{sequence}:{period}" if sequence else period
+
+
+def allocate_number(pattern: str, issue_date: date, sequence: str = "") -> str:
+    return format_invoice_number(pattern, issue_date, next_sequence(counter_key(pattern, issue_date, sequence)))

@@ -44,7 +44,7 @@ class SubscriptionInvoice(TenantMixin, Model):
         sa.Integer, sa.ForeignKey("billing_invoice.id", ondelete="CASCADE"), nullable=False, unique=True
     )
     plan_id = sa.Column(sa.Integer, sa.ForeignKey("billing_plan.id"), nullable=False)
-    kind = sa.Column(sa.String(10), nullable=False)  # signup / renewal
+    kind = sa.Column(sa.String(10), nullable=False)  # signup / renewal / upgrade
     for_period_end = sa.Column(sa.Date)  # renewal: the period end it continues from
     applied_at = sa.Column(sa.DateTime)
     plan = relationship(Plan)
@@ -84,3 +84,29 @@ class PaymentWebhook(Model):
 
     def __repr__(self) -> str:
         return f"{self.gateway} #{self.id}"
+
+
+class PlanChange(TenantMixin, Model):
+    """A tenant's plan change: an upgrade waits for its prorated invoice to be paid; a downgrade waits for
+    the end of `period_end` (the next renewal). At most one is pending per tenant."""
+
+    __tablename__ = "billing_plan_change"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    kind = sa.Column(sa.String(10), nullable=False)  # upgrade / downgrade
+    # pending -> applied / cancelled (by the tenant) / refused (usage at the switch) / withdrawn (unpaid upgrade)
+    status = sa.Column(sa.String(10), nullable=False, default="pending", index=True)
+    from_plan_id = sa.Column(sa.Integer, sa.ForeignKey("billing_plan.id"), nullable=False)
+    to_plan_id = sa.Column(sa.Integer, sa.ForeignKey("billing_plan.id"), nullable=False)
+    period_end = sa.Column(sa.Date, nullable=False)  # upgrade: prorated until; downgrade: switches after
+    invoice_id = sa.Column(sa.Integer, sa.ForeignKey("billing_invoice.id", ondelete="SET NULL"), unique=True)
+    requested_by_id = sa.Column(sa.Integer, sa.ForeignKey("ab_user.id", ondelete="SET NULL"))
+    created_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+    decided_at = sa.Column(sa.DateTime)
+    note = sa.Column(sa.String(500))  # why it was refused or withdrawn
+    from_plan = relationship(Plan, foreign_keys=[from_plan_id])
+    to_plan = relationship(Plan, foreign_keys=[to_plan_id])
+    invoice = relationship(Invoice)
+
+    def __repr__(self) -> str:
+        return f"{self.kind} {self.from_plan.name} -> {self.to_plan.name}" if self.to_plan else "PlanChange"

@@ -15,7 +15,7 @@ from flask import current_app
 from app.billing import invoices, lifecycle
 from app.billing.gateways import GatewayError, NotificationRejected, PaymentUpdate, UnhandledStatus, get_gateway
 from app.billing.gateways import new_order_id as gateway_order_id
-from app.billing.models import Invoice
+from app.billing.models import Invoice, Payment
 from app.billing.payment_models import PaymentOrder, PaymentWebhook, SubscriptionInvoice
 from app.core.formatting import jakarta_today, to_jakarta
 from app.extensions import db
@@ -152,6 +152,12 @@ def apply_update(update: PaymentUpdate, now: datetime | None = None) -> tuple[st
         order.status = update.status
         db.session.flush()
         return update.status, f"Order {order.order_id} marked {update.status}."
+    invoice = invoices.locked_invoice(order.invoice_id)  # a credit note issued meanwhile is seen here
+    if invoice.cancelled:
+        return "invoice_cancelled", (
+            f"Invoice {invoice.number} was cancelled by credit note {invoice.credit_note.number}; "
+            f"the payment of {update.amount} was not applied and must be refunded at the gateway."
+        )
     if Decimal(update.amount) != Decimal(order.amount):
         return "amount_mismatch", f"Paid {update.amount} but the order is for {order.amount}; nothing changed."
     return "paid", _mark_paid(order, update, now or utcnow())
@@ -183,15 +189,22 @@ def _mark_paid(order: PaymentOrder, update: PaymentUpdate, now: datetime) -> str
     return " ".join(c for c in changes if c)
 
 
+def record_manual_payment(invoice_id: int, **fields) -> Payment:
+    """Money received by hand has the same effect on a subscription as a gateway payment."""
+    payment = invoices.add_payment(invoice_id, **fields)
+    if payment.invoice.outstanding <= 0:
+        _settle(payment.invoice, fields["today"])
+    return payment
+
+
 def _settle(invoice: Invoice, today: date) -> str:
     link = db.session.execute(
         sa.select(SubscriptionInvoice).where(SubscriptionInvoice.invoice_id == invoice.id)
     ).scalar_one_or_none()
     if link is None or link.applied_at is not None:
         return ""
-    subscription = lifecycle.extend_subscription(invoice.tenant, link.plan, today)
     link.applied_at = utcnow()
-    return f"Subscription {link.plan.name} active until {subscription.period_end.isoformat()}."
+    return lifecycle.settle(link, today)
 
 
 # --- recovery of missed webhooks --------------------------------------------------------------

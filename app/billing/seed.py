@@ -1,5 +1,6 @@
 """Billing demo data: the module catalogue, the three plans, extra clients of every type, and per demo
-tenant a Pro subscription with a paid, an unpaid and an overdue invoice. Deterministic and idempotent."""
+tenant a Pro subscription with a paid, an unpaid, an overdue and a cancelled (credit note) invoice.
+Deterministic and idempotent."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -8,6 +9,7 @@ import sqlalchemy as sa
 
 from app.billing.catalogue import module_by_code, plan_by_code
 from app.billing.clients import subscribe, subscription_of
+from app.billing.credit_notes import issue_credit_note
 from app.billing.invoices import InvoiceDraft, add_payment, create_invoice
 from app.billing.models import Invoice, Plan, ProductModule
 from app.core.formatting import jakarta_today
@@ -151,3 +153,11 @@ def seed_billing(tenant: Tenant, users_by_role: dict) -> None:
         today=today,
         actor_id=None,
     )
+    wrong = create_invoice(
+        InvoiceDraft(
+            tenant.id, [("Modul tambahan: POS (salah tagih)", 1, Decimal(150_000))], today + timedelta(days=4)
+        ),
+        today=today - timedelta(days=10),
+        actor_id=None,
+    )
+    issue_credit_note(wrong.id, reason="Klien tidak memesan modul POS; tagihan dibatalkan.", today=today, actor_id=None)

@@ -6,13 +6,40 @@ and the security manager's single access check reads them.
 
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
+
 VENDOR = "vendor"
 TENANT = "tenant"
 COMMON = "common"
 
 READ = "read"
 WRITE = "write"
-WRITE_PERMISSIONS = frozenset({"can_write", "can_add", "can_edit", "can_delete", "can_muldelete"})
+
+# Actions that need their own permission (`can_<action>` on the resource) instead of plain write.
+# Declared here only: views protect the method of that name with `special_action()`, the role
+# catalogue grants them along with write, the role editor shows them in their own column.
+SPECIAL_ACTIONS = {
+    "Invoice": {"send": _l("Send by e-mail")},
+    "VendorTicket": {"assign": _l("Assign to an agent")},
+}
+
+
+def special_action(resource: str, action: str) -> str:
+    """The permission name a view's `method_permission_name` gives its method `action`."""
+    if action not in SPECIAL_ACTIONS.get(resource, {}):
+        raise KeyError(f"{action!r} is not a special action of {resource!r}: declare it in SPECIAL_ACTIONS")
+    return action
+
+
+def special_permissions(resource: str) -> dict:
+    """`can_<action>` -> label for each special action of the resource."""
+    return {f"can_{action}": label for action, label in SPECIAL_ACTIONS.get(resource, {}).items()}
+
+
+# Special actions change things too: an expired subscription refuses them like writes.
+WRITE_PERMISSIONS = frozenset({"can_write", "can_add", "can_edit", "can_delete", "can_muldelete"}) | {
+    name for resource in SPECIAL_ACTIONS for name in special_permissions(resource)
+}
 
 # FAB method name -> permission, so each resource has just `can_read` and `can_write`.
 METHOD_PERMISSIONS = {

@@ -7,7 +7,7 @@ from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app.core.access import METHOD_PERMISSIONS, READ, WRITE
+from app.core.access import METHOD_PERMISSIONS, READ, WRITE, special_action
 from app.core.views import TenantBaseView, VendorBaseView
 from app.extensions import db
 from app.helpdesk import queries, services
@@ -173,7 +173,7 @@ class VendorTicketView(VendorBaseView):
         "reply": WRITE,
         "note": WRITE,
         "status": WRITE,
-        "assign": WRITE,
+        "assign": special_action("VendorTicket", "assign"),
     }
 
     @expose("/")

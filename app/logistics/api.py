@@ -7,6 +7,7 @@ so the server computes weights, cost and number, and bad input answers 422 namin
 import sqlalchemy as sa
 from flask import g, request
 from flask_appbuilder.api import expose, protect, safe
+from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 
 from app.core.access import METHOD_PERMISSIONS, WRITE
@@ -50,6 +51,32 @@ def _json_body():
     return body if isinstance(body, dict) else None
 
 
+def _commit_keeping_state() -> None:
+    """Commit without expiring the session: the answer is dumped from the rows as just written
+    instead of reloading the shipment, its items and its history."""
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
+
+
+class NarrowedToUser(BaseFilter):
+    """The list's row rule (services.list_narrowing) for the signed-in user: list and get alike."""
+
+    name = "Shipments the user may list"
+    arg_name = "narrowed"
+
+    def apply(self, query, user_of_request):
+        narrowing = services.list_narrowing(user_of_request())
+        return query if narrowing is None else query.filter(narrowing)
+
+
+def _request_user():
+    return g.get("user")  # None outside a request (jobs, the isolation sweep): no row rule
+
+
 class ShipmentApi(TenantModelApi):
     resource_name = "shipments"
     class_permission_name = "Shipment"
@@ -73,6 +100,7 @@ class ShipmentApi(TenantModelApi):
     ]
     order_columns = ["created_at", "tracking_number", "total_weight", "status"]
     base_order = ("created_at", "desc")
+    base_filters = [["id", NarrowedToUser, _request_user]]
 
     def post_headless(self):
         body = _json_body()
@@ -89,7 +117,7 @@ class ShipmentApi(TenantModelApi):
         except services.ShipmentDenied as exc:
             db.session.rollback()
             return self.response(403, message=str(exc.message))
-        db.session.commit()
+        _commit_keeping_state()
         return self.response(
             201, id=shipment.id, tracking_number=shipment.tracking_number, result=self.show_model_schema.dump(shipment)
         )

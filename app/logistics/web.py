@@ -25,9 +25,13 @@ def current_tenant() -> Tenant:
     return db.session.get(Tenant, g.user.tenant_id)
 
 
-def scoped_or_404(model, row_id):
-    """Fetch through a query (so the central tenant scope applies), never the identity map."""
-    row = db.session.execute(sa.select(model).where(model.id == row_id)).scalar_one_or_none()
+def scoped_or_404(model, row_id, *options, where=None):
+    """Fetch through a query (so the central tenant scope applies), never the identity map; `where`
+    narrows further (a row rule such as the shipment list's)."""
+    stmt = sa.select(model).where(model.id == row_id).options(*options)
+    if where is not None:
+        stmt = stmt.where(where)
+    row = db.session.execute(stmt).unique().scalar_one_or_none()
     if row is None:
         abort(404)
     return row

@@ -2,6 +2,7 @@
 statements: set-based for 10,000 clients, and a tenant's action may notify vendor staff."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -142,6 +143,19 @@ def fan_out(notification_id: int) -> int:
     notification.sent_at = notification.sent_at or utcnow()
     db.session.flush()
     return count
+
+
+def received_by_tenant(tenant_id: int, limit: int) -> list[tuple[Notification, datetime]]:
+    """What reached a client as a whole (broadcasts, tenant-wide system events), newest first, each with
+    when it arrived (the client's history timeline)."""
+    rows = db.session.execute(
+        sa.select(Notification, RECIPIENTS.c.created_at)
+        .join(RECIPIENTS, RECIPIENTS.c.notification_id == Notification.id)
+        .where(RECIPIENTS.c.tenant_id == tenant_id, RECIPIENTS.c.user_id.is_(None))
+        .order_by(RECIPIENTS.c.created_at.desc(), Notification.id.desc())
+        .limit(limit)
+    )
+    return [(notification, received_at) for notification, received_at in rows]
 
 
 def read_counts(notification_ids) -> dict[int, tuple[int, int]]:

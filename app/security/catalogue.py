@@ -7,7 +7,7 @@ This is also the expected permission matrix: the permission sweep test asks
 
 from dataclasses import dataclass, field
 
-from app.core.access import READ, TENANT, VENDOR, WRITE
+from app.core.access import READ, TENANT, VENDOR, WRITE, special_permissions
 
 ALL = "*"
 
@@ -56,6 +56,11 @@ SECURITY_VIEWS = frozenset(
         "Permission on Views/Menus",
         "List Groups",
         "UserGroupModelView",
+        # our screens over the same data: vendor staff and the role editor (app/security/*_views.py)
+        "VendorStaff",
+        "Vendor Staff",
+        "VendorRoles",
+        "Vendor Roles",
     }
 )
 
@@ -89,7 +94,7 @@ ROLES: dict[str, RoleSpec] = {
     ),
     "Vendor Viewer": RoleSpec(VENDOR, {ALL: READ}),
     SUPER_ADMIN: RoleSpec(TENANT, {ALL: WRITE}),
-    "Admin": RoleSpec(TENANT, {ALL: WRITE, "TenantSettings": READ, "TenantActivity": READ}),
+    "Admin": RoleSpec(TENANT, {ALL: WRITE, "TenantSettings": READ, "TenantActivity": READ, "TenantSubscription": READ}),
     "Viewer": RoleSpec(TENANT, {ALL: READ, "TenantActivity": None}),
     "Kurir": RoleSpec(
         TENANT, {"Dashboard": READ, "Shipment": READ, "ShipmentStatus": WRITE, "Ticket": WRITE, "Notification": READ}
@@ -124,15 +129,31 @@ def expected_permissions(
     spec = ROLES[role]
     granted: set[tuple[str, str]] = set(SELF_SERVICE)
     for resource, realm in resources.items():
-        if realm != spec.realm:
-            continue
-        level = _level(spec, resource)
-        if level in (READ, WRITE):
-            granted.add(("can_read", resource))
-        if level == WRITE:
-            granted.add(("can_write", resource))
-    readable = {view for perm, view in granted if perm == "can_read"}
-    granted |= {("menu_access", menu) for menu, shown_by in menus.items() if shown_by & readable}
+        if realm == spec.realm:
+            granted |= _level_pairs(resource, _level(spec, resource))
+    granted = _with_menus(granted, menus)
     if spec.security_admin:
         granted |= security_pairs
     return granted
+
+
+def custom_role_permissions(chosen: set[tuple[str, str]], menus: dict[str, set[str]]) -> set[tuple[str, str]]:
+    """(permission, view) pairs of a role built in the role editor from the `chosen` resource
+    permissions: writing or a special action implies reading, menus follow as for catalogue roles."""
+    granted = set(SELF_SERVICE) | chosen | {("can_read", resource) for _perm, resource in chosen}
+    return _with_menus(granted, menus)
+
+
+def _level_pairs(resource: str, level: str | None) -> set[tuple[str, str]]:
+    if level not in (READ, WRITE):
+        return set()
+    if level == READ:
+        return {("can_read", resource)}
+    return {("can_read", resource), ("can_write", resource)} | {
+        (name, resource) for name in special_permissions(resource)
+    }
+
+
+def _with_menus(granted: set[tuple[str, str]], menus: dict[str, set[str]]) -> set[tuple[str, str]]:
+    readable = {view for perm, view in granted if perm == "can_read"}
+    return granted | {("menu_access", menu) for menu, shown_by in menus.items() if shown_by & readable}

@@ -7,8 +7,10 @@ tenant AND, for writes, a subscription that has not expired.
 from flask import g, has_request_context
 from flask_appbuilder.security.sqla.manager import SecurityManager as FabSecurityManager
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
 
 from app.core.access import COMMON, TENANT, VENDOR, WRITE_PERMISSIONS, area_of
+from app.security.grants import GrantCache
 from app.security.models import TenantUser as User
 from app.security.views import TenantAwareUserView
 from app.tenancy.models import Tenant
@@ -21,6 +23,10 @@ class SecurityManager(FabSecurityManager):
     user_model = User
     userdbmodelview = TenantAwareUserView
     userstatschartview = None  # loads Google Charts from the internet: useless offline
+
+    def __init__(self, appbuilder):
+        super().__init__(appbuilder)
+        self.grant_cache = GrantCache()
 
     def auth_user_db(self, username, password):
         user = super().auth_user_db(username, password)
@@ -60,17 +66,22 @@ class SecurityManager(FabSecurityManager):
             return False
         return True
 
-    # --- per-request caches: FAB would otherwise query roles for every check ----------
-    def _permissions_of(self, user) -> frozenset:
-        return _request_cached(
-            ("perms", user.id),
-            lambda: frozenset(pair for pairs in self._roles_permissions(user).values() for pair in pairs),
-        )
+    # --- caches: grants per process (app/security/grants.py), the rest per request ------
+    def _grants(self, user_id: int | None):
+        return _request_cached(("grants", user_id), lambda: self.grant_cache.read(self.session.connection(), user_id))
 
-    def _roles_permissions(self, user) -> dict:
-        if not user.roles and not user.groups:
-            return {}
-        return self.get_user_roles_permissions(user)
+    def get_user_by_id(self, pk):
+        # The roles come with the user (one query): the row rules read them on most pages.
+        return self.session.get(self.user_model, pk, options=[joinedload(self.user_model.roles)])
+
+    def _permissions_of(self, user) -> frozenset:
+        return _request_cached(("perms", user.id), lambda: self._grants(user.id).of_user())
+
+    def is_item_public(self, permission_name, view_name) -> bool:
+        # The signed-in user's id (JWT or cookie) when known: the same statement then serves has_access.
+        user = g.get("user") if has_request_context() else None
+        user_id = user.id if user is not None and user.is_authenticated else None
+        return (permission_name, view_name) in self._grants(user_id).of_public(self.auth_role_public)
 
     def _entitlements_of(self, user):
         return _request_cached(

@@ -5,11 +5,12 @@ from app.security.catalogue import ROLES, SECURITY_VIEWS, expected_permissions
 
 
 def registered_resources(appbuilder) -> dict[str, str]:
-    """Every resource of our views (those that declare a realm) -> its realm."""
+    """Every resource of our views (those that declare a realm) -> its realm; security screens are the
+    vendor admin's alone (`security_pairs`), never a grantable resource."""
     return {
         view.class_permission_name: view.realm
         for view in appbuilder.baseviews
-        if getattr(view, "realm", None) in AREA_REALMS_WITH_VIEWS
+        if getattr(view, "realm", None) in AREA_REALMS_WITH_VIEWS and view.class_permission_name not in SECURITY_VIEWS
     }
 
 
@@ -42,13 +43,17 @@ def sync_roles(appbuilder, menus: dict[str, set[str]]) -> dict[str, int]:
     changed = {}
     for role_name, desired in role_matrix(appbuilder, menus).items():
         role = sm.find_role(role_name) or sm.add_role(role_name)
-        current = {(pv.permission.name, pv.view_menu.name): pv for pv in role.permissions}
-        for pair in desired - current.keys():
-            sm.add_permission_role(role, sm.add_permission_view_menu(*pair))
-        for pair in current.keys() - desired:
-            sm.del_permission_role(role, current[pair])
-        changed[role_name] = len(desired ^ current.keys())
+        changed[role_name] = set_role_permissions(sm, role, desired)
     public = sm.find_role(sm.auth_role_public) or sm.add_role(sm.auth_role_public)
     for pv in list(public.permissions):
         sm.del_permission_role(public, pv)
     return changed
+
+
+def set_role_permissions(sm, role, desired: set[tuple[str, str]]) -> int:
+    """Give `role` exactly the `desired` (permission, view) pairs; the caller commits. Returns the changes."""
+    current = {(pv.permission.name, pv.view_menu.name): pv for pv in role.permissions}
+    role.permissions = [pv for pair, pv in current.items() if pair in desired] + [
+        sm.add_permission_view_menu(*pair) for pair in sorted(desired - current.keys())
+    ]
+    return len(desired ^ current.keys())

@@ -6,10 +6,12 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from app.billing import payments
+from app.billing import lifecycle, payments
 from app.billing.clients import subscription_of
-from app.billing.models import Invoice
+from app.billing.invoice_rules import STATUS_LABELS
+from app.billing.models import Invoice, Plan
 from app.billing.payment_models import PaymentOrder
+from app.core.formatting import jakarta_today
 from app.extensions import db
 from app.logistics.shipments.services import issued_in_period
 from app.signup.services import SignupError
@@ -17,6 +19,7 @@ from app.tenancy import services as tenancy
 from app.tenancy.models import Tenant, utcnow
 
 WARN_AT = 0.8
+INVOICES_SHOWN = 24
 
 
 @dataclass(frozen=True)
@@ -37,30 +40,53 @@ class Meter:
         return "full" if self.used >= self.quota else "warn" if self.ratio >= WARN_AT else "ok"
 
 
-def meters(tenant: Tenant, now: datetime | None = None) -> list[Meter]:
+def _usage(tenant: Tenant, now: datetime | None) -> list[tuple]:
+    """(label, used, quota attribute) for each quota a plan sets."""
     now = now or utcnow()
     return [
-        Meter(_l("Shipments this period"), issued_in_period(tenant, now), tenant.shipment_quota),
-        Meter(_l("User accounts"), tenancy.active_user_count(tenant.id), tenant.user_quota),
+        (_l("Shipments this period"), issued_in_period(tenant, now), "shipment_quota"),
+        (_l("User accounts"), tenancy.active_user_count(tenant.id), "user_quota"),
     ]
+
+
+def meters(tenant: Tenant, now: datetime | None = None) -> list[Meter]:
+    return [Meter(label, used, getattr(tenant, quota)) for label, used, quota in _usage(tenant, now)]
+
+
+def over_quota(tenant: Tenant, plan: Plan, now: datetime | None = None) -> list[Meter]:
+    """The tenant's usage that `plan` would not allow (more than its quota)."""
+    usage = [Meter(label, used, getattr(plan, quota)) for label, used, quota in _usage(tenant, now)]
+    return [meter for meter in usage if meter.quota is not None and meter.used > meter.quota]
 
 
 def overview(tenant: Tenant) -> dict:
     invoices = db.session.execute(
-        sa.select(Invoice).where(Invoice.tenant_id == tenant.id).order_by(Invoice.issue_date.desc(), Invoice.id.desc())
+        sa.select(Invoice)
+        .where(Invoice.tenant_id == tenant.id)
+        .order_by(Invoice.issue_date.desc(), Invoice.id.desc())
+        .limit(INVOICES_SHOWN)
     ).scalars()
     return {
         "subscription": subscription_of(tenant),
         "read_only": tenancy.is_read_only(tenant),
         "meters": meters(tenant),
-        "invoices": list(invoices)[:24],
+        "invoices": list(invoices),
+        "pending": lifecycle.pending_change(tenant.id),
+        "statuses": STATUS_LABELS,
+        "today": jakarta_today(),
     }
 
 
-def pay_invoice(tenant: Tenant, invoice_id: int) -> PaymentOrder:
+def own_invoice(tenant: Tenant, invoice_id: int) -> Invoice | None:
+    """One of the tenant's invoices (besides the scoping hook, checked here: this is about money)."""
     invoice = db.session.get(Invoice, invoice_id)
-    if invoice is None or invoice.tenant_id != tenant.id:
-        raise SignupError(_l("Unknown invoice."), "invoice")
+    return invoice if invoice is not None and invoice.tenant_id == tenant.id else None
+
+
+def pay_invoice(invoice: Invoice) -> PaymentOrder:
+    """A checkout at the configured gateway; the caller enqueues `create_checkout` for it."""
+    if invoice.cancelled:
+        raise SignupError(_l("This invoice was cancelled."), "invoice")
     if invoice.outstanding <= 0:
         raise SignupError(_l("This invoice is already paid."), "invoice")
     return payments.new_order(invoice, payments.configured_gateway())

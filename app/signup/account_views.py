@@ -1,17 +1,22 @@
-"""The tenant's "Langganan" page. Paying is allowed while the subscription is expired, so its routes
-need only the read permission (the expiry lock refuses writes)."""
+"""The tenant's "Langganan" page. Paying and downloading are allowed while the subscription is expired, so
+those routes need only the read permission (the expiry lock refuses writes); changing the plan is a write
+(the Super Admin's)."""
 
-from flask import abort, current_app, flash, g, jsonify, redirect, request, url_for
+from flask import Response, abort, current_app, flash, g, jsonify, redirect, request, url_for
 from flask_appbuilder import expose
 from flask_appbuilder.security.decorators import has_access
+from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf, validate_csrf
 
+from app.billing.documents import pdf_filename, render_invoice_pdf
+from app.billing.models import Invoice
 from app.billing.payment_jobs import create_checkout
-from app.core.access import METHOD_PERMISSIONS, READ
+from app.core.access import METHOD_PERMISSIONS, READ, WRITE
+from app.core.formatting import jakarta_today
 from app.core.views import TenantBaseView
 from app.extensions import db
 from app.jobs.queue import enqueue
-from app.signup import account
+from app.signup import account, plan_changes
 from app.signup.services import SignupError
 from app.tenancy.models import Tenant
 
@@ -20,10 +25,41 @@ class SubscriptionView(TenantBaseView):
     route_base = "/langganan"
     default_view = "index"
     class_permission_name = "TenantSubscription"
-    method_permission_name = {**METHOD_PERMISSIONS, "index": READ, "pay": READ, "order": READ}
+    object_model = Invoice  # the object the <pk> routes name (for the isolation sweep)
+    method_permission_name = {
+        **METHOD_PERMISSIONS,
+        "index": READ,
+        "pay": READ,
+        "order": READ,
+        "invoice_pdf": READ,
+        "change": WRITE,
+        "cancel_change": WRITE,
+    }
 
     def _tenant(self) -> Tenant:
         return db.session.get(Tenant, g.user.tenant_id)
+
+    def _check_csrf(self) -> None:
+        if current_app.config.get("WTF_CSRF_ENABLED", True):
+            try:
+                validate_csrf(request.form.get("csrf_token"))
+            except Exception:
+                abort(400)
+
+    def _back(self, message: str | None = None, **args):
+        if message:
+            flash(message, "danger")
+        return redirect(url_for("SubscriptionView.index", **args))
+
+    def _checkout(self, invoice: Invoice):
+        """The gateway checkout of one invoice, as for signup: the page then polls `order` and follows it."""
+        try:
+            order = account.pay_invoice(invoice)
+        except SignupError as exc:
+            db.session.rollback()
+            return self._back(str(exc))
+        enqueue(create_checkout, tenant_id=order.tenant_id, user_id=g.user.id, order_pk=order.id)  # commits
+        return self._back(order=order.order_id)
 
     @expose("/")
     @has_access
@@ -33,25 +69,63 @@ class SubscriptionView(TenantBaseView):
             "signup/subscription.html",
             csrf_token=generate_csrf,
             order_id=request.args.get("order", ""),
+            options=plan_changes.options(tenant, jakarta_today()),
             **account.overview(tenant),
         )
 
     @expose("/pay/<int:pk>", methods=["POST"])
     @has_access
     def pay(self, pk):
-        if current_app.config.get("WTF_CSRF_ENABLED", True):
-            try:
-                validate_csrf(request.form.get("csrf_token"))
-            except Exception:
-                abort(400)
+        self._check_csrf()
+        invoice = account.own_invoice(self._tenant(), pk)
+        if invoice is None:
+            abort(404)
+        return self._checkout(invoice)
+
+    @expose("/invoice/<int:pk>/pdf")
+    @has_access
+    def invoice_pdf(self, pk):
+        invoice = account.own_invoice(self._tenant(), pk)
+        if invoice is None:
+            abort(404)
+        return Response(
+            render_invoice_pdf(invoice),
+            mimetype="application/pdf",
+            headers={"Content-Disposition": f'attachment; filename="{pdf_filename(invoice)}"'},
+        )
+
+    @expose("/change", methods=["POST"])
+    @has_access
+    def change(self):
+        self._check_csrf()
         try:
-            order = account.pay_invoice(self._tenant(), pk)
+            change = plan_changes.request_change(
+                self._tenant(), request.form.get("plan", "")[:20], actor_id=g.user.id, today=jakarta_today()
+            )
         except SignupError as exc:
             db.session.rollback()
-            flash(str(exc), "danger")
-            return redirect(url_for("SubscriptionView.index"))
-        enqueue(create_checkout, tenant_id=order.tenant_id, user_id=g.user.id, order_pk=order.id)
-        return redirect(url_for("SubscriptionView.index", order=order.order_id))
+            return self._back(str(exc))
+        if change.kind == "upgrade" and change.status == "pending":
+            return self._checkout(change.invoice)
+        db.session.commit()
+        if change.kind == "upgrade":
+            flash(_("Your plan is now %(plan)s.", plan=change.to_plan.name), "success")
+        else:
+            flash(_("The change to %(plan)s is scheduled for the next renewal.", plan=change.to_plan.name), "info")
+        return self._back()
+
+    @expose("/change/cancel", methods=["POST"])
+    @has_access
+    def cancel_change(self):
+        self._check_csrf()
+        try:
+            plan_changes.cancel_pending_downgrade(self._tenant(), actor_id=g.user.id, today=jakarta_today())
+        except SignupError as exc:
+            db.session.rollback()
+            return self._back(str(exc))
+        db.session.commit()
+        flash(_("The scheduled plan change was cancelled."), "info")
+        return self._back()
 
     @expose("/order/<order_id>")
     @has_access

@@ -360,6 +360,11 @@ def test_invoice_status(total, paid, today, status):
     assert invoice_status(total, paid, DUE, today) == status
 
 
+@pytest.mark.parametrize(("paid", "today"), [(0, date(2026, 3, 1)), (0, date(2026, 4, 1)), (1_110_000, DUE)])
+def test_a_cancelled_invoice_is_cancelled_whatever_its_dates_and_payments(paid, today):
+    assert invoice_status(1_110_000, paid, DUE, today, cancelled=True) == "cancelled"
+
+
 def test_invoice_status_accepts_datetimes():
     assert invoice_status(100, 0, datetime(2026, 3, 31, 23, 59), datetime(2026, 3, 31, 0, 1)) == "unpaid"
     assert invoice_status(100, 0, datetime(2026, 3, 31, 0, 0), datetime(2026, 4, 1, 0, 0)) == "overdue"
@@ -373,7 +378,7 @@ def test_invoice_status_rejects_bad_values():
 
 
 def test_status_labels_cover_every_status():
-    assert set(STATUS_LABELS) == {"paid", "overdue", "unpaid"}
+    assert set(STATUS_LABELS) == {"paid", "overdue", "unpaid", "cancelled"}
     assert str(STATUS_LABELS["overdue"]) == "Overdue"  # untranslated outside a request
 
 

@@ -4,6 +4,7 @@ reactivates it; the user-account quota."""
 
 import uuid
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
@@ -11,7 +12,9 @@ import sqlalchemy as sa
 from app.billing import lifecycle, payments
 from app.billing.catalogue import plan_by_code
 from app.billing.clients import ClientProfile, Owner, open_client, subscription_of
+from app.billing.errors import BillingError
 from app.billing.gateways import PaymentUpdate
+from app.billing.models import Plan
 from app.billing.payment_models import SubscriptionInvoice, SubscriptionReminder
 from app.core.formatting import jakarta_today
 from app.extensions import db
@@ -125,6 +128,28 @@ def test_payment_before_the_end_extends_the_period(app, pro_tenant):
         assert subscription_of(link.invoice.tenant).period_end == PERIOD_END + timedelta(days=30)
 
 
+def test_renewal_paid_by_hand_in_two_parts_extends_the_period_once_complete(app, pro_tenant, client_as):
+    with app.app_context(), all_tenants():
+        lifecycle.create_renewal_invoices(PERIOD_END - timedelta(days=7), only=[pro_tenant])
+        (link,) = _renewals(pro_tenant)
+        invoice_id, total = link.invoice_id, int(link.invoice.total)
+        db.session.commit()
+    finance = client_as("finance@vendor.test")
+    first = total // 2
+    for amount in (first, total - first):
+        with app.app_context(), all_tenants():
+            tenant = db.session.get(tenancy.Tenant, pro_tenant)
+            assert subscription_of(tenant).period_end == PERIOD_END  # not yet paid in full
+        response = finance.post(
+            f"/billing/payments/invoice/{invoice_id}",
+            data={"method": "transfer", "paid_at": jakarta_today().isoformat(), "amount": str(amount)},
+        )
+        assert response.status_code == 302
+    with app.app_context(), all_tenants():
+        tenant = db.session.get(tenancy.Tenant, pro_tenant)
+        assert subscription_of(tenant).period_end == PERIOD_END + timedelta(days=30)
+
+
 def test_free_plan_renews_by_itself(app):
     with app.app_context(), all_tenants():
         tag = uuid.uuid4().hex[:8]
@@ -202,3 +227,151 @@ def test_user_quota_holds_on_the_user_form(app, client_as):
     assert "allows 1 user accounts" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.execute(sa.select(TenantUser).where(TenantUser.email == email)).first() is None
+
+
+# --- plan changes: proration and the billing side ---------------------------------------------------
+PRO, BUSINESS = Decimal(299_000), Decimal(999_000)
+
+
+@pytest.mark.parametrize(
+    ("days_before_end", "days", "charge"),
+    [
+        (29, 30, Decimal(700_000)),  # first day of a 30-day period: the whole difference
+        (14, 15, Decimal(350_000)),  # middle
+        (0, 1, Decimal(23_333)),  # last day: 700.000 / 30 = 23.333,33
+        (-1, 0, Decimal(0)),  # the period is over
+    ],
+)
+def test_proration_start_middle_last_day(days_before_end, days, charge):
+    today = date(2031, 3, 10)
+    assert lifecycle.remaining_days(today + timedelta(days=days_before_end), today) == days
+    assert lifecycle.prorated_charge(PRO, BUSINESS, days) == charge
+
+
+def test_proration_rounds_half_up_to_whole_rupiah():
+    assert lifecycle.prorated_charge(Decimal(0), PRO, 1) == Decimal(9_967)  # 9.966,67
+    assert lifecycle.prorated_charge(Decimal(0), Decimal(45), 1) == Decimal(2)  # 1,5 -> 2
+    assert lifecycle.prorated_charge(Decimal(0), Decimal(15), 1) == Decimal(1)  # 0,5 -> 1
+    assert lifecycle.prorated_charge(Decimal(0), Decimal(14), 1) == Decimal(0)  # 0,47 -> 0
+
+
+def test_proration_counts_days_in_wib():
+    """The same UTC evening is still the period's last day at 16:59 UTC and the next day at 17:00 (WIB 00:00)."""
+    period_end = date(2031, 1, 15)
+    before = jakarta_today(datetime(2031, 1, 15, 16, 59, tzinfo=UTC))
+    after = jakarta_today(datetime(2031, 1, 15, 17, 0, tzinfo=UTC))
+    assert lifecycle.remaining_days(period_end, before) == 1
+    assert lifecycle.remaining_days(period_end, after) == 0
+    early = jakarta_today(datetime(2031, 1, 5, 16, 59, tzinfo=UTC))  # 5 Jan 23:59 WIB: 11 days incl. today
+    assert lifecycle.prorated_charge(PRO, BUSINESS, lifecycle.remaining_days(period_end, early)) == Decimal(256_667)
+
+
+def _subscription(tenant_id):
+    return subscription_of(db.session.get(tenancy.Tenant, tenant_id))
+
+
+def test_upgrade_invoice_is_prorated_and_paying_it_switches_at_once(app, pro_tenant):
+    with app.app_context(), all_tenants():
+        today = PERIOD_END - timedelta(days=14)
+        change = lifecycle.request_upgrade(_subscription(pro_tenant), plan_by_code("business"), today, None)
+        assert change.status == "pending" and change.invoice.subtotal == Decimal(350_000)
+        assert change.invoice.total > change.invoice.subtotal  # PPN as on every subscription invoice
+        assert _subscription(pro_tenant).plan.code == "pro"
+        order = payments.new_order(change.invoice, "sandbox")
+        outcome, _ = payments.apply_update(PaymentUpdate(order.order_id, "paid", int(order.amount), "sbx_u", None))
+        assert outcome == "paid"
+        sub = _subscription(pro_tenant)
+        assert sub.plan.code == "business" and sub.period_end == PERIOD_END
+        assert sub.tenant.shipment_quota is None and sub.tenant.user_quota is None
+        assert change.status == "applied"
+
+
+def test_upgrade_paid_reissues_an_open_renewal_for_the_new_plan(app, pro_tenant):
+    with app.app_context(), all_tenants():
+        today = PERIOD_END - timedelta(days=5)
+        lifecycle.create_renewal_invoices(PERIOD_END - timedelta(days=7), only=[pro_tenant])
+        (old,) = _renewals(pro_tenant)
+        old_invoice = old.invoice
+        change = lifecycle.request_upgrade(_subscription(pro_tenant), plan_by_code("business"), today, None)
+        lifecycle.settle(_link_of(change.invoice_id), today)
+        (renewal,) = _renewals(pro_tenant)
+        assert renewal.plan.code == "business" and renewal.invoice.subtotal == BUSINESS
+        assert old_invoice.cancelled and old_invoice.outstanding == 0
+
+
+def _link_of(invoice_id):
+    return db.session.execute(
+        sa.select(SubscriptionInvoice).where(SubscriptionInvoice.invoice_id == invoice_id)
+    ).scalar_one()
+
+
+def test_renewal_invoice_bills_the_scheduled_downgrade_and_the_period_end_switches(app, pro_tenant):
+    with app.app_context(), all_tenants():
+        free = plan_by_code("free")
+        today = PERIOD_END - timedelta(days=10)
+        change = lifecycle.schedule_downgrade(_subscription(pro_tenant), free, today, None)
+        assert lifecycle.scheduled_plan(_subscription(pro_tenant)) == free
+        assert lifecycle.create_renewal_invoices(PERIOD_END - timedelta(days=7), only=[pro_tenant]) == 0  # Free: none
+        assert lifecycle.send_reminders(PERIOD_END - timedelta(days=7), only=[pro_tenant]) == 0
+        assert lifecycle.expire_subscriptions(PERIOD_END + timedelta(days=1), only=[pro_tenant]) == 0  # not locked
+        lifecycle.apply_downgrade(change, PERIOD_END + timedelta(days=1))
+        sub = _subscription(pro_tenant)
+        assert sub.plan == free and sub.status == "active" and sub.period_end == PERIOD_END + timedelta(days=31)
+        assert sub.tenant.shipment_quota == 100 and sub.tenant.user_quota == 3
+
+
+def test_downgrade_after_the_renewal_invoice_reissues_it_and_cancel_restores_it(app, pro_tenant):
+    with app.app_context(), all_tenants():
+        today = PERIOD_END - timedelta(days=6)
+        lifecycle.create_renewal_invoices(PERIOD_END - timedelta(days=7), only=[pro_tenant])
+        (pro_renewal,) = _renewals(pro_tenant)
+        pro_invoice = pro_renewal.invoice
+        change = lifecycle.schedule_downgrade(_subscription(pro_tenant), plan_by_code("free"), today, None)
+        assert pro_invoice.cancelled and _renewals(pro_tenant) == []  # Free renews without an invoice
+        lifecycle.cancel_downgrade(change, today, None)
+        (again,) = _renewals(pro_tenant)
+        assert change.status == "cancelled" and again.plan.code == "pro" and again.invoice.outstanding > 0
+
+
+def test_a_downgrade_whose_renewal_is_paid_cannot_be_cancelled(app, pro_tenant):
+    with app.app_context(), all_tenants():
+        today = PERIOD_END - timedelta(days=8)
+        pro = _subscription(pro_tenant).plan
+        business = plan_by_code("business")
+        _subscription(pro_tenant).plan = business  # a Business client going down to Pro
+        change = lifecycle.schedule_downgrade(_subscription(pro_tenant), pro, today, None)
+        lifecycle.create_renewal_invoices(PERIOD_END - timedelta(days=7), only=[pro_tenant])
+        (renewal,) = _renewals(pro_tenant)
+        assert renewal.invoice.subtotal == PRO
+        order = payments.new_order(renewal.invoice, "sandbox")
+        payments.apply_update(PaymentUpdate(order.order_id, "paid", int(order.amount), "sbx_r", None))
+        sub = _subscription(pro_tenant)
+        assert sub.plan == business and sub.period_end == PERIOD_END + timedelta(days=30)  # switches at the end
+        with pytest.raises(BillingError, match="already paid"):
+            lifecycle.cancel_downgrade(change, today, None)
+
+
+def test_paying_the_renewal_first_withdraws_the_upgrade_priced_for_the_old_period(app, pro_tenant):
+    with app.app_context(), all_tenants():
+        today = PERIOD_END - timedelta(days=7)
+        change = lifecycle.request_upgrade(_subscription(pro_tenant), plan_by_code("business"), today, None)
+        lifecycle.create_renewal_invoices(today, only=[pro_tenant])
+        (renewal,) = _renewals(pro_tenant)
+        order = payments.new_order(renewal.invoice, "sandbox")
+        payments.apply_update(PaymentUpdate(order.order_id, "paid", int(order.amount), "sbx_w", None))
+        assert change.status == "withdrawn" and change.invoice.cancelled
+        assert _subscription(pro_tenant).plan.code == "pro"
+        late = payments.new_order(change.invoice, "sandbox")  # a checkout page still open somewhere
+        outcome, _ = payments.apply_update(PaymentUpdate(late.order_id, "paid", int(late.amount), "sbx_l", None))
+        assert outcome == "invoice_cancelled" and _subscription(pro_tenant).plan.code == "pro"
+
+
+def test_an_upgrade_that_costs_nothing_for_the_days_left_switches_at_once(app, pro_tenant):
+    with app.app_context(), all_tenants():
+        near = Plan(code=f"p{uuid.uuid4().hex[:8]}", name="Pro Plus", price=299_010, shipment_quota=600, user_quota=12)
+        db.session.add(near)
+        db.session.flush()
+        change = lifecycle.request_upgrade(_subscription(pro_tenant), near, PERIOD_END, None)  # 10 / 30 -> Rp 0
+        sub = _subscription(pro_tenant)
+        assert change.status == "applied" and change.invoice is None
+        assert sub.plan == near and sub.tenant.shipment_quota == 600 and sub.period_end == PERIOD_END

@@ -1,5 +1,5 @@
 """In Chromium: register, read the OTP from the captured e-mail, choose Pro, pay in the sandbox, land on
-the new company's own address signed in, and see the plan on the subscription page."""
+the new company's own address signed in, see the plan on the subscription page and upgrade it there."""
 
 import threading
 
@@ -45,3 +45,11 @@ def test_register_pay_in_sandbox_and_land_on_the_new_tenant(page, threaded_serve
     page.goto(f"http://{identity['slug']}.localhost:{port}/langganan/")
     assert page.inner_text("#plan-name") == "Pro"
     assert "expired-banner" not in page.content()
+    # The Super Admin upgrades from the same page: prorated invoice, the same sandbox checkout.
+    options = page.inner_text("#plan-options")
+    assert "Business" in options and "Free" in options
+    page.click("#plan-options button[value=business]")
+    page.wait_for_url("**/payments/sandbox/**", timeout=20000)
+    page.click("#sandbox-pay")
+    page.wait_for_url(f"http://{identity['slug']}.localhost:{port}/langganan/", timeout=20000)
+    assert page.inner_text("#plan-name") == "Business"

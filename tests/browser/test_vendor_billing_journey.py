@@ -106,4 +106,19 @@ def test_vendor_admin_bills_a_client_end_to_end(page, billing_server):
     page.click("#send-button")
     page.wait_for_selector("#email-state[data-state=sent]", timeout=60000)
     assert "Email terkirim" in page.inner_text("#email-state")
+
+    # The sent invoice turns out wrong: it is cancelled by a credit note, after a confirmation.
+    page.fill("#credit-note-form input[name=reason]", "Salah paket")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#credit-note-form button[type=submit]")
+    page.wait_for_selector("#credit-note-details")
+    assert "Salah paket" in page.inner_text("#credit-note-details")
+    assert page.locator("#send-button").count() == 0 and page.locator("#payment-form").count() == 0
+    page.click("#credit-note-pdf-button")
+    page.wait_for_selector("#pdf-download", timeout=60000)
+    disposition = page.evaluate(
+        """async () => (await fetch(document.getElementById('pdf-download').href, {credentials: 'same-origin'}))
+            .headers.get('content-disposition')"""
+    )
+    assert "CN-" in disposition
     assert page.console_errors == []

@@ -199,6 +199,34 @@ def test_activity_feed_lists_payments_clients_and_links(app, payments, client_as
     assert not any(entry["kind"] == "payment" for entry in support_feed)
 
 
+def test_feed_notifications_are_broadcasts_whose_links_open(app, client_as):
+    from app.extensions import db
+    from app.notifications import services as notifications
+    from app.tenancy.services import tenant_by_slug
+
+    with app.app_context():
+        demo = tenant_by_slug("demo").id
+        broadcast = notifications.compose(
+            title="Maintenance tonight",
+            body=".",
+            type_="pengumuman",
+            target="chosen",
+            client_type=None,
+            tenant_ids=[demo],
+            created_by=None,
+        )
+        notifications.fan_out(broadcast.id)
+        system = notifications.notify_tenant(demo, title="Reminder only the client sees", body=".")
+        db.session.commit()
+        broadcast_id, system_id = broadcast.id, system.id
+    admin = client_as("admin@vendor.test")
+    feed = [entry for entry in admin.get("/vendor/home/data").json["feed"] if entry["kind"] == "notification"]
+    assert any(entry["link"].endswith(f"/{broadcast_id}") for entry in feed)
+    assert not any(entry["link"].endswith(f"/{system_id}") for entry in feed)
+    for entry in feed:
+        assert admin.get(entry["link"]).status_code == 200, entry
+
+
 def test_bad_query_strings_fall_back_to_defaults(client_as):
     admin = client_as("admin@vendor.test")
     data = admin.get("/vendor/home/data?metric=x&period=decade").json

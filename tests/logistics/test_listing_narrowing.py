@@ -88,3 +88,75 @@ def test_narrowing_rule_by_role(acting):
         assert rows and all(row.marketing_id == marketer.id for row in rows)
     with acting("owner@demo.test") as (_tenant, owner):
         assert list_narrowing(owner) is None
+
+
+def _api_listed(client, token: str) -> set[str]:
+    query = f"(filters:!((col:sender_name,opr:ct,value:'{token}')),page_size:100)"
+    response = client.get(f"/api/v1/shipments/?q={query}")
+    assert response.status_code == 200, response.json
+    return {row["tracking_number"] for row in response.json["result"]}
+
+
+def _api_ids(app, token: str) -> dict[str, int]:
+    from app.extensions import db
+    from app.logistics.shipments.models import Shipment
+    from app.tenancy.context import all_tenants
+
+    with app.app_context(), all_tenants():
+        rows = db.session.execute(
+            sa.select(Shipment.tracking_number, Shipment.id).where(Shipment.sender_name.contains(token))
+        )
+        return dict(rows.all())
+
+
+def test_api_list_and_get_narrow_like_the_page(app, api_client, client_as):
+    token = uuid.uuid4().hex[:8]
+    users = _users(app)
+    kurir, marketing = users["kurir"], users["marketing"]
+    _committed_rows(app, token, [(kurir, marketing), (kurir, None), (None, marketing), (None, None)])
+    ids = _api_ids(app, token)
+    everything = {f"N{token}{i}" for i in range(4)}
+    for email in ("kurir@demo.test", "marketing@demo.test", "admin@demo.test", "viewer@demo.test"):
+        client = api_client(email)
+        listed = _api_listed(client, token)
+        assert listed == _listed(client_as(email), token), email  # the same rows as the HTML list
+        for number in everything:
+            expected = 200 if number in listed else 404
+            assert client.get(f"/api/v1/shipments/{ids[number]}").status_code == expected, (email, number)
+    assert _api_listed(api_client("kurir@demo.test"), token) == {f"N{token}0", f"N{token}1"}
+    assert _api_listed(api_client("marketing@demo.test"), token) == {f"N{token}0", f"N{token}2"}
+    assert _api_listed(api_client("admin@demo.test"), token) == everything
+
+
+def test_api_filters_cannot_widen_the_kurir_list(app, api_client):
+    token = uuid.uuid4().hex[:8]
+    users = _users(app)
+    _committed_rows(app, token, [(users["admin"], None), (users["kurir"], None)])
+    query = f"(filters:!((col:sender_name,opr:ct,value:'{token}'),(col:courier,opr:rel_o_m,value:{users['admin']})))"
+    response = api_client("kurir@demo.test").get(f"/api/v1/shipments/?q={query}")
+    assert response.status_code == 200 and response.json["result"] == []
+
+
+def test_one_shipment_pages_narrow_like_the_list(app, client_as):
+    """A Kurir or Marketing user cannot open, print, edit, duplicate or delete a row their list hides."""
+    token = uuid.uuid4().hex[:8]
+    users = _users(app)
+    kurir, marketing = users["kurir"], users["marketing"]
+    _committed_rows(app, token, [(kurir, marketing), (kurir, None), (None, marketing), (None, None)])
+    ids = _api_ids(app, token)
+    pages = ("/shipments/{}", "/shipments/{}/detail", "/shipments/{}/resi.pdf", "/shipment-status/{}")
+    for email in ("kurir@demo.test", "marketing@demo.test", "admin@demo.test"):
+        client = client_as(email)
+        listed = _listed(client, token)
+        for page in pages:
+            statuses = {number: client.get(page.format(pk)).status_code for number, pk in ids.items()}
+            if set(statuses.values()) == {403}:
+                continue  # the role may not open this page at all (Marketing: status history)
+            for number, status in statuses.items():
+                assert (status == 404) == (number not in listed), (email, page, number, status)
+    marketer = client_as("marketing@demo.test")
+    hidden = ids[f"N{token}1"]
+    assert marketer.get(f"/shipments/{hidden}/edit").status_code == 404
+    assert marketer.get(f"/shipments/new?from={hidden}").status_code == 404
+    assert marketer.post(f"/shipments/{hidden}/delete").status_code in (400, 404)
+    assert set(_api_ids(app, token)) == set(ids)  # nothing deleted

@@ -78,3 +78,31 @@ def test_r3_full_size(app):
         _assert_no_gap_no_duplicate(_issue_concurrently(app, 5, 200), 1000)
     else:
         _assert_no_gap_no_duplicate(_issue_concurrently(app, 50, 200), 10000)
+
+
+def test_the_number_is_taken_after_everything_else_is_written(app, acting):
+    """The counter row is locked from the moment the number is taken until the commit: only the
+    number itself (and its line in the activity log) may be written after it, so concurrent saves
+    wait for one short UPDATE rather than for the whole shipment."""
+    from app.extensions import db
+    from app.logistics.shipments import services
+    from app.logistics.shipments.inputs import ShipmentInput
+
+    writes = []
+
+    def record(conn, cursor, statement, *args):
+        if statement.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")):
+            writes.append(" ".join(statement.split()[:3]).upper())
+
+    with acting("admin@demo.test") as (tenant, user):
+        sa.event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            shipment = services.issue(tenant, user, ShipmentInput.from_mapping(shipment_payload()))
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", record)
+        assert shipment.tracking_number
+    taken = writes.index("UPDATE TENANT_SETTINGS SET")
+    assert {"INSERT INTO SHIPMENT", "INSERT INTO SHIPMENT_ITEM", "INSERT INTO SHIPMENT_STATUS_EVENT"} <= set(
+        writes[:taken]
+    )
+    assert writes[taken + 1 :] == ["UPDATE SHIPMENT SET", "INSERT INTO ACTIVITY_LOG"]

@@ -16,20 +16,23 @@ ROLE_RIGHTS = {
 WRITE_MARKERS = ('id="btn-new-shipment"', 'class="btn btn-xs btn-default btn-edit"', "btn-duplicate", "btn-delete")
 
 
-def _issued_id(app) -> int:
+def _issued_id(app, email: str = "admin@demo.test") -> int:
+    """The first issued demo shipment that `email` sees in their list (Kurir/Marketing see theirs)."""
     from app.extensions import db
     from app.logistics.shipments.models import Shipment
+    from app.logistics.shipments.services import list_narrowing
+    from app.security.models import TenantUser
     from app.tenancy.context import all_tenants
     from app.tenancy.models import Tenant
 
     with app.app_context(), all_tenants():
         demo = db.session.execute(sa.select(Tenant.id).where(Tenant.slug == "demo")).scalar_one()
-        return db.session.execute(
-            sa.select(Shipment.id)
-            .where(Shipment.tenant_id == demo, Shipment.tracking_number.isnot(None))
-            .order_by(Shipment.id)
-            .limit(1)
-        ).scalar_one()
+        user = db.session.execute(sa.select(TenantUser).where(TenantUser.email == email)).scalar_one()
+        stmt = sa.select(Shipment.id).where(Shipment.tenant_id == demo, Shipment.tracking_number.isnot(None))
+        narrowing = list_narrowing(user)
+        if narrowing is not None:
+            stmt = stmt.where(narrowing)
+        return db.session.execute(stmt.order_by(Shipment.id).limit(1)).scalar_one()
 
 
 @pytest.mark.parametrize("email", ROLE_RIGHTS)
@@ -48,7 +51,7 @@ def test_list_shows_only_permitted_actions(client_as, email):
 @pytest.mark.parametrize("email", ROLE_RIGHTS)
 def test_shipment_page_shows_only_permitted_actions(client_as, app, email):
     writes, reads_status, updates_status = ROLE_RIGHTS[email]
-    page = client_as(email).get(f"/shipments/{_issued_id(app)}").get_data(as_text=True)
+    page = client_as(email).get(f"/shipments/{_issued_id(app, email)}").get_data(as_text=True)
     assert ('id="btn-edit"' in page) is writes and ('id="btn-duplicate"' in page) is writes
     assert ('id="btn-update-status"' in page) is updates_status
     assert ('id="btn-status-history"' in page) is (reads_status and not updates_status)

@@ -35,6 +35,8 @@ PUBLIC_ENDPOINTS = {
     "PaymentWebhookView.notify",
     "PaymentWebhookView.sandbox",
     "PaymentWebhookView.sandbox_post",
+    # choosing a password from an invitation: the signed one-time link is the check
+    "InvitationView.accept",
 }
 # URL arguments that are not objects (locales, file names, API query strings).
 NON_OBJECT_ARGS = {"filename", "locale", "version", "name"}

@@ -33,7 +33,13 @@ class Entry:
 
 
 def notifications(limit: int) -> list[Entry]:
-    stmt = sa.select(Notification).order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit)
+    # System notifications (reminders, ticket replies) have no vendor page; the feed shows what staff sent.
+    stmt = (
+        sa.select(Notification)
+        .where(Notification.broadcast.is_(True))
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+        .limit(limit)
+    )
     return [
         Entry(
             n.created_at,

@@ -6,18 +6,17 @@ from flask_appbuilder import expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext as _
 
-from app.audit.models import ActivityLog
 from app.billing import clients as service
+from app.billing import history
 from app.billing.catalogue import usage_counts
 from app.billing.errors import BillingError
-from app.billing.jobs import enqueue_invitation
 from app.billing.listing import page_number, paginate, sorted_by
-from app.billing.models import Invoice, Payment, Plan, ProductModule, Subscription
+from app.billing.models import Invoice, Plan, ProductModule, Subscription
 from app.billing.views.common import BillingPage, parse_date
 from app.core.access import METHOD_PERMISSIONS, READ, WRITE
 from app.extensions import db
+from app.security.invitations import enqueue_invitation
 from app.tenancy.models import CLIENT_TYPES, TENANT_STATUSES, Tenant
-from app.tenancy.request import tenant_url
 from app.tenancy.services import enabled_modules
 
 SORTS = {
@@ -49,39 +48,6 @@ def client_rows(args):
         statement = statement.where(Tenant.joined_on <= joined_to)
     statement, sort = sorted_by(statement, SORTS, args.get("sort"), "-joined")
     return paginate(statement, page_number(args.get("page"))), sort
-
-
-def _entry_link(entry, payment_invoices):
-    if entry.entity_type == "Invoice" and entry.entity_id:
-        return url_for("InvoiceView.detail", pk=int(entry.entity_id))
-    if entry.entity_type == "Payment" and entry.entity_id in payment_invoices:
-        return url_for("InvoiceView.detail", pk=payment_invoices[entry.entity_id])
-    return None
-
-
-def timeline(tenant_id: int, limit: int = 50):
-    entries = (
-        db.session.execute(
-            sa.select(ActivityLog)
-            .where(ActivityLog.tenant_id == tenant_id)
-            .order_by(ActivityLog.created_at.desc(), ActivityLog.id.desc())
-            .limit(limit)
-        )
-        .scalars()
-        .all()
-    )
-    payment_ids = [int(e.entity_id) for e in entries if e.entity_type == "Payment" and (e.entity_id or "").isdigit()]
-    payment_invoices = (
-        {
-            str(pid): iid
-            for pid, iid in db.session.execute(
-                sa.select(Payment.id, Payment.invoice_id).where(Payment.id.in_(payment_ids))
-            ).all()
-        }
-        if payment_ids
-        else {}
-    )
-    return [(entry, _entry_link(entry, payment_invoices)) for entry in entries]
 
 
 class ClientView(BillingPage):
@@ -134,7 +100,7 @@ class ClientView(BillingPage):
             enabled=enabled_modules(pk),
             usage=usage_counts(),
             invoices=invoices,
-            timeline=timeline(pk),
+            timeline=history.timeline(pk, self.can_read),
             statuses=service.STATUS_LABELS,
             types=service.CLIENT_TYPE_LABELS,
         )
@@ -158,16 +124,14 @@ class ClientView(BillingPage):
         self.check_csrf()
         profile = service.ClientProfile.from_form(request.form)
         try:
-            tenant, user, password = service.create_client(
+            tenant, user, _password = service.create_client(
                 profile, plan_code=request.form.get("plan", ""), today=self.today(), actor_id=self.actor_id()
             )
             db.session.commit()
         except BillingError as exc:
             db.session.rollback()
             return self._form(profile, plans=plans, error=exc, status=400)
-        enqueue_invitation(
-            tenant, user, password, login_url=tenant_url(tenant.slug, "/login/"), actor_id=self.actor_id()
-        )
+        enqueue_invitation(user, actor_id=self.actor_id())  # a link to choose a password, on the client's host
         flash(
             _("Client %(name)s created; an invitation was sent to %(email)s.", name=tenant.name, email=user.email),
             "success",

@@ -34,6 +34,10 @@ class BillingPage(VendorBaseView):
         return g.user.id
 
     @staticmethod
+    def can_read(resource: str) -> bool:
+        return current_app.appbuilder.sm.has_access("can_read", resource)
+
+    @staticmethod
     def get_or_404(model, pk):
         row = db.session.get(model, pk)
         if row is None:

@@ -1,22 +1,25 @@
-"""Invoice screens: list with derived status, manual creation, detail with payments, PDF and e-mail."""
+"""Invoice screens: list with derived status, manual creation, detail with payments, PDF and e-mail,
+cancellation by credit note. There is deliberately no edit screen: an issued invoice never changes."""
 
 from decimal import Decimal
 
 import sqlalchemy as sa
-from flask import flash, jsonify, redirect, request, url_for
+from flask import abort, flash, jsonify, redirect, request, url_for
 from flask_appbuilder import expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext as _
 
 from app.billing import invoices as service
+from app.billing.credit_notes import issue_credit_note
 from app.billing.errors import BillingError
 from app.billing.invoice_rules import STATUS_LABELS, InvoiceRuleError, TaxRule
+from app.billing.jobs import credit_note_pdf as credit_note_pdf_job
 from app.billing.jobs import invoice_pdf, send_invoice
 from app.billing.listing import page_number, paginate, sorted_by
 from app.billing.models import PAYMENT_METHODS, Invoice
 from app.billing.terbilang import rupiah_in_words
 from app.billing.views.common import BillingPage, parse_date
-from app.core.access import METHOD_PERMISSIONS, READ, WRITE
+from app.core.access import METHOD_PERMISSIONS, READ, WRITE, special_action
 from app.extensions import db
 from app.jobs.models import JobRun
 from app.jobs.queue import enqueue
@@ -94,8 +97,10 @@ class InvoiceView(BillingPage):
         "detail": READ,
         "create": WRITE,
         "pdf": READ,
-        "send": WRITE,
+        "send": special_action("Invoice", "send"),
         "email_state": READ,
+        "credit": WRITE,
+        "credit_note_pdf": READ,
     }
 
     @expose("/")
@@ -147,11 +152,41 @@ class InvoiceView(BillingPage):
         run = enqueue(invoice_pdf, tenant_id=None, user_id=self.actor_id(), invoice_id=invoice.id)
         return redirect(url_for("InvoiceView.detail", pk=pk, pdf_job=run.id))
 
+    @expose("/<int:pk>/credit-note", methods=["POST"])
+    @has_access
+    def credit(self, pk):
+        self.check_csrf()
+        self.get_or_404(Invoice, pk)
+        try:
+            credit_note = issue_credit_note(
+                pk, reason=request.form.get("reason", ""), today=self.today(), actor_id=self.actor_id()
+            )
+            db.session.commit()
+            flash(_("Credit note %(number)s issued; the invoice is cancelled.", number=credit_note.number), "success")
+        except BillingError as exc:
+            self.fail(exc)
+        return redirect(url_for("InvoiceView.detail", pk=pk) + "#credit-note")
+
+    @expose("/<int:pk>/credit-note/pdf", methods=["POST"])
+    @has_access
+    def credit_note_pdf(self, pk):
+        self.check_csrf()
+        invoice = self.get_or_404(Invoice, pk)
+        if not invoice.cancelled:
+            abort(404)
+        run = enqueue(
+            credit_note_pdf_job, tenant_id=None, user_id=self.actor_id(), credit_note_id=invoice.credit_note.id
+        )
+        return redirect(url_for("InvoiceView.detail", pk=pk, pdf_job=run.id))
+
     @expose("/<int:pk>/send", methods=["POST"])
     @has_access
     def send(self, pk):
         self.check_csrf()
         invoice = self.get_or_404(Invoice, pk)
+        if invoice.cancelled:
+            flash(_("A cancelled invoice is not sent; it is no longer payable."), "danger")
+            return redirect(url_for("InvoiceView.detail", pk=pk))
         if not service.claim_email_send(invoice):
             flash(_("This invoice is already being sent."), "info")
             return redirect(url_for("InvoiceView.detail", pk=pk))

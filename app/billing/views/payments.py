@@ -6,6 +6,7 @@ from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext as _
 
 from app.billing import invoices as service
+from app.billing import payments
 from app.billing.invoice_rules import InvoiceRuleError
 from app.billing.models import Invoice
 from app.billing.views.common import BillingPage, parse_date
@@ -25,7 +26,7 @@ class PaymentView(BillingPage):
         self.get_or_404(Invoice, pk)
         form = request.form
         try:
-            payment = service.add_payment(
+            payment = payments.record_manual_payment(
                 pk,
                 method=form.get("method", ""),
                 paid_at=parse_date(form.get("paid_at")),

@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.core.periods import add_months, month_end, month_start, today_wib
 from app.extensions import db
-from app.logistics.shipments.inputs import COURIER_ROLE, active_staff
+from app.logistics.shipments.inputs import COURIER_ROLE, active_staff_statement
 from app.logistics.shipments.listing import ListQuery, filtered
 from app.logistics.shipments.models import Shipment
 from app.logistics.shipments.services import list_narrowing, role_names
@@ -69,80 +69,96 @@ def _count_of(query: ListQuery, user):
     return stmt.scalar_subquery()
 
 
-def counts(queries: list[ListQuery], user) -> list[int]:
-    """Several list counts in one statement (each an index range scan)."""
-    return list(db.session.execute(sa.select(*[_count_of(query, user) for query in queries])).one())
+def counts(queries: list[ListQuery], user, *more) -> list[int]:
+    """Several list counts in one statement (each an index range scan), then `more` scalar subqueries."""
+    return list(db.session.execute(sa.select(*[_count_of(query, user) for query in queries], *more)).one())
 
 
-def active_couriers(tenant_id: int) -> int:
-    return len(active_staff(tenant_id, COURIER_ROLE))
+def _active_couriers(tenant_id: int):
+    stmt = active_staff_statement(tenant_id, COURIER_ROLE).with_only_columns(
+        sa.func.count(), maintain_column_froms=True
+    )
+    return stmt.scalar_subquery()
 
 
 def is_personal(user) -> bool:
     return list_narrowing(user) is not None
 
 
-def cards(user, tenant_id: int, today: date) -> list[Card]:
+def trend_periods(today: date, kind: str) -> list[tuple[date, ListQuery]]:
+    """Issued shipments per WIB day (last 7 days) or per WIB month (last 12 months): one COUNT per
+    bucket, each the list's own statement for that period (an index-only range scan, cheaper than
+    classifying each row of the whole span)."""
+    if kind == "12m":
+        keys = [add_months(month_start(today), offset) for offset in range(-11, 1)]
+        return [(key, ListQuery(created_from=key, created_to=month_end(key))) for key in keys]
+    keys = [today - timedelta(days=offset) for offset in range(6, -1, -1)]
+    return [(key, ListQuery(created_from=key, created_to=key)) for key in keys]
+
+
+def cards_and_trend(user, tenant_id: int, today: date, kind: str) -> tuple[list[Card], list[tuple]]:
+    """The cards and the trend series: every count in one statement."""
     labels = {
         "today": _l("Shipments today"),
         "in_transit": _l("Parcels in transit"),
         "month": _l("Shipments this month"),
     }
-    queries = card_queries(today)
-    values = counts(list(queries.values()), user)
+    queries, periods = card_queries(today), trend_periods(today, kind)
+    with_couriers = COURIER_ROLE not in role_names(user)
+    values = counts(
+        [*queries.values(), *(query for _, query in periods)],
+        user,
+        *([_active_couriers(tenant_id)] if with_couriers else []),
+    )
+    card_values, trend_values = values[: len(queries)], values[len(queries) : len(queries) + len(periods)]
     found = [
         Card(key, str(labels[key]), value, query.args(sort="date"))
-        for (key, query), value in zip(queries.items(), values, strict=True)
+        for (key, query), value in zip(queries.items(), card_values, strict=True)
     ]
-    if COURIER_ROLE not in role_names(user):
-        found.insert(2, Card("couriers", str(_l("Active couriers")), active_couriers(tenant_id), None))
-    return found
+    if with_couriers:
+        found.insert(2, Card("couriers", str(_l("Active couriers")), values[-1], None))
+    return found, [(key, value) for (key, _), value in zip(periods, trend_values, strict=True)]
 
 
-def trend(user, today: date, kind: str) -> list[tuple]:
-    """Issued shipments per WIB day (last 7 days) or per WIB month (last 12 months).
-
-    One statement of one COUNT per bucket, each the list's own statement for that period: every
-    count is an index-only range scan, cheaper than classifying each row of the whole span.
-    """
-    if kind == "12m":
-        keys = [add_months(month_start(today), offset) for offset in range(-11, 1)]
-        periods = [(key, month_end(key)) for key in keys]
-    else:
-        keys = [today - timedelta(days=offset) for offset in range(6, -1, -1)]
-        periods = [(key, key) for key in keys]
-    found = counts([ListQuery(created_from=first, created_to=last) for first, last in periods], user)
-    return list(zip(keys, found, strict=True))
+def _weight_brackets(column) -> list:
+    """One condition per bracket: from the previous bound (inclusive) to its own (exclusive)."""
+    lowers = [None] + [bound for bound, _ in WEIGHT_BRACKETS[:-1]]
+    return [
+        sa.and_(*([column >= lower] if lower is not None else []), *([column < upper] if upper is not None else []))
+        for lower, (upper, _) in zip(lowers, WEIGHT_BRACKETS, strict=True)
+    ]
 
 
-def _weight_bracket(column):
-    whens = [(column < bound, index) for index, (bound, _) in enumerate(WEIGHT_BRACKETS) if bound is not None]
-    return sa.case(*whens, else_=len(WEIGHT_BRACKETS) - 1)
+def _overall(count):
+    """A per-area count summed over all areas (a window over the grouped rows, before the LIMIT)."""
+    return sa.func.sum(count).over()
 
 
 def distributions(user, today: date) -> tuple[list, list, list]:
     """This month's issued shipments by destination area, by status (code, label, n) and by weight
-    bracket: one scan."""
-    bracket = _weight_bracket(Shipment.total_weight).label("bracket")
+    bracket: one scan, answered as the top areas only, each row carrying the status and weight totals
+    (a few rows instead of one per area, status and bracket)."""
+    per_area = sa.func.count().label("n")
+    totals = [_overall(sa.func.count())]
+    totals += [_overall(sa.func.count().filter(Shipment.status == code)) for code in STATUSES]
+    totals += [_overall(sa.func.count().filter(bracket)) for bracket in _weight_brackets(Shipment.total_weight)]
     stmt = (
         filtered(card_queries(today)["month"], user)
-        .with_only_columns(
-            Shipment.receiver_city, Shipment.status, bracket, sa.func.count(), maintain_column_froms=True
-        )
-        .group_by(Shipment.receiver_city, Shipment.status, bracket)
-        .order_by(None)
+        .with_only_columns(Shipment.receiver_city, per_area, *totals, maintain_column_froms=True)
+        .group_by(Shipment.receiver_city)
+        .order_by(per_area.desc(), Shipment.receiver_city)
+        .limit(TOP_AREAS + 1)
     )
-    areas, statuses, weights = {}, dict.fromkeys(STATUSES, 0), [0] * len(WEIGHT_BRACKETS)
-    for city, status, index, number in db.session.execute(stmt).all():
-        areas[city] = areas.get(city, 0) + number
-        statuses[status] = statuses.get(status, 0) + number
-        weights[int(index)] += number
-    ranked = sorted(areas.items(), key=lambda item: (-item[1], item[0]))
-    by_area = [(city_label(code), number) for code, number in ranked[:TOP_AREAS]]
-    if len(ranked) > TOP_AREAS:
-        by_area.append((str(_l("Other areas")), sum(number for _, number in ranked[TOP_AREAS:])))
-    by_status = [(code, status_label(code), number) for code, number in statuses.items() if number]
-    by_weight = [(str(label), weights[index]) for index, (_, label) in enumerate(WEIGHT_BRACKETS)]
+    rows = db.session.execute(stmt).all()
+    if not rows:
+        return [], [], [(str(label), 0) for _, label in WEIGHT_BRACKETS]
+    total, *by_code = rows[0][2:]
+    statuses, weights = by_code[: len(STATUSES)], by_code[len(STATUSES) :]
+    by_area = [(city_label(city), number) for city, number, *_ in rows[:TOP_AREAS]]
+    if len(rows) > TOP_AREAS:
+        by_area.append((str(_l("Other areas")), total - sum(number for _, number in by_area)))
+    by_status = [(code, status_label(code), number) for code, number in zip(STATUSES, statuses, strict=True) if number]
+    by_weight = [(str(label), number) for (_, label), number in zip(WEIGHT_BRACKETS, weights, strict=True)]
     return by_area, by_status, by_weight
 
 
@@ -155,11 +171,12 @@ def dashboard(user, tenant_id: int, now: datetime, trend_kind: str = "7d") -> Da
     today = today_wib(now)
     trend_kind = trend_kind if trend_kind in TRENDS else "7d"
     by_area, by_status, by_weight = distributions(user, today)
+    cards, trend_series = cards_and_trend(user, tenant_id, today, trend_kind)
     return Dashboard(
         today=today,
-        cards=cards(user, tenant_id, today),
+        cards=cards,
         trend=trend_kind,
-        trend_series=trend(user, today, trend_kind),
+        trend_series=trend_series,
         by_area=by_area,
         by_status=[(label, number) for _, label, number in by_status],
         status_args=[status_args(today, code) for code, _, _ in by_status],

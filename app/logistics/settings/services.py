@@ -42,15 +42,21 @@ def allocate_tracking_number(tenant_id: int) -> str:
     database write lock does (SQLite); a rolled-back transaction gives its number back, so there
     are neither duplicates nor gaps.
     """
-    get_settings(tenant_id)
+    row = _take_next_sequence(tenant_id)
+    if row is None:  # no settings row yet: create it with the defaults
+        get_settings(tenant_id)
+        row = _take_next_sequence(tenant_id)
+    return numbering.format_tracking_number(row.tracking_prefix, row.tracking_padding, row.next_sequence - 1)
+
+
+def _take_next_sequence(tenant_id: int):
     table = TenantSettings.__table__
-    row = db.session.execute(
+    return db.session.execute(
         sa.update(table)
         .where(table.c.tenant_id == tenant_id)
         .values(next_sequence=table.c.next_sequence + 1)
         .returning(table.c.next_sequence, table.c.tracking_prefix, table.c.tracking_padding)
-    ).one()
-    return numbering.format_tracking_number(row.tracking_prefix, row.tracking_padding, row.next_sequence - 1)
+    ).one_or_none()
 
 
 @dataclass(frozen=True)

@@ -121,18 +121,20 @@ def check_type(data: ShipmentInput) -> dict:
     return {} if data.shipment_type in SHIPMENT_TYPES else {"shipment_type": _l("Choose Pickup or Drop-off.")}
 
 
-def active_staff(tenant_id: int, role_name: str) -> list[TenantUser]:
+def active_staff_statement(tenant_id: int, role_name: str):
     """The tenant's active users with a role (users are not tenant-scoped rows: filter explicitly)."""
     from flask_appbuilder.security.sqla.models import Role
 
-    return list(
-        db.session.execute(
-            sa.select(TenantUser)
-            .where(TenantUser.tenant_id == tenant_id, TenantUser.active.is_(True))
-            .where(TenantUser.roles.any(Role.name == role_name))
-            .order_by(TenantUser.first_name, TenantUser.id)
-        ).scalars()
+    return (
+        sa.select(TenantUser)
+        .where(TenantUser.tenant_id == tenant_id, TenantUser.active.is_(True))
+        .where(TenantUser.roles.any(Role.name == role_name))
     )
+
+
+def active_staff(tenant_id: int, role_name: str) -> list[TenantUser]:
+    stmt = active_staff_statement(tenant_id, role_name).order_by(TenantUser.first_name, TenantUser.id)
+    return list(db.session.execute(stmt).scalars())
 
 
 def check_staff(data: ShipmentInput, tenant_id: int) -> dict:

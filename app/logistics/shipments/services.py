@@ -128,7 +128,11 @@ def save_draft(tenant: Tenant, user, data: ShipmentInput, shipment: Shipment | N
 
 
 def issue(tenant: Tenant, user, data: ShipmentInput, shipment: Shipment | None = None, *, now=None) -> Shipment:
-    """Simpan: validate everything, check the quota, take the next number, record the first status."""
+    """Simpan: validate everything, check the quota, record the first status, take the next number.
+
+    The number is taken last: the counter row stays locked from then until the caller commits, so
+    everything else (shipment, items, status, activity log) is written before, outside the lock.
+    The caller must commit right after."""
     if shipment is not None and not shipment.is_draft:
         return update_issued(tenant, user, data, shipment)
     quote = validate(tenant.id, data, issue=True)
@@ -137,13 +141,14 @@ def issue(tenant: Tenant, user, data: ShipmentInput, shipment: Shipment | None =
     _apply(shipment, data, quote)
     now = now or utcnow()
     shipment.status = INITIAL_STATUS[data.shipment_type]
-    shipment.tracking_number = allocate_tracking_number(tenant.id)
     shipment.issued_at = now
     shipment.created_at = now
     db.session.add(shipment)
     shipment.events.append(
         ShipmentStatusEvent(tenant_id=tenant.id, status=shipment.status, occurred_at=now, user_id=user.id)
     )
+    db.session.flush()
+    shipment.tracking_number = allocate_tracking_number(tenant.id)
     db.session.flush()
     return shipment
 

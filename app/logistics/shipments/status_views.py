@@ -65,7 +65,7 @@ class ShipmentStatusView(TenantBaseView):
     @expose("/<int:pk>")
     @has_access
     def history(self, pk):
-        shipment = scoped_or_404(Shipment, pk)
+        shipment = scoped_or_404(Shipment, pk, where=services.list_narrowing(g.user))
         return self.render_template(
             "logistics/shipment_status.html",
             shipment=shipment,

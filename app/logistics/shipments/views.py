@@ -15,13 +15,18 @@ from app.logistics.settings.services import get_settings
 from app.logistics.shipments import services
 from app.logistics.shipments.calculator import DISCOUNT_TYPES
 from app.logistics.shipments.inputs import COURIER_ROLE, MARKETING_ROLE, InvalidShipment, ShipmentInput, active_staff
-from app.logistics.shipments.listing import PAGE_SIZES, SORTS, ListQuery, fetch_page, translated
+from app.logistics.shipments.listing import DETAIL_LOADS, PAGE_SIZES, SORTS, ListQuery, fetch_page, translated
 from app.logistics.shipments.models import Shipment
 from app.logistics.shipments.resi import resi_pdf
 from app.logistics.shipments.statuses import SHIPMENT_TYPES, STATUSES
 from app.logistics.tariffs.cities import city_label, get_city, search_cities
 from app.logistics.tariffs.services import find_tariff
 from app.logistics.web import check_csrf, csrf_token, current_tenant, field_errors, scoped_or_404
+
+
+def _visible_or_404(pk, *options):
+    """A shipment the signed-in user may see in their list (Kurir / Marketing narrowing), else 404."""
+    return scoped_or_404(Shipment, pk, *options, where=services.list_narrowing(g.user))
 
 
 def _json_default(value):
@@ -72,7 +77,7 @@ class ShipmentView(TenantBaseView):
         values = {}
         source_id = request.args.get("from", type=int)
         if source_id:
-            values = services.form_values(scoped_or_404(Shipment, source_id))
+            values = services.form_values(_visible_or_404(source_id))
         if request.method == "POST":
             return self._save(None)
         return self._form(values, {}, None)
@@ -80,7 +85,7 @@ class ShipmentView(TenantBaseView):
     @expose("/<int:pk>/edit", methods=["GET", "POST"])
     @has_access
     def edit(self, pk):
-        shipment = scoped_or_404(Shipment, pk)
+        shipment = _visible_or_404(pk)
         if request.method == "POST":
             return self._save(shipment)
         return self._form(services.form_values(shipment), {}, shipment)
@@ -131,20 +136,20 @@ class ShipmentView(TenantBaseView):
     @expose("/<int:pk>")
     @has_access
     def show(self, pk):
-        shipment = scoped_or_404(Shipment, pk)
+        shipment = _visible_or_404(pk, *DETAIL_LOADS)
         return self.render_template("logistics/shipment_show.html", shipment=shipment, csrf_token=csrf_token())
 
     @expose("/<int:pk>/detail")
     @has_access
     def detail(self, pk):
-        shipment = scoped_or_404(Shipment, pk)
+        shipment = _visible_or_404(pk, *DETAIL_LOADS)
         return self.render_template("logistics/shipment_detail.html", shipment=shipment)
 
     @expose("/<int:pk>/delete", methods=["POST"])
     @has_access
     def delete(self, pk):
         check_csrf()
-        shipment = scoped_or_404(Shipment, pk)
+        shipment = _visible_or_404(pk)
         tab = "archive" if shipment.is_draft else "active"
         services.delete_shipment(g.user, shipment)
         db.session.commit()
@@ -154,7 +159,7 @@ class ShipmentView(TenantBaseView):
     @expose("/<int:pk>/resi.pdf")
     @has_access
     def resi(self, pk):
-        shipment = scoped_or_404(Shipment, pk)
+        shipment = _visible_or_404(pk)
         if shipment.is_draft:
             flash(_("A draft has no tracking number yet: save it first."), "warning")
             return redirect(url_for("ShipmentView.edit", pk=pk))

@@ -10,7 +10,7 @@ import gzip
 import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 
 DATA_PACKAGE = "lokal"
@@ -29,7 +29,7 @@ class City:
     name: str  # "Kota Bandung"
     province: str  # "Jawa Barat"
 
-    @property
+    @cached_property
     def label(self) -> str:
         return f"{self.name}, {self.province}"
 
@@ -83,6 +83,10 @@ def all_cities() -> list[City]:
 
 
 def get_city(code: object) -> City | None:
+    # Stored codes are already normalized: look them up before parsing (the list shows 50 per page).
+    city = _by_code().get(code) if isinstance(code, str) else None
+    if city is not None:
+        return city
     normalized = normalize_code(code)
     return _by_code().get(normalized) if normalized else None
 

@@ -1,0 +1,141 @@
+"""Role -> permission grants, cached per process and checked against the database on every request.
+
+FAB reloads a user's roles, groups and every permission row through the ORM for each request
+(three queries and a few hundred ORM objects). Grants change only when an admin edits a role or
+`flask sync-roles` runs, so each process keeps the permissions of each role, and every request
+reads the user's role ids together with a fingerprint of the grant table in one small statement.
+When the fingerprint moves, the cache is dropped: a role change takes effect on the next request,
+in every process.
+
+The fingerprint of ab_permission_view_role is its row count, highest id and the sums of its role
+and permission ids. FAB never updates those rows in place: a grant or a revocation inserts or
+deletes a row, which changes the count, or, when one is replaced by another, the highest id
+(ids are not reused on PostgreSQL) and a sum.
+"""
+
+from dataclasses import dataclass, field, replace
+from threading import Lock
+
+import sqlalchemy as sa
+from flask_appbuilder.security.sqla.models import (
+    Permission,
+    PermissionView,
+    Role,
+    ViewMenu,
+    assoc_group_role,
+    assoc_permissionview_role,
+    assoc_user_group,
+    assoc_user_role,
+)
+
+_grants = assoc_permissionview_role
+
+
+def _fingerprint():
+    return sa.select(
+        sa.func.count().label("rows"),
+        sa.func.max(_grants.c.id).label("top"),
+        sa.func.sum(_grants.c.role_id).label("roles"),
+        sa.func.sum(_grants.c.permission_view_id).label("views"),
+    )
+
+
+def _roles_and_fingerprint():
+    """One row per role of the user (role_id NULL when none), each carrying the fingerprint."""
+    user_id = sa.bindparam("user_id", type_=sa.Integer)
+    direct = sa.select(assoc_user_role.c.role_id.label("role_id")).where(assoc_user_role.c.user_id == user_id)
+    via_groups = (
+        sa.select(assoc_group_role.c.role_id)
+        .join(assoc_user_group, assoc_user_group.c.group_id == assoc_group_role.c.group_id)
+        .where(assoc_user_group.c.user_id == user_id)
+    )
+    fingerprint, roles = _fingerprint().subquery("fingerprint"), sa.union(direct, via_groups).subquery("user_roles")
+    return sa.select(fingerprint, roles.c.role_id).select_from(fingerprint).outerjoin(roles, sa.true())
+
+
+# Built once: constructing it costs more Python than running it.
+ROLES_AND_FINGERPRINT = _roles_and_fingerprint()
+
+
+def _permissions_statement(role_ids):
+    return (
+        sa.select(_grants.c.role_id, Permission.name, ViewMenu.name)
+        .join(PermissionView, PermissionView.id == _grants.c.permission_view_id)
+        .join(Permission, Permission.id == PermissionView.permission_id)
+        .join(ViewMenu, ViewMenu.id == PermissionView.view_menu_id)
+        .where(_grants.c.role_id.in_(role_ids))
+    )
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    fingerprint: tuple | None = None
+    by_role: dict = field(default_factory=dict)
+    public: frozenset | None = None
+
+
+class GrantCache:
+    """Per process (one per security manager): role id -> frozenset of (permission, view) pairs.
+
+    Requests run in threads: the cache is an immutable snapshot, replaced whole, and what a request
+    loads is kept only while the fingerprint it read is still current (never newer than its data).
+    """
+
+    def __init__(self):
+        self._snapshot = _Snapshot()
+        self._lock = Lock()
+
+    def read(self, connection, user_id: int | None) -> "Grants":
+        """One statement: the fingerprint (dropping a stale cache) and the user's role ids."""
+        rows = connection.execute(ROLES_AND_FINGERPRINT, {"user_id": user_id}).all()
+        snapshot = self._current(tuple(rows[0][:4]))
+        return Grants(self, connection, snapshot, {row.role_id for row in rows if row.role_id is not None})
+
+    def _current(self, fingerprint: tuple) -> _Snapshot:
+        snapshot = self._snapshot
+        if snapshot.fingerprint == fingerprint:
+            return snapshot
+        with self._lock:
+            if self._snapshot.fingerprint != fingerprint:
+                self._snapshot = _Snapshot(fingerprint)
+            return self._snapshot
+
+    def _keep(self, seen: _Snapshot, change) -> None:
+        with self._lock:
+            if self._snapshot.fingerprint == seen.fingerprint:
+                self._snapshot = change(self._snapshot)
+
+
+@dataclass
+class Grants:
+    """What one request sees: the user's permissions, and the public role's."""
+
+    cache: GrantCache
+    connection: object
+    snapshot: _Snapshot
+    role_ids: set
+
+    def of_user(self) -> frozenset:
+        by_role = self.snapshot.by_role
+        missing = self.role_ids - by_role.keys()
+        if missing:
+            loaded = _load(self.connection, missing)
+            self.cache._keep(self.snapshot, lambda current: replace(current, by_role={**current.by_role, **loaded}))
+            by_role = {**by_role, **loaded}
+        return frozenset().union(*(by_role[role_id] for role_id in self.role_ids))
+
+    def of_public(self, role_name: str) -> frozenset:
+        """The pairs granted to the public (anonymous) role, looked up by name when grants change."""
+        if self.snapshot.public is not None:
+            return self.snapshot.public
+        role_id = self.connection.execute(sa.select(Role.id).where(Role.name == role_name)).scalar()
+        public = _load(self.connection, {role_id})[role_id] if role_id is not None else frozenset()
+        self.cache._keep(self.snapshot, lambda current: replace(current, public=public))
+        return public
+
+
+def _load(connection, role_ids: set) -> dict:
+    pairs = {role_id: set() for role_id in role_ids}
+    for role_id, permission, view in connection.execute(_permissions_statement(role_ids)):
+        pairs[role_id].add((permission, view))
+    return {role_id: frozenset(found) for role_id, found in pairs.items()}

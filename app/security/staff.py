@@ -1,0 +1,97 @@
+"""Rules for vendor staff accounts (users without a tenant): roles they may hold, who may be removed."""
+
+import secrets
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_appbuilder.security.sqla.models import Role
+from flask_babel import lazy_gettext as _l
+from werkzeug.security import generate_password_hash
+
+from app.extensions import db
+from app.security.catalogue import TENANT_ROLES, VENDOR_ADMIN
+from app.security.models import TenantUser
+
+
+class StaffError(ValueError):
+    """A change that would break a staff rule; the message is for the admin."""
+
+
+def vendor_role_names() -> list[str]:
+    """Roles a vendor staff member may hold: the vendor catalogue roles and the custom ones."""
+    excluded = set(TENANT_ROLES) | {current_app.config["AUTH_ROLE_PUBLIC"]}
+    return [
+        name for name in db.session.execute(sa.select(Role.name).order_by(Role.name)).scalars() if name not in excluded
+    ]
+
+
+def hash_password(password: str) -> str:
+    """Hashed as FAB hashes the passwords it sets, so FAB's login checks it."""
+    config = current_app.config
+    return generate_password_hash(
+        password,
+        method=config.get("FAB_PASSWORD_HASH_METHOD", "scrypt"),
+        salt_length=config.get("FAB_PASSWORD_HASH_SALT_LENGTH", 16),
+    )
+
+
+def prepare_new_staff(user: TenantUser, password: str | None) -> None:
+    """A new vendor staff member; without a password nobody can sign in as them until they choose one
+    through their invitation."""
+    user.tenant_id = None
+    user.active = True
+    _sign_in_with_email(user)
+    user.password = hash_password(password or secrets.token_urlsafe(32))
+
+
+def _sign_in_with_email(user: TenantUser) -> None:
+    """Staff sign in with their e-mail: the username follows it."""
+    user.email = user.email.strip().lower()
+    user.username = user.email
+    taken = sa.select(TenantUser.id).where(TenantUser.username == user.username, TenantUser.id != user.id)
+    with db.session.no_autoflush:
+        if db.session.execute(taken).first():
+            raise StaffError(_l("A user with this e-mail already exists."))
+
+
+def _is_active_admin(user: TenantUser) -> bool:
+    return bool(user.active) and any(role.name == VENDOR_ADMIN for role in user.roles)
+
+
+def _other_active_admins(user: TenantUser) -> int:
+    statement = (
+        sa.select(sa.func.count(TenantUser.id))
+        .join(TenantUser.roles)
+        .where(
+            Role.name == VENDOR_ADMIN,
+            TenantUser.tenant_id.is_(None),
+            TenantUser.active.is_(True),
+            TenantUser.id != user.id,
+        )
+    )
+    with db.session.no_autoflush:
+        return db.session.execute(statement).scalar_one()
+
+
+LAST_ADMIN = _l("This is the last active Vendor Admin: make someone else Vendor Admin first.")
+
+
+def check_admin_remains(user: TenantUser) -> None:
+    """After a change to `user` (active flag or roles), some active Vendor Admin must remain."""
+    if not _is_active_admin(user) and _other_active_admins(user) == 0:
+        raise StaffError(LAST_ADMIN)
+
+
+def prepare_update(user: TenantUser, actor_id: int) -> None:
+    """Checks an edit of `user` (applied, not yet saved): e-mail, active flag, roles."""
+    if user.id == actor_id and not user.active:
+        raise StaffError(_l("You cannot deactivate your own account."))
+    _sign_in_with_email(user)
+    check_admin_remains(user)
+
+
+def check_deletion(user: TenantUser, actor_id: int) -> None:
+    if user.id == actor_id:
+        raise StaffError(_l("You cannot delete your own account."))
+    if _is_active_admin(user) and _other_active_admins(user) == 0:
+        raise StaffError(LAST_ADMIN)

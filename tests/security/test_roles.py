@@ -1,0 +1,154 @@
+"""The role editor: a grouped permission matrix, custom vendor roles in two clicks, built-in roles read-only."""
+
+import re
+
+import pytest
+
+from app.security.catalogue import SELF_SERVICE
+from tests.conftest import login
+from tests.support.staff import ADMIN, add_staff, create_role, role_id, role_pairs, unique, user_state
+
+TICKETS_READ = "can_read:VendorTicket"
+
+
+def test_matrix_groups_resources_with_read_write_and_special_actions(client_as):
+    page = client_as(ADMIN).get("/vendor/roles/add").get_data(as_text=True)
+    for text in (
+        "Clients and billing",
+        "Helpdesk",
+        "Notifications",
+        "Audit",
+        "Invoices",
+        "Tickets and ticket statistics",
+    ):
+        assert text in page, text
+    assert 'value="can_send:Invoice"' in page and "Send by e-mail" in page
+    assert 'value="can_assign:VendorTicket"' in page and "Assign to an agent" in page
+    assert 'value="can_write:VendorActivity"' not in page  # the activity log cannot be written
+    assert "Shipment" not in page and "VendorStaff" not in page  # tenant resources, security screens
+
+
+def test_role_list_shows_vendor_roles_only(client_as):
+    page = client_as(ADMIN).get("/vendor/roles/").get_data(as_text=True)
+    assert "Vendor Support" in page and "Built-in" in page
+    assert "Super Admin" not in page and "Kurir" not in page and ">Public<" not in page
+
+
+def test_support_sees_only_tickets_is_a_name_and_one_tick(app, client_as):
+    admin = client_as(ADMIN)
+    name = unique("Tickets only")
+    response = create_role(admin, name, [TICKETS_READ])
+    assert response.status_code == 302
+    pairs = role_pairs(app, name)
+    assert {("can_read", "VendorTicket"), ("menu_access", "Tickets"), ("menu_access", "Helpdesk")} <= pairs
+    assert pairs >= SELF_SERVICE
+    assert not {pair for pair in pairs if pair[1] in ("Invoice", "Billing", "Client") or pair[0] == "can_write"}
+    _response, email = add_staff(admin, app, name)
+    member = login(app, email)
+    assert member.get("/vendor/tickets/").status_code == 200
+    assert member.get("/billing/invoices/").status_code == 403
+    menu = member.get("/vendor/tickets/").get_data(as_text=True)
+    assert "/vendor/tickets/" in menu and "/billing/clients/" not in menu
+
+
+def test_writing_implies_reading_and_changes_apply_on_the_next_request(app, client_as):
+    admin = client_as(ADMIN)
+    name = unique("Billing clerk")
+    create_role(admin, name, ["can_write:Client"])
+    assert {("can_read", "Client"), ("can_write", "Client"), ("menu_access", "Clients")} <= role_pairs(app, name)
+    _response, email = add_staff(admin, app, name)
+    member = login(app, email)
+    assert member.get("/billing/clients/").status_code == 200
+    response = admin.post(f"/vendor/roles/{role_id(app, name)}", data={"name": name, "perm": [TICKETS_READ]})
+    assert response.status_code == 302
+    assert member.get("/billing/clients/").status_code == 403
+    assert member.get("/vendor/tickets/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "name, perms, message",
+    [
+        ("", [TICKETS_READ], "A role name of at most 64 characters is required."),
+        ("x" * 65, [TICKETS_READ], "A role name of at most 64 characters is required."),
+        ("Vendor Support", [TICKETS_READ], "is a built-in role"),
+        ("Super Admin", [TICKETS_READ], "is a built-in role"),
+        ("public", [TICKETS_READ], "is a built-in role"),
+        (None, ["can_write:VendorStaff"], "Unknown permission"),
+        (None, ["can_read:Shipment"], "Unknown permission"),
+        (None, ["bogus"], "Unknown permission"),
+    ],
+)
+def test_bad_input_is_refused_and_nothing_is_created(app, client_as, name, perms, message):
+    from flask_appbuilder.security.sqla.models import Role
+
+    from app.extensions import db
+
+    with app.app_context():
+        before = db.session.query(Role).count()
+    response = create_role(client_as(ADMIN), unique("Bad") if name is None else name, perms)
+    assert response.status_code == 400 and message in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.query(Role).count() == before
+
+
+def test_duplicate_names_are_refused_case_insensitively(app, client_as):
+    admin = client_as(ADMIN)
+    name = unique("Auditor")
+    create_role(admin, name, ["can_read:VendorActivity"])
+    response = create_role(admin, name.upper(), [TICKETS_READ])
+    assert response.status_code == 400 and "already exists" in response.get_data(as_text=True)
+
+
+def test_built_in_roles_are_shown_read_only_and_cannot_be_changed(app, client_as):
+    admin = client_as(ADMIN)
+    pk = role_id(app, "Vendor Finance")
+    before = role_pairs(app, "Vendor Finance")
+    page = admin.get(f"/vendor/roles/{pk}").get_data(as_text=True)
+    assert 'id="built-in"' in page and 'id="save-role"' not in page
+    assert re.search(r'value="can_send:Invoice"[^>]*checked\s+disabled', page)
+    response = admin.post(f"/vendor/roles/{pk}", data={"name": "Vendor Finance", "perm": [TICKETS_READ]})
+    assert response.status_code == 400 and role_pairs(app, "Vendor Finance") == before
+    assert admin.post(f"/vendor/roles/{pk}/delete").status_code == 302
+    assert role_pairs(app, "Vendor Finance") == before
+    assert admin.get(f"/vendor/roles/{role_id(app, 'Super Admin')}").status_code == 404
+
+
+def test_custom_roles_survive_sync_roles(app, client_as):
+    name = unique("Survivor")
+    create_role(client_as(ADMIN), name, ["can_read:Invoice", "can_send:Invoice", TICKETS_READ])
+    before = role_pairs(app, name)
+    with app.app_context():
+        result = app.test_cli_runner().invoke(args=["sync-roles"])
+    assert result.exit_code == 0, result.output
+    assert role_pairs(app, name) == before and ("can_send", "Invoice") in before
+
+
+def test_delete_a_custom_role_only_when_nobody_holds_it(app, client_as):
+    admin = client_as(ADMIN)
+    name = unique("Temporary")
+    create_role(admin, name, [TICKETS_READ])
+    pk = role_id(app, name)
+    _response, email = add_staff(admin, app, name)
+    page = admin.post(f"/vendor/roles/{pk}/delete", follow_redirects=True).get_data(as_text=True)
+    assert "Users still hold this role" in page and role_pairs(app, name)
+    member = {"first_name": "Staf", "last_name": "X", "email": email, "roles": [str(role_id(app, "Vendor Viewer"))]}
+    admin.post(f"/vendor/staff/edit/{user_state(app, email)['id']}", data={**member, "active": "y"})
+    page = admin.post(f"/vendor/roles/{pk}/delete", follow_redirects=True).get_data(as_text=True)
+    assert f"Role {name} deleted." in page
+    assert admin.get(f"/vendor/roles/{pk}").status_code == 404
+
+
+def test_a_resource_without_a_declared_title_takes_its_menu_category_and_entry(app, monkeypatch):
+    from app import menu
+    from app.security import roles
+
+    monkeypatch.delitem(roles.RESOURCE_TITLES, "Invoice")
+    monkeypatch.delitem(roles.RESOURCE_TITLES, "VendorActivity")
+    with app.test_request_context():
+        matrix = {
+            row.resource: (group.key, str(row.label))
+            for group in roles.permission_matrix(app.appbuilder, menu.menu_resources)
+            for row in group.rows
+        }
+    assert matrix["Invoice"] == ("billing", "Invoices")
+    assert matrix["VendorActivity"] == ("audit", "Vendor Activity Log")
