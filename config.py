@@ -53,7 +53,10 @@ if not SECRET_KEY:
 
 SQLALCHEMY_DATABASE_URI = database_url(env_str("DATABASE_URL"))
 SQLALCHEMY_TRACK_MODIFICATIONS = False
-SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+# Connections are renewed after 30 minutes instead of pinged on every checkout (a round trip per
+# request); after a database restart one request per process fails, and SQLAlchemy then renews
+# the whole pool.
+SQLALCHEMY_ENGINE_OPTIONS = {"pool_recycle": 1800}
 REDIS_URL = env_str("REDIS_URL")
 RQ_QUEUE_PREFIX = env_str("RQ_QUEUE_PREFIX")
 BASE_DOMAIN = env_str("BASE_DOMAIN", "localhost").lower()
@@ -76,6 +79,10 @@ MAIL_PASSWORD = env_str("MAIL_PASSWORD")
 MAIL_USE_TLS = env_bool("MAIL_USE_TLS")
 MAIL_DEFAULT_SENDER = env_str("MAIL_DEFAULT_SENDER", "SiLogistik <no-reply@silogistik.test>")
 MAIL_CAPTURE_DIR = env_str("MAIL_CAPTURE_DIR", str(BASE_DIR / "instance" / "mail"))
+
+# Document numbering (billing); empty = the default pattern in code, e.g. INV/{YYYY}/{MM-roman}/{seq:04}.
+INVOICE_NUMBER_PATTERN = env_str("INVOICE_NUMBER_PATTERN")
+CREDIT_NOTE_NUMBER_PATTERN = env_str("CREDIT_NOTE_NUMBER_PATTERN")
 
 # Payment gateways (used by billing).
 PAYMENT_GATEWAY = env_str("PAYMENT_GATEWAY", "sandbox" if not IS_PRODUCTION else "midtrans")
