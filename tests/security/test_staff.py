@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import DEMO_PASSWORD, client_on, login
-from tests.signup.conftest import mails_to, run_jobs
+from tests.signup.conftest import latest_mail_match, mails_to, run_jobs
 from tests.support.staff import ADMIN, add_staff, role_id, user_state
 
 NEW_PASSWORD = "Baru#Sandi2026x"
@@ -20,15 +20,7 @@ def _signed_in(app, email, password=DEMO_PASSWORD) -> bool:
 
 
 def _invitation_link(app, email) -> str:
-    deadline = time.time() + 20
-    while time.time() < deadline:
-        run_jobs(app)
-        messages = mails_to(app, email)
-        if messages:
-            text = messages[-1].get_body(("plain",)).get_content()
-            return re.search(r"https?://\S+/invitation/\S+", text).group(0)
-        time.sleep(0.1)
-    raise AssertionError(f"no invitation mail to {email}")
+    return latest_mail_match(app, email, r"https?://\S+/invitation/\S+", timeout=20).group(0)
 
 
 def test_list_shows_vendor_staff_with_their_columns_and_never_tenant_users(client_as):

@@ -36,16 +36,20 @@ def mails_to(app, address: str) -> list:
     return found
 
 
-def latest_code(app, address: str, timeout=10.0) -> str:
+def latest_mail_match(app, address: str, pattern: str, timeout=10.0) -> re.Match:
+    """Run the mail jobs until a message reaches `address`; the pattern searched in its newest text."""
     deadline = time.time() + timeout
     while time.time() < deadline:
         run_jobs(app)
         messages = mails_to(app, address)
         if messages:
-            text = messages[-1].get_body(("plain",)).get_content()
-            return re.search(r"\b(\d{6})\b", text).group(1)
+            return re.search(pattern, messages[-1].get_body(("plain",)).get_content())
         time.sleep(0.1)
-    raise AssertionError(f"no OTP mail to {address}")
+    raise AssertionError(f"no mail to {address}")
+
+
+def latest_code(app, address: str, timeout=10.0) -> str:
+    return latest_mail_match(app, address, r"\b(\d{6})\b", timeout).group(1)
 
 
 def new_identity(prefix="pt"):
