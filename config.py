@@ -53,10 +53,9 @@ if not SECRET_KEY:
 
 SQLALCHEMY_DATABASE_URI = database_url(env_str("DATABASE_URL"))
 SQLALCHEMY_TRACK_MODIFICATIONS = False
-# Connections are renewed after 30 minutes instead of pinged on every checkout (a round trip per
-# request); after a database restart one request per process fails, and SQLAlchemy then renews
-# the whole pool.
-SQLALCHEMY_ENGINE_OPTIONS = {"pool_recycle": 1800}
+# A ping per checkout costs a round trip, but a PaaS database that restarts or drops idle
+# connections then never turns a user's request into an error page.
+SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "pool_recycle": 1800}
 REDIS_URL = env_str("REDIS_URL")
 RQ_QUEUE_PREFIX = env_str("RQ_QUEUE_PREFIX")
 BASE_DOMAIN = env_str("BASE_DOMAIN", "localhost").lower()

@@ -5,7 +5,8 @@ FAB reloads a user's roles, groups and every permission row through the ORM for 
 `flask sync-roles` runs, so each process keeps the permissions of each role, and every request
 reads the user's role ids together with a fingerprint of the grant table in one small statement.
 When the fingerprint moves, the cache is dropped: a role change takes effect on the next request,
-in every process.
+in every process. The same statement reads the modules enabled for the user's tenant (never cached:
+the vendor switching one off counts on the next request), which the access check needs on most pages.
 
 The fingerprint of ab_permission_view_role is its row count, highest id and the sums of its role
 and permission ids. FAB never updates those rows in place: a grant or a revocation inserts or
@@ -28,6 +29,9 @@ from flask_appbuilder.security.sqla.models import (
     assoc_user_role,
 )
 
+from app.security.models import TenantUser
+from app.tenancy.models import TenantModule
+
 _grants = assoc_permissionview_role
 
 
@@ -40,8 +44,19 @@ def _fingerprint():
     )
 
 
+def _tenant_modules(user_id):
+    """The module codes enabled for the user's tenant, comma-separated (NULL for vendor staff)."""
+    tenant_id = sa.select(TenantUser.tenant_id).where(TenantUser.id == user_id).scalar_subquery()
+    return (
+        sa.select(sa.func.aggregate_strings(TenantModule.module_code, ","))
+        .where(TenantModule.tenant_id == tenant_id)
+        .scalar_subquery()
+        .label("modules")
+    )
+
+
 def _roles_and_fingerprint():
-    """One row per role of the user (role_id NULL when none), each carrying the fingerprint."""
+    """One row per role of the user (role_id NULL when none), each carrying the fingerprint and the modules."""
     user_id = sa.bindparam("user_id", type_=sa.Integer)
     direct = sa.select(assoc_user_role.c.role_id.label("role_id")).where(assoc_user_role.c.user_id == user_id)
     via_groups = (
@@ -50,7 +65,11 @@ def _roles_and_fingerprint():
         .where(assoc_user_group.c.user_id == user_id)
     )
     fingerprint, roles = _fingerprint().subquery("fingerprint"), sa.union(direct, via_groups).subquery("user_roles")
-    return sa.select(fingerprint, roles.c.role_id).select_from(fingerprint).outerjoin(roles, sa.true())
+    return (
+        sa.select(fingerprint, roles.c.role_id, _tenant_modules(user_id))
+        .select_from(fingerprint)
+        .outerjoin(roles, sa.true())
+    )
 
 
 # Built once: constructing it costs more Python than running it.
@@ -86,10 +105,12 @@ class GrantCache:
         self._lock = Lock()
 
     def read(self, connection, user_id: int | None) -> "Grants":
-        """One statement: the fingerprint (dropping a stale cache) and the user's role ids."""
+        """One statement: the fingerprint (dropping a stale cache), the user's role ids and tenant modules."""
         rows = connection.execute(ROLES_AND_FINGERPRINT, {"user_id": user_id}).all()
         snapshot = self._current(tuple(rows[0][:4]))
-        return Grants(self, connection, snapshot, {row.role_id for row in rows if row.role_id is not None})
+        role_ids = {row.role_id for row in rows if row.role_id is not None}
+        modules = frozenset(filter(None, (rows[0].modules or "").split(",")))
+        return Grants(self, connection, snapshot, role_ids, modules)
 
     def _current(self, fingerprint: tuple) -> _Snapshot:
         snapshot = self._snapshot
@@ -108,12 +129,13 @@ class GrantCache:
 
 @dataclass
 class Grants:
-    """What one request sees: the user's permissions, and the public role's."""
+    """What one request sees: the user's permissions, the public role's, and the tenant's modules."""
 
     cache: GrantCache
     connection: object
     snapshot: _Snapshot
     role_ids: set
+    modules: frozenset
 
     def of_user(self) -> frozenset:
         by_role = self.snapshot.by_role

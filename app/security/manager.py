@@ -71,8 +71,10 @@ class SecurityManager(FabSecurityManager):
         return _request_cached(("grants", user_id), lambda: self.grant_cache.read(self.session.connection(), user_id))
 
     def get_user_by_id(self, pk):
-        # The roles come with the user (one query): the row rules read them on most pages.
-        return self.session.get(self.user_model, pk, options=[joinedload(self.user_model.roles)])
+        # The roles and the tenant come with the user (one query): the row rules read the roles on
+        # most pages, and the tenant is the host tenant of nearly every request (app/tenancy/request.py).
+        options = [joinedload(self.user_model.roles), joinedload(self.user_model.tenant)]
+        return self.session.get(self.user_model, pk, options=options)
 
     def _permissions_of(self, user) -> frozenset:
         return _request_cached(("perms", user.id), lambda: self._grants(user.id).of_user())
@@ -86,7 +88,7 @@ class SecurityManager(FabSecurityManager):
     def _entitlements_of(self, user):
         return _request_cached(
             ("entitlements", user.tenant_id),
-            lambda: entitlements_for(self.session.get(Tenant, user.tenant_id)),
+            lambda: entitlements_for(self.session.get(Tenant, user.tenant_id), self._grants(user.id).modules),
         )
 
 

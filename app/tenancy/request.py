@@ -42,17 +42,24 @@ def _signed_in_user():
     return None
 
 
+def _host_tenant(slug: str, user):
+    """The signed-in user's tenant when it is the host's: it was loaded with the user (one query fewer)."""
+    if user is not None and user.tenant is not None and user.tenant.slug == slug:
+        return user.tenant
+    return tenant_by_slug(slug)
+
+
 def resolve_request_scope():
     g.host_tenant = None
     g.scope_token = set_scope(NO_SCOPE)
     if request.endpoint in STATIC_ENDPOINTS:
         return None
     slug = host_slug(request.host, current_app.config["BASE_DOMAIN"])
+    user = _signed_in_user()
     if slug:
-        g.host_tenant = tenant_by_slug(slug)
+        g.host_tenant = _host_tenant(slug, user)
         if g.host_tenant is None:
             return ("Unknown company address", 404)
-    user = _signed_in_user()
     if user is None:
         return None
     host_tenant_id = g.host_tenant.id if g.host_tenant else None

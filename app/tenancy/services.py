@@ -45,10 +45,11 @@ def is_read_only(tenant: Tenant, now: datetime | None = None) -> bool:
     return tenant.subscription_ends_at is not None and tenant.subscription_ends_at < now
 
 
-def entitlements_for(tenant: Tenant) -> Entitlements:
+def entitlements_for(tenant: Tenant, modules: frozenset[str]) -> Entitlements:
+    """`modules`: enabled for the tenant, read by the caller (the access check reads them with the grants)."""
     return Entitlements(
         tenant_id=tenant.id,
-        modules=enabled_modules(tenant.id),
+        modules=modules,
         read_only=is_read_only(tenant),
         shipment_quota=tenant.shipment_quota,
         user_quota=tenant.user_quota,

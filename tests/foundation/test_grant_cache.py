@@ -119,3 +119,34 @@ def test_a_role_edited_through_the_security_manager_counts_on_the_next_request(a
             sm.add_permission_role(sm.find_role("Viewer"), sm.find_permission_view_menu("can_read", "Shipment"))
             db.session.commit()
     assert client.get(PAGE).status_code == 200
+
+
+def test_a_module_switched_off_elsewhere_counts_on_the_next_request(app, client_as, tenant):
+    """The tenant's modules are read with the grants (not cached): the vendor's switch-off counts at once."""
+    client = client_as(VIEWER)
+    assert client.get(PAGE).status_code == 200
+    demo_id = tenant("demo").id
+    _run(app, "DELETE FROM tenant_module WHERE tenant_id = :t AND module_code = 'shipments'", t=demo_id)
+    try:
+        assert client.get(PAGE).status_code == 403
+    finally:
+        _run(
+            app,
+            "INSERT INTO tenant_module (tenant_id, module_code, enabled_at) VALUES (:t, 'shipments', now())",
+            t=demo_id,
+        )
+    assert client.get(PAGE).status_code == 200
+
+
+def test_an_expiry_set_elsewhere_counts_on_the_next_request(app, client_as, tenant):
+    """The host tenant comes with the user on every request (not cached): the expiry lock counts at once."""
+    client = client_as("admin@demo.test")
+    assert client.get("/shipments/new").status_code == 200
+    demo = tenant("demo")
+    _run(app, "UPDATE tenant SET subscription_state = 'expired' WHERE id = :t", t=demo.id)
+    try:
+        assert client.get("/shipments/new").status_code == 403
+        assert client.get(PAGE).status_code == 200
+    finally:
+        _run(app, "UPDATE tenant SET subscription_state = :s WHERE id = :t", s=demo.subscription_state, t=demo.id)
+    assert client.get("/shipments/new").status_code == 200
