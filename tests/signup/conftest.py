@@ -91,3 +91,20 @@ def poll_status(app, client, want: str, timeout=15.0) -> dict:
             return state
         time.sleep(0.1)
     raise AssertionError(f"status stayed {state}")
+
+
+def pay_in_sandbox(app, client, response):
+    """Follow the Langganan page's checkout: poll the order, pay in the sandbox (its signed webhook)."""
+    assert response.status_code == 302 and "order=" in response.headers["Location"], response.headers
+    order_id = response.headers["Location"].split("order=")[1]
+    order = {"state": "preparing"}
+    for _ in range(50):
+        run_jobs(app, wait=0.1)
+        order = client.get(f"/langganan/order/{order_id}").json
+        if order["state"] != "preparing":
+            break
+    assert order["state"] == "checkout"
+    paid = client.post(order["next"], data={"outcome": "paid"})
+    assert paid.status_code == 302
+    assert client.get(f"/langganan/order/{order_id}").json == {"state": "paid"}
+    return paid

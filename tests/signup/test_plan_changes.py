@@ -25,7 +25,7 @@ from app.tenancy.context import all_tenants
 from app.tenancy.models import Tenant, utcnow
 from app.tenancy.services import tenant_by_slug
 from tests.conftest import login, tenant_host
-from tests.signup.conftest import PASSWORD, run_jobs
+from tests.signup.conftest import PASSWORD, pay_in_sandbox
 
 
 @pytest.fixture()
@@ -89,21 +89,6 @@ def count_rows(app, tenant_id):
             ).scalar()
             for model in (PlanChange, Invoice, SubscriptionInvoice)
         )
-
-
-def pay_in_sandbox(app, client, response):
-    """Follow the Langganan page's checkout: poll the order, pay in the sandbox (its signed webhook)."""
-    assert response.status_code == 302 and "order=" in response.headers["Location"], response.headers
-    order_id = response.headers["Location"].split("order=")[1]
-    order = {"state": "preparing"}
-    for _ in range(50):
-        run_jobs(app, wait=0.1)
-        order = client.get(f"/langganan/order/{order_id}").json
-        if order["state"] != "preparing":
-            break
-    assert order["state"] == "checkout"
-    assert client.post(order["next"], data={"outcome": "paid"}).status_code == 302
-    assert client.get(f"/langganan/order/{order_id}").json == {"state": "paid"}
 
 
 def flashed(client) -> str:

@@ -11,7 +11,7 @@ from app.billing.payment_models import SubscriptionInvoice
 from app.extensions import db
 from app.tenancy.context import all_tenants
 from app.tenancy.services import is_read_only, tenant_by_slug
-from tests.signup.conftest import poll_status, run_jobs
+from tests.signup.conftest import pay_in_sandbox, poll_status
 from tests.signup.test_journey import land
 
 
@@ -47,19 +47,8 @@ def test_pay_after_expiry_unlocks(app, signup):
         assert is_read_only(tenant)
     page = tenant_client.get("/langganan/").get_data(as_text=True)
     assert "expired-banner" in page
-    response = tenant_client.post(f"/langganan/pay/{invoice_id}")
-    assert response.status_code == 302
-    order_id = response.headers["Location"].split("order=")[1]
-    state = {"state": "preparing"}
-    for _ in range(50):
-        run_jobs(app, wait=0.1)
-        state = tenant_client.get(f"/langganan/order/{order_id}").json
-        if state["state"] != "preparing":
-            break
-    assert state["state"] == "checkout"
-    paid = tenant_client.post(state["next"], data={"outcome": "paid"})
+    paid = pay_in_sandbox(app, tenant_client, tenant_client.post(f"/langganan/pay/{invoice_id}"))
     assert paid.headers["Location"].endswith("/langganan/")
-    assert tenant_client.get(f"/langganan/order/{order_id}").json == {"state": "paid"}
     with app.app_context(), all_tenants():
         tenant = tenant_by_slug(identity["slug"])
         assert not is_read_only(tenant) and subscription_of(tenant).status == "active"
