@@ -61,12 +61,14 @@ def _init_proxy(app: Flask) -> None:
 
 def _init_data(app: Flask) -> None:
     from app.audit.services import install as install_audit
+    from app.tenancy.freshness import install as install_freshness
     from app.tenancy.scoping import install as install_scoping
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True, compare_type=True)
     install_scoping()
     install_audit()
+    install_freshness()
 
 
 def _init_queues(app: Flask) -> None:

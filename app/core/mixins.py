@@ -11,3 +11,8 @@ class Audited:
     def audit_tenant_id(self) -> int | None:
         """The tenant whose history this change belongs to."""
         return getattr(self, "tenant_id", None)
+
+
+class FeedsTenantFigures:
+    """Writes to this model move the tenant's data version, the key of cached figures
+    (app/tenancy/freshness.py)."""

@@ -30,6 +30,7 @@ from flask_appbuilder.security.sqla.models import (
 )
 
 from app.security.models import TenantUser
+from app.tenancy.freshness import data_version_statement
 from app.tenancy.models import TenantModule
 
 _grants = assoc_permissionview_role
@@ -44,19 +45,23 @@ def _fingerprint():
     )
 
 
+def _tenant_of(user_id):
+    return sa.select(TenantUser.tenant_id).where(TenantUser.id == user_id).scalar_subquery()
+
+
 def _tenant_modules(user_id):
     """The module codes enabled for the user's tenant, comma-separated (NULL for vendor staff)."""
-    tenant_id = sa.select(TenantUser.tenant_id).where(TenantUser.id == user_id).scalar_subquery()
     return (
         sa.select(sa.func.aggregate_strings(TenantModule.module_code, ","))
-        .where(TenantModule.tenant_id == tenant_id)
+        .where(TenantModule.tenant_id == _tenant_of(user_id))
         .scalar_subquery()
         .label("modules")
     )
 
 
 def _roles_and_fingerprint():
-    """One row per role of the user (role_id NULL when none), each carrying the fingerprint and the modules."""
+    """One row per role of the user (role_id NULL when none), each carrying the fingerprint, the tenant's
+    modules and its data version (app/tenancy/freshness.py)."""
     user_id = sa.bindparam("user_id", type_=sa.Integer)
     direct = sa.select(assoc_user_role.c.role_id.label("role_id")).where(assoc_user_role.c.user_id == user_id)
     via_groups = (
@@ -66,7 +71,13 @@ def _roles_and_fingerprint():
     )
     fingerprint, roles = _fingerprint().subquery("fingerprint"), sa.union(direct, via_groups).subquery("user_roles")
     return (
-        sa.select(fingerprint, roles.c.role_id, _tenant_modules(user_id))
+        sa.select(
+            fingerprint,
+            roles.c.role_id,
+            _tenant_modules(user_id),
+            _tenant_of(user_id).label("tenant_id"),
+            data_version_statement(_tenant_of(user_id)).label("data_version"),
+        )
         .select_from(fingerprint)
         .outerjoin(roles, sa.true())
     )
@@ -110,7 +121,7 @@ class GrantCache:
         snapshot = self._current(tuple(rows[0][:4]))
         role_ids = {row.role_id for row in rows if row.role_id is not None}
         modules = frozenset(filter(None, (rows[0].modules or "").split(",")))
-        return Grants(self, connection, snapshot, role_ids, modules)
+        return Grants(self, connection, snapshot, role_ids, modules, rows[0].tenant_id, rows[0].data_version)
 
     def _current(self, fingerprint: tuple) -> _Snapshot:
         snapshot = self._snapshot
@@ -129,13 +140,15 @@ class GrantCache:
 
 @dataclass
 class Grants:
-    """What one request sees: the user's permissions, the public role's, and the tenant's modules."""
+    """What one request sees: the user's permissions, the public role's, the tenant's modules and data version."""
 
     cache: GrantCache
     connection: object
     snapshot: _Snapshot
     role_ids: set
     modules: frozenset
+    tenant_id: int | None
+    data_version: int | None
 
     def of_user(self) -> frozenset:
         by_role = self.snapshot.by_role

@@ -3,8 +3,10 @@
 import sqlalchemy as sa
 from flask_appbuilder.security.sqla.models import User as FabUser
 
+from app.core.mixins import FeedsTenantFigures
 
-class TenantUser(FabUser):
+
+class TenantUser(FeedsTenantFigures, FabUser):
     __tablename__ = "ab_user"
 
     tenant_id = sa.Column(sa.Integer, sa.ForeignKey("tenant.id", ondelete="CASCADE"), nullable=True, index=True)

@@ -37,6 +37,8 @@ class Tenant(Audited, Model):
     subscription_ends_at = sa.Column(sa.DateTime)
     shipment_quota = sa.Column(sa.Integer)  # None = unlimited
     user_quota = sa.Column(sa.Integer)  # None = unlimited
+    # Moves with every write to the tenant's shipments and users (app/tenancy/freshness.py).
+    data_version = sa.Column(sa.Integer, nullable=False, default=0, server_default="0")
 
     @property
     def audit_tenant_id(self) -> int:

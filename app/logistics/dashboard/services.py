@@ -167,15 +167,25 @@ def status_args(today: date, code: str) -> dict:
     return replace(card_queries(today)["month"], status=code).args(sort="date")
 
 
-def dashboard(user, tenant_id: int, now: datetime, trend_kind: str = "7d") -> Dashboard:
+def trend_kind(requested: str | None) -> str:
+    return requested if requested in TRENDS else TRENDS[0]
+
+
+def audience(user) -> tuple:
+    """What makes one user's dashboard differ from another's in the same tenant: the roles (the couriers
+    card, the row rule) and, for a Kurir or Marketing user, who they are."""
+    return frozenset(role_names(user)), (user.id if is_personal(user) else None)
+
+
+def dashboard(user, tenant_id: int, now: datetime, trend: str = "7d") -> Dashboard:
     today = today_wib(now)
-    trend_kind = trend_kind if trend_kind in TRENDS else "7d"
+    trend = trend_kind(trend)
     by_area, by_status, by_weight = distributions(user, today)
-    cards, trend_series = cards_and_trend(user, tenant_id, today, trend_kind)
+    cards, trend_series = cards_and_trend(user, tenant_id, today, trend)
     return Dashboard(
         today=today,
         cards=cards,
-        trend=trend_kind,
+        trend=trend,
         trend_series=trend_series,
         by_area=by_area,
         by_status=[(label, number) for _, label, number in by_status],

@@ -3,15 +3,21 @@
 from flask import flash, g, jsonify, redirect, request, url_for
 from flask_appbuilder import expose
 from flask_appbuilder.security.decorators import has_access
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from app.core.access import METHOD_PERMISSIONS, READ
+from app.core.periods import today_wib
 from app.core.svgchart import bar_chart, hbar_chart
 from app.core.views import TenantBaseView
+from app.extensions import db
 from app.logistics.dashboard import services
 from app.logistics.web import current_tenant
+from app.tenancy.freshness import VersionedCache
 from app.tenancy.models import utcnow
 from app.tenancy.services import EXPIRED_MESSAGE, is_read_only
+
+_FIGURES = VersionedCache()
 
 
 def charts(board: services.Dashboard) -> dict:
@@ -39,18 +45,28 @@ class TenantDashboardView(TenantBaseView):
     default_view = "index"
     method_permission_name = {**METHOD_PERMISSIONS, "index": READ, "data": READ, "track": READ}
 
-    def _board(self) -> services.Dashboard:
-        return services.dashboard(g.user, g.user.tenant_id, utcnow(), request.args.get("trend", "7d"))
+    def _figures(self) -> tuple[services.Dashboard, dict, dict]:
+        """The board with its charts and card links, cached per process under the tenant's data version
+        (exact: any write to its shipments or users moves the version) for everyone who sees the same."""
+        user, now = g.user, utcnow()
+        trend = services.trend_kind(request.args.get("trend"))
+        key = (services.audience(user), today_wib(now), trend, str(get_locale()), request.script_root)
+
+        def compute():
+            board = services.dashboard(user, user.tenant_id, now, trend)
+            return board, charts(board), card_links(board)
+
+        return _FIGURES.get(user.tenant_id, key, compute, db.session.connection())
 
     def landing(self):
         """Rendered by the home page router for signed-in tenant users."""
-        board = self._board()
+        board, board_charts, links = self._figures()
         tenant = current_tenant()
         return self.render_template(
             "dashboard/tenant.html",
             board=board,
-            charts=charts(board),
-            links=card_links(board),
+            charts=board_charts,
+            links=links,
             read_only=is_read_only(tenant),
             expired_message=EXPIRED_MESSAGE,
             can_write_shipments=self.appbuilder.sm.has_access("can_write", "Shipment"),
@@ -65,13 +81,13 @@ class TenantDashboardView(TenantBaseView):
     @expose("/data")
     @has_access
     def data(self):
-        board = self._board()
+        board, board_charts, links = self._figures()
         return jsonify(
             today=board.today.isoformat(),
             trend=board.trend,
             cards={card.key: card.value for card in board.cards},
-            links=card_links(board),
-            charts={key: str(svg) for key, svg in charts(board).items()},
+            links=links,
+            charts={key: str(svg) for key, svg in board_charts.items()},
         )
 
     @expose("/track")

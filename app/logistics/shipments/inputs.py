@@ -11,6 +11,7 @@ from app.extensions import db
 from app.logistics.shipments.statuses import SHIPMENT_TYPES
 from app.logistics.tariffs.cities import get_city
 from app.security.models import TenantUser
+from app.tenancy.freshness import VersionedCache
 
 PARTY_FIELDS = ("name", "phone", "address", "city")
 TEXT_FIELDS = tuple(f"{side}_{key}" for side in ("sender", "receiver") for key in PARTY_FIELDS)
@@ -132,9 +133,18 @@ def active_staff_statement(tenant_id: int, role_name: str):
     )
 
 
-def active_staff(tenant_id: int, role_name: str) -> list[TenantUser]:
-    stmt = active_staff_statement(tenant_id, role_name).order_by(TenantUser.first_name, TenantUser.id)
-    return list(db.session.execute(stmt).scalars())
+_STAFF_OPTIONS = VersionedCache()
+
+
+def active_staff(tenant_id: int, role_name: str) -> list[tuple[int, str]]:
+    """(id, full name) of the tenant's active users with a role, by name: the courier and marketing
+    pickers and filters. Cached per process under the tenant's data version (user edits move it)."""
+
+    def compute():
+        stmt = active_staff_statement(tenant_id, role_name).order_by(TenantUser.first_name, TenantUser.id)
+        return [(user.id, user.get_full_name()) for user in db.session.execute(stmt).scalars()]
+
+    return _STAFF_OPTIONS.get(tenant_id, (role_name,), compute, db.session.connection())
 
 
 def check_staff(data: ShipmentInput, tenant_id: int) -> dict:
@@ -144,7 +154,7 @@ def check_staff(data: ShipmentInput, tenant_id: int) -> dict:
         if value in (None, ""):
             setattr(data, name, None)
             continue
-        ids = {user.id for user in active_staff(tenant_id, role)}
+        ids = {user_id for user_id, _name in active_staff(tenant_id, role)}
         try:
             user_id = int(value)
         except (TypeError, ValueError):

@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 from flask_appbuilder import Model
 
-from app.core.mixins import Audited
+from app.core.mixins import Audited, FeedsTenantFigures
 from app.logistics.shipments.statuses import status_label, type_label
 from app.logistics.tariffs.cities import city_label
 from app.tenancy.models import TenantMixin, utcnow
@@ -11,7 +11,7 @@ from app.tenancy.models import TenantMixin, utcnow
 USER_FK = "ab_user.id"
 
 
-class Shipment(TenantMixin, Audited, Model):
+class Shipment(TenantMixin, Audited, FeedsTenantFigures, Model):
     """A draft (no tracking number, "Archive" tab) or an issued shipment ("Active" tab)."""
 
     __tablename__ = "shipment"
@@ -118,7 +118,7 @@ class ShipmentItem(TenantMixin, Model):
         return self.name
 
 
-class ShipmentStatusEvent(TenantMixin, Audited, Model):
+class ShipmentStatusEvent(TenantMixin, Audited, FeedsTenantFigures, Model):
     __tablename__ = "shipment_status_event"
     __table_args__ = (sa.Index("ix_shipment_status_event_shipment", "shipment_id", "occurred_at"),)
 

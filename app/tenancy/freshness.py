@@ -1,0 +1,114 @@
+"""A tenant's data version, and per-process caches that key on it (so they are never stale).
+
+`tenant.data_version` moves, in the same transaction, whenever a row of a model marked
+`FeedsTenantFigures` (shipments, status events, the tenant's users) is inserted, updated or
+deleted through the ORM. Figures derived from those rows (dashboard cards and charts, the courier
+filter of the list) are cached per process under (tenant, version, ...): a commit that changes
+them moves the version, so the next request of every process misses and recomputes.
+
+Why it is exact under concurrency (READ COMMITTED): a request reads the version first (with its
+role grants, one statement per request); the figures it then computes see at least that version's
+data. A cache entry may hold data newer than its version, never older.
+
+Bulk Core statements (`sa.update(Shipment)`) bypass the ORM flush and therefore this hook: code
+that writes such rows in bulk must call `bump(tenant_ids)` itself.
+"""
+
+from threading import Lock
+
+import sqlalchemy as sa
+from flask import g, has_request_context
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from app.core.mixins import FeedsTenantFigures
+from app.tenancy.models import Tenant
+
+_PENDING = "tenant_versions_to_bump"
+_MAX_ENTRIES = 512
+
+
+def install() -> None:
+    if not event.contains(Session, "after_flush", _collect):
+        event.listen(Session, "after_flush", _collect)
+        event.listen(Session, "before_commit", _bump_collected)
+        event.listen(Session, "after_soft_rollback", _forget)
+
+
+def _touched_tenants(session) -> set[int]:
+    rows = (*session.new, *session.dirty, *session.deleted)
+    return {row.tenant_id for row in rows if isinstance(row, FeedsTenantFigures) and row.tenant_id is not None}
+
+
+def _collect(session, _flush_context) -> None:
+    touched = _touched_tenants(session)
+    if touched:
+        session.info.setdefault(_PENDING, set()).update(touched)
+
+
+def _bump_collected(session) -> None:
+    # before_commit runs before the commit's own flush: flush now so that its rows are collected too.
+    session.flush()
+    tenant_ids = session.info.pop(_PENDING, None)
+    if tenant_ids:
+        bump(tenant_ids, session.connection())
+
+
+def _forget(session, previous_transaction) -> None:
+    if previous_transaction.parent is None:  # the whole transaction: a savepoint's rollback keeps the rest
+        session.info.pop(_PENDING, None)
+
+
+def bump(tenant_ids, connection) -> None:
+    """Move the data version of these tenants (taken last in the transaction: the row lock is short)."""
+    connection.execute(
+        sa.update(Tenant.__table__)
+        .where(Tenant.__table__.c.id.in_(sorted(tenant_ids)))
+        .values(data_version=Tenant.__table__.c.data_version + 1)
+    )
+
+
+def data_version_statement(tenant_id):
+    """A scalar subquery: the data version of `tenant_id` (a column or an expression)."""
+    return sa.select(Tenant.__table__.c.data_version).where(Tenant.__table__.c.id == tenant_id).scalar_subquery()
+
+
+def note_version(tenant_id: int, version: int) -> None:
+    """The access check read the version with the grants: remember it for this request."""
+    if has_request_context():
+        g.tenant_data_version = (tenant_id, version)
+
+
+def current_version(tenant_id: int, connection) -> int:
+    noted = g.get("tenant_data_version") if has_request_context() else None
+    if noted is not None and noted[0] == tenant_id:
+        return noted[1]
+    return connection.execute(sa.select(data_version_statement(tenant_id))).scalar_one()
+
+
+class VersionedCache:
+    """Values computed from one tenant's data, per process, under the tenant's current data version.
+
+    Requests run in threads; a value is computed outside the lock (two threads may both compute it
+    once). Old versions are never read again: the cache is emptied whole when it fills up.
+    """
+
+    def __init__(self, max_entries: int = _MAX_ENTRIES):
+        self._values: dict = {}
+        self._lock = Lock()
+        self._max_entries = max_entries
+
+    def get(self, tenant_id: int, key: tuple, compute, connection):
+        full_key = (tenant_id, current_version(tenant_id, connection), *key)
+        found = self._values.get(full_key, _MISSING)
+        if found is not _MISSING:
+            return found
+        value = compute()
+        with self._lock:
+            if len(self._values) >= self._max_entries:
+                self._values.clear()
+            self._values[full_key] = value
+        return value
+
+
+_MISSING = object()

@@ -1,0 +1,172 @@
+"""The tenant data version (app/tenancy/freshness.py): it moves with every committed write to a
+tenant's shipments, status events and users, and only then; the figures cached under it (dashboard,
+courier pickers) are therefore never stale, even when the write comes from another process."""
+
+from datetime import datetime
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import event
+
+from tests.dashboards.conftest import signed_in
+
+
+def version(app, slug: str) -> int:
+    from app.extensions import db
+
+    with app.app_context(), db.engine.connect() as connection:
+        return connection.execute(sa.text("SELECT data_version FROM tenant WHERE slug = :s"), {"s": slug}).scalar_one()
+
+
+@pytest.fixture()
+def demo(app):
+    """Run a function inside demo's tenant scope with a session of its own: (fn(session, tenant))."""
+    from app.extensions import db
+    from app.tenancy.context import tenant_scope
+    from app.tenancy.services import tenant_by_slug
+
+    def run(work):
+        with app.app_context():
+            tenant = tenant_by_slug("demo")
+            with tenant_scope(tenant.id):
+                return work(db.session, tenant)
+
+    return run
+
+
+def _shipment(tenant_id: int, **values):
+    from app.logistics.shipments.models import Shipment
+
+    defaults = dict(
+        sender_name="Fresh Sender", sender_phone="0812000000", sender_address="Jl. A", sender_city="31.71",
+        receiver_name="Fresh Receiver", receiver_phone="0813000000", receiver_address="Jl. B",
+        receiver_city="32.73", status="ready_pickup", tenant_id=tenant_id,
+    )  # fmt: skip
+    return Shipment(**{**defaults, **values})
+
+
+def test_version_moves_once_per_commit_that_writes_shipments_or_users(app, demo):
+    from app.logistics.tariffs.models import Tariff
+    from app.security.models import TenantUser
+
+    before, other_before = version(app, "demo"), version(app, "contoh")
+
+    def create(session, tenant):
+        session.add_all([_shipment(tenant.id), _shipment(tenant.id)])
+        session.flush()
+        session.add(_shipment(tenant.id))  # pending at commit time: flushed by the commit itself
+        session.commit()
+
+    demo(create)
+    assert version(app, "demo") == before + 1
+    assert version(app, "contoh") == other_before
+
+    def tariff_only(session, tenant):
+        tariff = session.execute(sa.select(Tariff).limit(1)).scalar_one()
+        tariff.price_per_kg += 1
+        session.commit()
+
+    demo(tariff_only)
+    assert version(app, "demo") == before + 1
+
+    def rolled_back(session, tenant):
+        session.add(_shipment(tenant.id))
+        session.flush()
+        session.rollback()
+        session.commit()
+
+    demo(rolled_back)
+    assert version(app, "demo") == before + 1
+
+    def staff_change(session, tenant):
+        user = session.execute(sa.select(TenantUser).where(TenantUser.email == "kurir@demo.test")).scalar_one()
+        user.phone = "081234567890" if user.phone != "081234567890" else "081298765432"
+        session.commit()
+
+    demo(staff_change)
+    assert version(app, "demo") == before + 2
+
+
+def test_a_savepoint_rolled_back_keeps_the_outer_write_counted(app, demo):
+    before = version(app, "demo")
+
+    def work(session, tenant):
+        session.add(_shipment(tenant.id))
+        session.flush()
+        with session.begin_nested() as savepoint:
+            session.add(_shipment(tenant.id))
+            session.flush()
+            savepoint.rollback()
+        session.commit()
+
+    demo(work)
+    assert version(app, "demo") == before + 1
+
+
+def _shipment_statements(app):
+    """A list that fills with the statements that read the shipment table, while the context is open."""
+    from app.extensions import db
+
+    seen = []
+
+    def listener(_conn, _cursor, statement, *_args):
+        if "FROM shipment" in statement:
+            seen.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", listener)
+    return seen, lambda: event.remove(engine, "before_cursor_execute", listener)
+
+
+def issue_one(session, tenant):
+    now = datetime.utcnow()
+    session.add(_shipment(tenant.id, tracking_number="FRESH0001", created_at=now, issued_at=now))
+    session.commit()
+
+
+def test_dashboard_figures_are_cached_until_a_write_elsewhere_moves_the_version(app, new_user, demo):
+    email, _ = new_user("Admin")
+    client = signed_in(app, email)
+    first = client.get("/dashboard/data").json["cards"]
+    seen, stop = _shipment_statements(app)
+    try:
+        assert client.get("/dashboard/data").json["cards"] == first
+        assert seen == []  # served from the cache: no statement read the shipments
+        demo(issue_one)  # committed by "another process": a session of its own, nothing shared with the request
+        after = client.get("/dashboard/data").json["cards"]
+    finally:
+        stop()
+    assert seen, "the write moved the version: the figures were computed again"
+    assert after["today"] == first["today"] + 1
+    assert after["month"] == first["month"] + 1
+
+
+def test_the_same_figures_are_shared_only_by_users_who_see_the_same(app, new_user, add_shipments):
+    admin_email, _ = new_user("Admin")
+    kurir_email, kurir_id = new_user("Kurir")
+    add_shipments("demo", [dict(courier_id=kurir_id, created_at=datetime.utcnow())])
+    admin, kurir = signed_in(app, admin_email), signed_in(app, kurir_email)
+    admin_cards = admin.get("/dashboard/data").json["cards"]
+    kurir_cards = kurir.get("/dashboard/data").json["cards"]
+    assert kurir_cards["today"] == 1 and "couriers" not in kurir_cards
+    assert admin_cards["today"] >= 1 and "couriers" in admin_cards
+    assert admin.get("/dashboard/data").json["cards"] == admin_cards
+
+
+def test_courier_pickers_follow_a_deactivation_made_elsewhere(app, new_user, client_as, demo):
+    from app.security.models import TenantUser
+
+    _, courier_id = new_user("Kurir")
+    client = client_as("admin@demo.test")
+    option = f'<option value="{courier_id}"'
+    assert option in client.get("/shipments/").get_data(as_text=True)
+    assert option in client.get("/shipments/new").get_data(as_text=True)
+
+    def deactivate(session, tenant):
+        session.get(TenantUser, courier_id).active = False
+        session.commit()
+
+    demo(deactivate)
+    assert option not in client.get("/shipments/").get_data(as_text=True)
+    assert option not in client.get("/shipments/new").get_data(as_text=True)
