@@ -1,8 +1,8 @@
 """The page frame every page renders, made cheaper: FAB's menu rendered once per set of visible
-entries instead of on every page."""
+entries instead of on every page, and the templates' translations looked up once per locale."""
 
-from flask import current_app, request
-from flask_babel import get_locale
+from flask import current_app, g, request
+from flask_babel import get_locale, get_translations
 from markupsafe import Markup
 
 MENU_TEMPLATE = "appbuilder/navbar_menu.html"
@@ -11,6 +11,24 @@ MAX_RENDERED_MENUS = 256
 
 def init_app(app) -> None:
     app.jinja_env.globals["navbar_menu"] = navbar_menu
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda string: _translations().ugettext(string),
+        ngettext=lambda singular, plural, n: _translations().ungettext(singular, plural, n),
+        pgettext=lambda context, string: _translations().upgettext(context, string),
+        npgettext=lambda context, singular, plural, n: _translations().unpgettext(context, singular, plural, n),
+        newstyle=True,
+    )
+
+
+def _translations():
+    """Flask-Babel's translations for the current locale, found once per locale and app context
+    (it resolves context, domain and locale name on every call; a page makes dozens). Keyed on the
+    locale object, so `force_locale` (which swaps it) gets its own."""
+    locale = get_locale()
+    found = g.get("_translations")
+    if found is None or found[0] is not locale:
+        found = g._translations = (locale, get_translations())
+    return found[1]
 
 
 def navbar_menu() -> Markup:

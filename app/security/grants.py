@@ -32,6 +32,7 @@ from flask_appbuilder.security.sqla.models import (
 from app.security.models import TenantUser
 from app.tenancy.freshness import data_version_statement
 from app.tenancy.models import TenantModule
+from app.tenancy.scoping import SKIP_OPTION
 
 _grants = assoc_permissionview_role
 
@@ -83,8 +84,46 @@ def _roles_and_fingerprint():
     )
 
 
-# Built once: constructing it costs more Python than running it.
+def _user_with_grants():
+    """The signed-in user (roles and tenant joined) with what the grants need, in one statement: the
+    fingerprint, the role ids it has through groups, the tenant's modules and data version."""
+    from sqlalchemy.orm import joinedload
+
+    fingerprint = _fingerprint().subquery("fingerprint")
+    group_roles = (
+        sa.select(sa.func.aggregate_strings(sa.cast(assoc_group_role.c.role_id, sa.String), ","))
+        .join(assoc_user_group, assoc_user_group.c.group_id == assoc_group_role.c.group_id)
+        .where(assoc_user_group.c.user_id == TenantUser.id)
+        .scalar_subquery()
+    )
+    modules = (
+        sa.select(sa.func.aggregate_strings(TenantModule.module_code, ","))
+        .where(TenantModule.tenant_id == TenantUser.tenant_id)
+        .scalar_subquery()
+    )
+    return (
+        sa.select(
+            TenantUser,
+            *fingerprint.c,
+            group_roles.label("group_roles"),
+            modules.label("modules"),
+            data_version_statement(TenantUser.tenant_id).label("data_version"),
+        )
+        .join(fingerprint, sa.true())
+        .options(joinedload(TenantUser.roles), joinedload(TenantUser.tenant))
+        .where(TenantUser.id == sa.bindparam("pk", type_=sa.Integer))
+        # Read before the request's tenant scope exists; the modules are looked up by the user's own tenant.
+        .execution_options(**{SKIP_OPTION: True})
+    )
+
+
+# Built once: constructing them costs more Python than running them.
 ROLES_AND_FINGERPRINT = _roles_and_fingerprint()
+USER_WITH_GRANTS = _user_with_grants()
+
+
+def _codes(joined: str | None) -> list[str]:
+    return [code for code in (joined or "").split(",") if code]
 
 
 def _permissions_statement(role_ids):
@@ -118,10 +157,24 @@ class GrantCache:
     def read(self, connection, user_id: int | None) -> "Grants":
         """One statement: the fingerprint (dropping a stale cache), the user's role ids and tenant modules."""
         rows = connection.execute(ROLES_AND_FINGERPRINT, {"user_id": user_id}).all()
-        snapshot = self._current(tuple(rows[0][:4]))
         role_ids = {row.role_id for row in rows if row.role_id is not None}
-        modules = frozenset(filter(None, (rows[0].modules or "").split(",")))
-        return Grants(self, connection, snapshot, role_ids, modules, rows[0].tenant_id, rows[0].data_version)
+        first = rows[0]
+        return self._grants(connection, tuple(first[:4]), role_ids, first.modules, first.tenant_id, first.data_version)
+
+    def load_user(self, session, user_id: int):
+        """The user (roles and tenant loaded) and its grants, in one statement: (None, None) if no such user."""
+        row = session.execute(USER_WITH_GRANTS, {"pk": user_id}).unique().one_or_none()
+        if row is None:
+            return None, None
+        user = row[0]
+        role_ids = {role.id for role in user.roles} | {int(role_id) for role_id in _codes(row.group_roles)}
+        fingerprint = (row.rows, row.top, row.roles, row.views)
+        version = row.data_version
+        return user, self._grants(session.connection(), fingerprint, role_ids, row.modules, user.tenant_id, version)
+
+    def _grants(self, connection, fingerprint, role_ids, modules, tenant_id, data_version) -> "Grants":
+        snapshot = self._current(fingerprint)
+        return Grants(self, connection, snapshot, role_ids, frozenset(_codes(modules)), tenant_id, data_version)
 
     def _current(self, fingerprint: tuple) -> _Snapshot:
         snapshot = self._snapshot

@@ -8,7 +8,6 @@ from flask import g, has_request_context, request
 from flask_appbuilder.security.sqla.manager import SecurityManager as FabSecurityManager
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy.orm import joinedload
 
 from app.core.access import COMMON, TENANT, VENDOR, WRITE_PERMISSIONS, area_of
 from app.security.grants import GrantCache
@@ -87,16 +86,23 @@ class SecurityManager(FabSecurityManager):
         return _request_cached(("grants", user_id), lambda: self._read_grants(user_id))
 
     def _read_grants(self, user_id: int | None):
-        grants = self.grant_cache.read(self.session.connection(), user_id)
+        return self._noted(self.grant_cache.read(self.session.connection(), user_id))
+
+    @staticmethod
+    def _noted(grants):
         if grants.tenant_id is not None:
             note_version(grants.tenant_id, grants.data_version)
         return grants
 
     def get_user_by_id(self, pk):
-        # The roles and the tenant come with the user (one query): the row rules read the roles on
-        # most pages, and the tenant is the host tenant of nearly every request (app/tenancy/request.py).
-        options = [joinedload(self.user_model.roles), joinedload(self.user_model.tenant)]
-        return self.session.get(self.user_model, pk, options=options)
+        # The roles, the tenant and the grants come with the user (one statement): the row rules read the
+        # roles on most pages, the tenant is the host tenant of nearly every request (app/tenancy/request.py),
+        # and the access check needs the grants on every page.
+        user, grants = self.grant_cache.load_user(self.session, pk)
+        if grants is not None and has_request_context():
+            g.setdefault("_access_cache", {})[("grants", user.id)] = grants
+            self._noted(grants)
+        return user
 
     def _permissions_of(self, user) -> frozenset:
         return _request_cached(("perms", user.id), lambda: self._grants(user.id).of_user())

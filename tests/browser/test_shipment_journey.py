@@ -263,6 +263,18 @@ def test_archive_then_issue_from_the_archive_tab(page, live_server, app):
 
     page.goto(f"{base}/shipments/?tab=archive&q={receiver}")
     assert page.locator("#shipment-table tbody tr[data-id]").count() == 0
+
+    # deleted from the list, after the confirmation (dismissing it keeps the shipment)
+    page.goto(f"{base}/shipments/?q={receiver}")
+    rows = page.locator("#shipment-table tbody tr[data-id]")
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    rows.first.locator(".btn-delete").click()
+    assert rows.count() == 1
+    page.once("dialog", lambda dialog: dialog.accept())
+    with page.expect_navigation():
+        rows.first.locator(".btn-delete").click()
+    page.goto(f"{base}/shipments/?q={receiver}")
+    assert page.locator("#shipment-table tbody tr[data-id]").count() == 0
     # the refused save answered 422 on purpose (Chromium logs any 4xx document); nothing else
     assert page.console_errors == [REFUSED]
 

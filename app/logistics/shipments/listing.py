@@ -19,6 +19,7 @@ from app.logistics.shipments.models import Shipment, ShipmentStatusEvent
 from app.logistics.shipments.services import list_narrowing
 from app.logistics.shipments.statuses import SHIPMENT_TYPES, STATUS_GROUPS, STATUSES
 from app.logistics.tariffs.cities import search_cities
+from app.security.models import TenantUser
 
 PAGE_SIZES = (25, 50, 100)
 SORTS = {
@@ -122,10 +123,12 @@ class ListQuery:
 
 # What a shipment's detail shows, with the shipment in one statement (its items follow in a second:
 # joined to the status history as well, 100 items times 20 events would multiply into 2,000 rows).
+# The people on a shipment's pages are shown by name only: their other columns stay unread.
+_NAMES = (TenantUser.first_name, TenantUser.last_name)
 DETAIL_LOADS = (
-    joinedload(Shipment.courier),
-    joinedload(Shipment.marketing),
-    joinedload(Shipment.events).joinedload(ShipmentStatusEvent.user),
+    joinedload(Shipment.courier).load_only(*_NAMES),
+    joinedload(Shipment.marketing).load_only(*_NAMES),
+    joinedload(Shipment.events).joinedload(ShipmentStatusEvent.user).load_only(*_NAMES),
 )
 
 
