@@ -77,14 +77,21 @@ def test_kurir_cannot_widen_the_list_with_a_courier_filter(app, client_as):
     assert f"N{token}1" in client.get(f"/shipments/?q={token}").get_data(as_text=True)
 
 
+def _shipments(rows) -> list:
+    from app.extensions import db
+    from app.logistics.shipments.models import Shipment
+
+    return [db.session.get(Shipment, row.id) for row in rows]
+
+
 def test_narrowing_rule_by_role(acting):
     from app.logistics.shipments.services import list_narrowing
 
     with acting("kurir@demo.test") as (_tenant, kurir):
-        rows = fetch_page(ListQuery(per_page=100), kurir).rows
+        rows = _shipments(fetch_page(ListQuery(per_page=100), kurir).rows)
         assert rows and all(row.courier_id == kurir.id for row in rows)
     with acting("marketing@demo.test") as (_tenant, marketer):
-        rows = fetch_page(ListQuery(per_page=100), marketer).rows
+        rows = _shipments(fetch_page(ListQuery(per_page=100), marketer).rows)
         assert rows and all(row.marketing_id == marketer.id for row in rows)
     with acting("owner@demo.test") as (_tenant, owner):
         assert list_narrowing(owner) is None
