@@ -1,5 +1,6 @@
 """The page frame every page renders, made cheaper: FAB's menu rendered once per set of visible
-entries instead of on every page, and the templates' translations looked up once per locale."""
+entries, its CSS and JS links once per script root, and the templates' translations looked up once
+per locale."""
 
 from flask import current_app, g, request
 from flask_babel import get_locale, get_translations
@@ -11,6 +12,7 @@ MAX_RENDERED_MENUS = 256
 
 def init_app(app) -> None:
     app.jinja_env.globals["navbar_menu"] = navbar_menu
+    app.jinja_env.globals["frame_part"] = frame_part
     app.jinja_env.install_gettext_callables(
         gettext=lambda string: _translations().ugettext(string),
         ngettext=lambda singular, plural, n: _translations().ungettext(singular, plural, n),
@@ -43,6 +45,19 @@ def navbar_menu() -> Markup:
         if len(rendered) >= MAX_RENDERED_MENUS:
             rendered.clear()
         html = rendered[key] = Markup(current_app.jinja_env.get_template(MENU_TEMPLATE).render(menu=menu))
+    return html
+
+
+def frame_part(name: str, render) -> Markup:
+    """A block of FAB's frame that is the same on every page (its CSS and JS links: 18 url_for calls),
+    rendered once per script root. Not with a CSP nonce, which changes on every request."""
+    if "csp_nonce" in current_app.jinja_env.globals:
+        return Markup(render())
+    key = (name, request.script_root)
+    rendered = current_app.extensions.setdefault("rendered_frame_parts", {})
+    html = rendered.get(key)
+    if html is None:
+        html = rendered[key] = Markup(render())
     return html
 
 
