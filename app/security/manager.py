@@ -104,6 +104,13 @@ class SecurityManager(FabSecurityManager):
             self._noted(grants)
         return user
 
+    def load_user_jwt(self, jwt_header, jwt_data):
+        # Once per request: the tenant scope verifies the token before the view, and FAB's API
+        # decorator verifies it again.
+        return _request_cached(
+            ("jwt_user", jwt_data["sub"]), lambda: super(SecurityManager, self).load_user_jwt(jwt_header, jwt_data)
+        )
+
     def _permissions_of(self, user) -> frozenset:
         return _request_cached(("perms", user.id), lambda: self._grants(user.id).of_user())
 
