@@ -3,7 +3,8 @@
     python -m bench.create_shipments [--clients 16] [--duration 30] [--workers 2 --threads 1]
 
 Each client logs in for a JWT (/api/v1/security/login as admin@demo.test), then POSTs
-/api/v1/shipments/ on a keep-alive connection as fast as answers come back. Every create is a
+/api/v1/shipments/ as fast as answers come back (reconnecting when the server closes the connection,
+as gunicorn's sync worker does after each answer). Every create is a
 full issue: validation, tariff lookup, the server's weight/cost calculation, the tracking
 number from the tenant's counter (a row lock), 5 items, the first status, the activity log.
 Reports creates/s and the client-side latency p50/p95, and checks the numbers it got back are
@@ -18,7 +19,7 @@ import threading
 import time
 
 from bench import db as bench_db
-from bench.harness import DEMO_PASSWORD, TENANT_HOST, percentile, start_gunicorn, stop, table
+from bench.harness import DEMO_PASSWORD, TENANT_HOST, gunicorn_label, percentile, start_gunicorn, stop, table
 
 USER = "admin@demo.test"
 ITEMS = [
@@ -152,7 +153,7 @@ def main(argv=None) -> None:
     errors = [error for client in clients for error in client.errors]
     rate = len(latencies) / args.duration
     print(f"P2 {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}: {args.clients} clients, {args.duration:.0f} s "
-          f"(after {args.warmup:.0f} s warm-up), gunicorn gthread {args.workers}x{args.threads}")  # fmt: skip
+          f"(after {args.warmup:.0f} s warm-up), {gunicorn_label(args.workers, args.threads)}")  # fmt: skip
     print(table(
         [[f"{rate:.0f}", f"{percentile(latencies, 50):.0f}", f"{percentile(latencies, 95):.0f}",
           f"{percentile(latencies, 99):.0f}", len(errors), numbering_check(numbers)]],

@@ -102,9 +102,14 @@ def logged_in_client(app, email: str, host: str = TENANT_HOST):
     return client
 
 
-def measure(client, timed: TimedWsgi, name: str, url: str, *, runs: int, warmup: int, host=TENANT_HOST) -> Stats:
+def measure(
+    client, timed: TimedWsgi, name: str, url: str, *, runs: int, warmup: int, host=TENANT_HOST, before=None
+) -> Stats:
+    """`before`, when given, runs (untimed) before each request."""
     samples, cpu, queries = [], [], []
     for index in range(warmup + runs):
+        if before is not None:
+            before()
         response = client.get(url, base_url=f"http://{host}")
         if response.status_code != 200:
             raise SystemExit(f"{name}: {url} answered HTTP {response.status_code}")
@@ -153,6 +158,11 @@ def start_gunicorn(port: int, *, workers: int = 2, threads: int = 1, database: s
             time.sleep(0.5)
     stop(process)
     raise SystemExit("gunicorn did not answer within 60 s")
+
+
+def gunicorn_label(workers: int, threads: int) -> str:
+    """How start_gunicorn runs it (gunicorn picks its sync worker for one thread, gthread for more)."""
+    return f"gunicorn {'sync' if threads == 1 else 'gthread'} {workers}x{threads}"
 
 
 def stop(process) -> None:

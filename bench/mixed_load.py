@@ -1,6 +1,6 @@
-"""P7: requests/s of a list / detail / dashboard mix, wrk on loopback against gunicorn (gthread).
+"""P7: requests/s of a list / detail / dashboard mix, wrk on loopback against gunicorn (run as bin/web does).
 
-    python -m bench.mixed_load [--workers 2 --threads 1] [--connections 16] [--duration 30]
+    python -m bench.mixed_load [--workers 2 --threads 1] [--connections 16] [--duration 30] [--writes 10]
 
 Logs admin@demo.test in with curl, hands the session cookie (and the tenant Host) to wrk, and
 cycles through: shipment list pages (page 1, a status filter, a search, a deep keyset page),
@@ -12,10 +12,12 @@ import random
 import re
 import subprocess
 import tempfile
+import threading
 import time
+from contextlib import contextmanager
 
 from bench import db as bench_db
-from bench.harness import DEMO_PASSWORD, TENANT_HOST, require_tool, start_gunicorn, stop, table
+from bench.harness import DEMO_PASSWORD, TENANT_HOST, gunicorn_label, require_tool, start_gunicorn, stop, table
 
 USER = "admin@demo.test"
 DASHBOARD = "/dashboard/"
@@ -28,6 +30,11 @@ def parse_args(argv=None):
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--duration", type=int, default=30)
+    parser.add_argument(
+        "--writes", type=float, default=0,
+        help="move demo's data version this many times per second meanwhile (as its writes would): "
+        "the dashboard figures are then recomputed after each",
+    )  # fmt: skip
     return parser.parse_args(argv)
 
 
@@ -98,6 +105,30 @@ def paths(port: int, cookie: str) -> list[str]:
     return mix
 
 
+@contextmanager
+def version_moves(per_second: float):
+    """Meanwhile, demo's data version moves `per_second` times a second (what each committed write to its
+    shipments or users does), from a connection of its own."""
+    if not per_second:
+        yield
+        return
+    done = threading.Event()
+
+    def run():
+        with bench_db.connect() as conn:
+            while not done.wait(1 / per_second):
+                conn.execute("UPDATE tenant SET data_version = data_version + 1 WHERE slug = 'demo'")
+                conn.commit()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()
+
+
 def lua_script(mix: list[str]) -> str:
     quoted = ",\n".join(f'  "{path}"' for path in mix)
     return f"""local paths = {{
@@ -154,13 +185,15 @@ def main(argv=None) -> None:
         cookie = session_cookie(args.port)
         mix = paths(args.port, cookie)
         check_paths(args.port, cookie, mix)
-        output = run_wrk(args.port, cookie, lua_script(mix), args)
+        with version_moves(args.writes):
+            output = run_wrk(args.port, cookie, lua_script(mix), args)
     finally:
         stop(server)
     print(output)
     result = summary(output)
-    print(f"P7 {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}: gunicorn gthread {args.workers}x{args.threads}, "
-          f"wrk -t2 -c{args.connections} -d{args.duration}s")  # fmt: skip
+    writes = f", demo's data version moved {args.writes:g}/s" if args.writes else ""
+    print(f"P7 {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}: {gunicorn_label(args.workers, args.threads)}, "
+          f"wrk -t2 -c{args.connections} -d{args.duration}s{writes}")  # fmt: skip
     print(table([[result["rps"], result["p50"], result["p99"], result["errors"]]],
                 ["requests/s", "latency p50", "latency p99", "non-2xx"]))  # fmt: skip
 
