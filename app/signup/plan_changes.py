@@ -48,6 +48,7 @@ class Option:
     kind: str  # upgrade / downgrade
     charge: Decimal | None  # upgrade: what the rest of the period costs, before tax
     takes_effect: date
+    blocked_by: str | None = None  # downgrade: why the current usage does not fit it (quota_problem)
 
 
 def is_upgrade(current: Plan, plan: Plan) -> bool:
@@ -63,7 +64,7 @@ def options(tenant: Tenant, today: date) -> list[Option]:
     return [
         Option(plan, "upgrade", lifecycle.prorated_charge(current.price, plan.price, days), today)
         if is_upgrade(current, plan)
-        else Option(plan, "downgrade", None, next_period)
+        else Option(plan, "downgrade", None, next_period, quota_problem(tenant, plan))
         for plan in offered_plans()
         if plan.id != current.id
     ]

@@ -144,6 +144,10 @@ def test_another_choice_withdraws_the_unpaid_upgrade_and_cancels_its_invoice(app
 def test_downgrade_is_refused_while_usage_is_above_the_smaller_quota(app, make_tenant):
     t = make_tenant("pro", users=4)
     before = count_rows(app, t.id)
+    offer = t.client.get("/langganan/").get_data(as_text=True)
+    free_row = offer[offer.index('value="free"') - 200 : offer.index('value="free"') + 400]
+    assert 'type="submit" disabled' in free_row
+    assert "User accounts: 4 in use, the Free plan allows 3" in free_row
     response = t.client.post("/langganan/change", data={"plan": "free"}, follow_redirects=True)
     page = response.get_data(as_text=True)
     assert response.status_code == 200
