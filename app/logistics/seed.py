@@ -12,6 +12,7 @@ from app.logistics.shipments.models import Shipment, ShipmentItem, ShipmentStatu
 from app.logistics.shipments.numbering import format_tracking_number
 from app.logistics.shipments.statuses import INITIAL_STATUS, STATUSES
 from app.logistics.tariffs.models import Tariff
+from app.tenancy.freshness import bump
 from app.tenancy.models import utcnow
 
 PREFIXES = {"demo": "DMO10", "contoh": "CTH10"}
@@ -160,6 +161,7 @@ def _seed_shipments(tenant, users, settings, tariffs) -> None:
         sa.update(settings_table).where(settings_table.c.tenant_id == tenant.id).values(next_sequence=sequence + 1)
     )
     db.session.expire(settings)
+    bump({tenant.id}, db.session.connection())  # bulk inserts bypass the flush hook: running servers recompute
 
 
 def _insert_items(tenant, ids, item_plans) -> None:
