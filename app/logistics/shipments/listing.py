@@ -6,20 +6,19 @@ no COUNT runs: one extra row tells whether a next page exists.
 
 import base64
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from app.core.periods import day_range
 from app.extensions import db
-from app.logistics.shipments.models import Shipment, ShipmentStatusEvent
+from app.logistics.shipments.models import Shipment, ShipmentLabels, ShipmentStatusEvent
 from app.logistics.shipments.services import list_narrowing
 from app.logistics.shipments.statuses import SHIPMENT_TYPES, STATUS_GROUPS, STATUSES
-from app.logistics.tariffs.cities import city_label, search_cities
+from app.logistics.tariffs.cities import search_cities
 from app.security.models import TenantUser
 
 PAGE_SIZES = (25, 50, 100)
@@ -37,7 +36,8 @@ SEARCH_TEXT_SQL = (
 )
 
 
-class ListRow(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class ListRow(ShipmentLabels):
     """What a list row shows (and sorts on), read as plain rows: no ORM objects for a page that is
     rendered many times a second."""
 
@@ -51,20 +51,8 @@ class ListRow(NamedTuple):
     status: str
     created_at: datetime
 
-    @property
-    def is_draft(self) -> bool:
-        return self.tracking_number is None
 
-    @property
-    def origin_label(self) -> str:
-        return city_label(self.sender_city)
-
-    @property
-    def destination_label(self) -> str:
-        return city_label(self.receiver_city)
-
-
-LIST_COLUMNS = tuple(getattr(Shipment, name) for name in ListRow._fields)
+LIST_COLUMNS = tuple(getattr(Shipment, column.name) for column in fields(ListRow))
 SEARCH_COLUMNS = (
     Shipment.tracking_number,
     Shipment.sender_name,

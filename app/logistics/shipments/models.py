@@ -11,7 +11,25 @@ from app.tenancy.models import TenantMixin, utcnow
 USER_FK = "ab_user.id"
 
 
-class Shipment(TenantMixin, Audited, FeedsTenantFigures, Model):
+class ShipmentLabels:
+    """What a shipment's number and cities read as, for the ORM row and the list's plain row alike."""
+
+    __slots__ = ()
+
+    @property
+    def is_draft(self) -> bool:
+        return self.tracking_number is None
+
+    @property
+    def origin_label(self) -> str:
+        return city_label(self.sender_city)
+
+    @property
+    def destination_label(self) -> str:
+        return city_label(self.receiver_city)
+
+
+class Shipment(ShipmentLabels, TenantMixin, Audited, FeedsTenantFigures, Model):
     """A draft (no tracking number, "Archive" tab) or an issued shipment ("Active" tab)."""
 
     __tablename__ = "shipment"
@@ -74,24 +92,12 @@ class Shipment(TenantMixin, Audited, FeedsTenantFigures, Model):
     )
 
     @property
-    def is_draft(self) -> bool:
-        return self.tracking_number is None
-
-    @property
     def status_label(self) -> str:
         return status_label(self.status)
 
     @property
     def type_label(self) -> str:
         return type_label(self.shipment_type)
-
-    @property
-    def origin_label(self) -> str:
-        return city_label(self.sender_city)
-
-    @property
-    def destination_label(self) -> str:
-        return city_label(self.receiver_city)
 
     def __repr__(self) -> str:
         return self.tracking_number or f"Draft #{self.id or ''} {self.sender_name} -> {self.receiver_name}"
