@@ -6,7 +6,9 @@ FAB reloads a user's roles, groups and every permission row through the ORM for 
 reads the user's role ids together with a fingerprint of the grant table in one small statement.
 When the fingerprint moves, the cache is dropped: a role change takes effect on the next request,
 in every process. The same statement reads the modules enabled for the user's tenant (never cached:
-the vendor switching one off counts on the next request), which the access check needs on most pages.
+the vendor switching one off counts on the next request), which the access check needs on most pages,
+and the tenant's data version (app/tenancy/freshness.py). For a signed-in user it is also the
+statement that loads the user with roles and tenant (`GrantCache.load_user`, the user loader).
 
 The fingerprint of ab_permission_view_role is its row count, highest id and the sums of its role
 and permission ids. FAB never updates those rows in place: a grant or a revocation inserts or
@@ -28,6 +30,7 @@ from flask_appbuilder.security.sqla.models import (
     assoc_user_group,
     assoc_user_role,
 )
+from sqlalchemy.orm import joinedload
 
 from app.security.models import TenantUser
 from app.tenancy.freshness import data_version_statement
@@ -87,8 +90,6 @@ def _roles_and_fingerprint():
 def _user_with_grants():
     """The signed-in user (roles and tenant joined) with what the grants need, in one statement: the
     fingerprint, the role ids it has through groups, the tenant's modules and data version."""
-    from sqlalchemy.orm import joinedload
-
     fingerprint = _fingerprint().subquery("fingerprint")
     group_roles = (
         sa.select(sa.func.aggregate_strings(sa.cast(assoc_group_role.c.role_id, sa.String), ","))
