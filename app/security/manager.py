@@ -99,9 +99,8 @@ class SecurityManager(FabSecurityManager):
         # roles on most pages, the tenant is the host tenant of nearly every request (app/tenancy/request.py),
         # and the access check needs the grants on every page.
         user, grants = self.grant_cache.load_user(self.session, pk)
-        if grants is not None and has_request_context():
-            g.setdefault("_access_cache", {})[("grants", user.id)] = grants
-            self._noted(grants)
+        if grants is not None:
+            _request_cached(("grants", user.id), lambda: self._noted(grants))
         return user
 
     def load_user_jwt(self, jwt_header, jwt_data):

@@ -11,7 +11,7 @@ role grants, one statement per request); the figures it then computes see at lea
 data. A cache entry may hold data newer than its version, never older.
 
 Bulk Core statements (`sa.update(Shipment)`) bypass the ORM flush and therefore this hook: code
-that writes such rows in bulk must call `bump(tenant_ids)` itself.
+that writes such rows in bulk must call `bump(tenant_ids, connection)` itself (the demo seed does).
 """
 
 from threading import Lock
