@@ -1,4 +1,4 @@
-"""The activity log is written from here only: model changes via one flush hook, events explicitly."""
+"""The activity log is written from here only: model changes via flush hooks (written at commit), events explicitly."""
 
 from datetime import date, datetime
 from decimal import Decimal
@@ -9,6 +9,8 @@ from sqlalchemy.orm import Session
 from app.audit.models import ActivityLog
 from app.tenancy.context import acting_user_id, current_scope
 from app.tenancy.models import utcnow
+
+_PENDING = "activity_rows_to_write"
 
 
 def _plain(value):
@@ -54,8 +56,7 @@ def _row(obj, action: str, changes: dict) -> dict:
     }
 
 
-def record_model_changes(session, flush_context) -> None:
-    """After the flush, ids exist and history is still readable; write with Core, not the ORM."""
+def _changed_rows(session) -> list[dict]:
     rows = [_row(o, "create", _snapshot(o)) for o in session.new if getattr(o, "__audited__", False)]
     for obj in session.dirty:
         if getattr(obj, "__audited__", False):
@@ -63,8 +64,60 @@ def record_model_changes(session, flush_context) -> None:
             if changes:
                 rows.append(_row(obj, "update", changes))
     rows += [_row(o, "delete", _snapshot(o)) for o in session.deleted if getattr(o, "__audited__", False)]
-    if rows:
-        session.connection().execute(ActivityLog.__table__.insert(), rows)
+    return rows
+
+
+class _PendingRows:
+    """The transaction's model changes, written by its commit in one INSERT. An object created and then
+    changed in the same transaction (a shipment and its tracking number) is one "create" line holding
+    its final values."""
+
+    def __init__(self):
+        self.rows: list[dict] = []
+        self._created: dict[tuple, dict] = {}
+
+    def add(self, row: dict) -> None:
+        key = (row["entity_type"], row["entity_id"])
+        created = self._created.get(key)
+        if created is not None and row["action"] == "update":
+            created["changes"].update({name: after for name, (_before, after) in row["changes"].items()})
+            created["summary"] = row["summary"]
+            return
+        if row["action"] == "create":
+            self._created[key] = row
+        self.rows.append(row)
+
+
+def record_model_changes(session, flush_context) -> None:
+    """After the flush, ids exist and history is still readable. Inside a savepoint the lines are written
+    at once, so that rolling the savepoint back takes them along; otherwise they wait for the commit."""
+    rows = _changed_rows(session)
+    if not rows:
+        return
+    if session.in_nested_transaction():
+        _write(session.connection(), rows)
+        return
+    pending = session.info.setdefault(_PENDING, _PendingRows())
+    for row in rows:
+        pending.add(row)
+
+
+def _write_pending(session) -> None:
+    # before_commit runs before the commit's own flush: flush now so that its changes are logged too.
+    session.flush()
+    pending = session.info.pop(_PENDING, None)
+    if pending is not None:
+        _write(session.connection(), pending.rows)
+
+
+def _discard_pending(session, transaction) -> None:
+    if transaction.parent is None:  # rolled back or closed; a commit has already written them
+        session.info.pop(_PENDING, None)
+
+
+def _write(connection, rows: list[dict]) -> None:
+    """Core, not the ORM: writing the log must not dirty the session it describes."""
+    connection.execute(ActivityLog.__table__.insert(), rows)
 
 
 def record_event(
@@ -110,3 +163,5 @@ def install() -> None:
     user_logged_in.connect(_record_login, weak=False)
     if not event.contains(Session, "after_flush", record_model_changes):
         event.listen(Session, "after_flush", record_model_changes)
+        event.listen(Session, "before_commit", _write_pending)
+        event.listen(Session, "after_transaction_end", _discard_pending)

@@ -30,6 +30,7 @@ def _client_events(app, slug):
         ticket, _mails = helpdesk.file_ticket(
             client, owner, title=f"Label tidak tercetak {tag}", description="Printer diam saja.", category="bug"
         )
+        db.session.commit()  # filed by the client, moved on later by the vendor: two requests
         helpdesk.set_status(ticket, admin, "dalam_proses")
         broadcast = notifications.compose(
             title=f"Pengingat pembayaran {tag}",

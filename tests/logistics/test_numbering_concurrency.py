@@ -82,8 +82,8 @@ def test_r3_full_size(app):
 
 def test_the_number_is_taken_after_everything_else_is_written(app, acting):
     """The counter row is locked from the moment the number is taken until the commit: only the
-    number itself (and its line in the activity log) may be written after it, so concurrent saves
-    wait for one short UPDATE rather than for the whole shipment."""
+    number itself, and what the commit adds (the activity-log line, the data version), may be written
+    after it, so concurrent saves wait for a few short statements rather than for the whole shipment."""
     from app.extensions import db
     from app.logistics.shipments import services
     from app.logistics.shipments.inputs import ShipmentInput
@@ -98,11 +98,14 @@ def test_the_number_is_taken_after_everything_else_is_written(app, acting):
         sa.event.listen(db.engine, "before_cursor_execute", record)
         try:
             shipment = services.issue(tenant, user, ShipmentInput.from_mapping(shipment_payload()))
+            db.session.commit()
         finally:
             sa.event.remove(db.engine, "before_cursor_execute", record)
         assert shipment.tracking_number
+        db.session.delete(shipment)
+        db.session.commit()
     taken = writes.index("UPDATE TENANT_SETTINGS SET")
     assert {"INSERT INTO SHIPMENT", "INSERT INTO SHIPMENT_ITEM", "INSERT INTO SHIPMENT_STATUS_EVENT"} <= set(
         writes[:taken]
     )
-    assert writes[taken + 1 :] == ["UPDATE SHIPMENT SET", "INSERT INTO ACTIVITY_LOG"]
+    assert writes[taken + 1 :] == ["UPDATE SHIPMENT SET", "INSERT INTO ACTIVITY_LOG", "UPDATE TENANT SET"]

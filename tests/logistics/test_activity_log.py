@@ -1,0 +1,94 @@
+"""What the activity log shows of shipment writes: one line per change, written only by a commit."""
+
+import sqlalchemy as sa
+
+from app.audit.models import ActivityLog
+from app.extensions import db
+from app.logistics.shipments import services
+from app.logistics.shipments.inputs import ShipmentInput
+from app.logistics.shipments.models import Shipment
+from tests.logistics.conftest import shipment_payload
+
+
+def _input(**changes) -> ShipmentInput:
+    return ShipmentInput.from_mapping(shipment_payload(**changes))
+
+
+def _lines(entity_id) -> list[ActivityLog]:
+    return list(
+        db.session.execute(
+            sa.select(ActivityLog)
+            .where(ActivityLog.entity_type == "Shipment", ActivityLog.entity_id == str(entity_id))
+            .order_by(ActivityLog.id)
+        ).scalars()
+    )
+
+
+def _remove(shipment_ids) -> None:
+    for shipment in db.session.execute(sa.select(Shipment).where(Shipment.id.in_(shipment_ids))).scalars():
+        db.session.delete(shipment)
+    db.session.commit()
+
+
+def test_an_issued_shipment_is_one_create_line_with_its_number(acting):
+    with acting("owner@demo.test") as (tenant, user):
+        shipment = services.issue(tenant, user, _input(sender_name="Satu Baris"))
+        db.session.commit()
+        try:
+            [line] = _lines(shipment.id)
+            assert line.action == "create" and line.actor_id == user.id and line.tenant_id == tenant.id
+            assert line.summary == shipment.tracking_number
+            assert line.changes["tracking_number"] == shipment.tracking_number
+            assert line.changes["sender_name"] == "Satu Baris"
+        finally:
+            _remove([shipment.id])
+        assert [line.action for line in _lines(shipment.id)] == ["create", "delete"]
+
+
+def test_a_later_edit_is_its_own_update_line(acting):
+    with acting("owner@demo.test") as (tenant, user):
+        shipment = services.issue(tenant, user, _input())
+        db.session.commit()
+        try:
+            db.session.refresh(shipment)  # as the edit page loads it
+            services.update_issued(tenant, user, _input(receiver_name="Penerima Baru"), shipment)
+            db.session.commit()
+            create, update = _lines(shipment.id)
+            assert create.changes["receiver_name"] == "Penerima Uji"
+            assert update.action == "update"
+            assert update.changes["receiver_name"] == ["Penerima Uji", "Penerima Baru"]
+        finally:
+            _remove([shipment.id])
+
+
+def test_a_rolled_back_write_leaves_no_line_now_or_at_the_next_commit(acting):
+    with acting("owner@demo.test") as (tenant, user):
+        dropped = services.issue(tenant, user, _input())
+        dropped_id = dropped.id
+        db.session.rollback()
+        kept = services.issue(tenant, user, _input())
+        db.session.commit()
+        try:
+            assert _lines(dropped_id) == []
+            assert len(_lines(kept.id)) == 1
+        finally:
+            _remove([kept.id])
+
+
+def test_a_rolled_back_savepoint_takes_its_lines_along_and_keeps_the_rest(acting):
+    with acting("owner@demo.test") as (tenant, user):
+        kept = services.issue(tenant, user, _input())
+        savepoint = db.session.begin_nested()
+        dropped = services.issue(tenant, user, _input())
+        dropped_id = dropped.id
+        savepoint.rollback()
+        released = db.session.begin_nested()
+        inner = services.issue(tenant, user, _input())
+        released.commit()
+        db.session.commit()
+        try:
+            assert _lines(dropped_id) == []
+            assert [line.summary for line in _lines(kept.id)] == [kept.tracking_number]
+            assert [line.action for line in _lines(inner.id)] == ["create", "update"]
+        finally:
+            _remove([kept.id, inner.id])
