@@ -218,3 +218,14 @@ def test_datetime_is_stored_utc():
 
     assert parse_local_datetime("2026-05-01T14:30") == datetime(2026, 5, 1, 7, 30)
     assert parse_local_datetime("garbage") is None
+
+
+def test_the_first_shipment_of_a_tenant_without_settings_gets_the_defaults(acting):
+    from app.logistics.settings.models import DEFAULT_PREFIX, TenantSettings
+
+    with acting("owner@demo.test") as (tenant, user):
+        db.session.execute(sa.delete(TenantSettings).where(TenantSettings.tenant_id == tenant.id))
+        shipment = services.issue(tenant, user, _input())
+        assert shipment.tracking_number == f"{DEFAULT_PREFIX}00001"
+        assert shipment.total_weight == Decimal("7.00")  # the default divisor, 6000
+        assert get_settings(tenant.id).next_sequence == 2
