@@ -1,5 +1,5 @@
 """PostgreSQL: read-only transactions end with COMMIT, so psycopg's prepared statements survive them;
-a transaction that wrote anything is still rolled back."""
+a transaction that wrote anything is still rolled back; every call is planned for its own values."""
 
 import pytest
 import sqlalchemy as sa
@@ -71,3 +71,11 @@ def test_a_connection_lost_mid_read_is_discarded_as_before(pg):
             assert error.connection_invalidated
     with pg.connect() as fresh:
         assert fresh.exec_driver_sql("SELECT 1").scalar() == 1
+
+
+def test_every_connection_plans_each_call_for_its_values(pg):
+    pg.dispose()  # a brand-new connection, as after a restart
+    with pg.connect() as connection:
+        assert connection.exec_driver_sql("SHOW plan_cache_mode").scalar() == "force_custom_plan"
+        connection.rollback()
+        assert connection.exec_driver_sql("SHOW plan_cache_mode").scalar() == "force_custom_plan"
