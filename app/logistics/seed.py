@@ -26,6 +26,8 @@ CITIES = (
 )  # Jakarta Pusat, Bandung, Surabaya, Semarang, Yogyakarta, Medan
 SHIPMENTS = 300
 DRAFTS = 12
+DRAFT_EVERY = SHIPMENTS // DRAFTS
+RECENT = 6  # shipments of the last hour: the dashboard's "this month" has some from the month's first hour on
 FIRST_NAMES = ("Andi", "Budi", "Citra", "Dewi", "Eko", "Fitri", "Gilang", "Hana", "Indra", "Joko", "Kartika", "Lestari")
 LAST_NAMES = ("Pratama", "Saputra", "Wijaya", "Lestari", "Hidayat", "Nugroho", "Kusuma", "Siregar", "Halim")
 GOODS = ("Pakaian", "Buku", "Sepatu", "Elektronik", "Makanan ringan", "Dokumen", "Kosmetik", "Suku cadang")
@@ -92,12 +94,13 @@ def _seed_shipments(tenant, users, settings, tariffs) -> None:
     routes = sorted(tariffs)
     courier, marketing, actor = users.get("Kurir"), users.get("Marketing"), users.get("Super Admin")
     plans = sorted(
-        (now - timedelta(minutes=rng.randrange(60, 60 * 24 * 60)) for _ in range(SHIPMENTS)),
+        [now - timedelta(minutes=rng.randrange(1, 60)) for _ in range(RECENT)]
+        + [now - timedelta(minutes=rng.randrange(60, 60 * 24 * 60)) for _ in range(SHIPMENTS - RECENT)]
     )
     shipments, item_plans = [], []
     sequence = 0
     for index, created_at in enumerate(plans):
-        draft = index >= SHIPMENTS - DRAFTS
+        draft = index % DRAFT_EVERY == DRAFT_EVERY - 1
         origin, destination = rng.choice(routes)
         kind = rng.choice(("pickup", "dropoff"))
         items = [
