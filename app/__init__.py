@@ -61,7 +61,7 @@ def _init_proxy(app: Flask) -> None:
 
 def _init_data(app: Flask) -> None:
     from app.audit.services import install as install_audit
-    from app.core.prepared_statements import install as install_prepared_statements
+    from app.core.autocommit_reads import install as install_autocommit_reads
     from app.tenancy.freshness import install as install_freshness
     from app.tenancy.scoping import install as install_scoping
 
@@ -70,7 +70,7 @@ def _init_data(app: Flask) -> None:
     install_scoping()
     install_audit()
     install_freshness()
-    install_prepared_statements()
+    install_autocommit_reads()
 
 
 def _init_queues(app: Flask) -> None:
