@@ -37,8 +37,8 @@ test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: setup
-	$(BIN)/ruff check app tests bench config.py run.py
-	$(BIN)/ruff format --check app tests bench config.py run.py
+	$(BIN)/ruff check app tests bench config.py run.py gunicorn.conf.py
+	$(BIN)/ruff format --check app tests bench config.py run.py gunicorn.conf.py
 	$(BIN)/lint-imports
 
 clean:

@@ -141,10 +141,11 @@ def require_tool(name: str, hint: str) -> str:
 def start_gunicorn(port: int, *, workers: int = 2, threads: int = 1, database: str = bench_db.DATABASE):
     gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
     env = bench_db.app_env(database, BENCH_DB=database, FAB_UPDATE_PERMS="0")
-    # No --worker-class, as in bin/web: gunicorn runs its sync worker with one thread, gthread with more.
+    # As bin/web: its gunicorn.conf.py and no --worker-class (gunicorn runs its sync worker with one
+    # thread, gthread with more).
     command = [
-        gunicorn, "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads),
-        "--log-level", "warning", "bench.app:create_bench_app()",
+        gunicorn, "--config", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
+        "--workers", str(workers), "--threads", str(threads), "--log-level", "warning", "bench.app:create_bench_app()",
     ]  # fmt: skip
     process = subprocess.Popen(command, cwd=bench_db.ROOT, env=env, start_new_session=True)
     deadline = time.monotonic() + 60

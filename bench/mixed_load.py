@@ -1,6 +1,7 @@
 """P7: requests/s of a list / detail / dashboard mix, wrk on loopback against gunicorn (run as bin/web does).
 
     python -m bench.mixed_load [--workers 2 --threads 1] [--connections 16] [--duration 30] [--writes 10]
+    python -m bench.mixed_load --bare-fab      # the reference: a stock FAB ModelView's list, page 1
 
 Logs admin@demo.test in with curl, hands the session cookie (and the tenant Host) to wrk, and
 cycles through: shipment list pages (page 1, a status filter, a search, a deep keyset page),
@@ -17,6 +18,7 @@ import time
 from contextlib import contextmanager
 
 from bench import db as bench_db
+from bench.app import FAB_ROUTE
 from bench.harness import DEMO_PASSWORD, TENANT_HOST, gunicorn_label, require_tool, start_gunicorn, stop, table
 
 USER = "admin@demo.test"
@@ -34,6 +36,11 @@ def parse_args(argv=None):
         "--writes", type=float, default=0,
         help="move demo's data version this many times per second meanwhile (as its writes would): "
         "the dashboard figures are then recomputed after each",
+    )  # fmt: skip
+    parser.add_argument(
+        "--bare-fab", action="store_true",
+        help="instead of the mix, page 1 of the bare FAB ModelView over the same table (bench.app): the issue's "
+        "reference figure (53.6 req/s on its machine), measured by the same harness on this host",
     )  # fmt: skip
     return parser.parse_args(argv)
 
@@ -183,7 +190,7 @@ def main(argv=None) -> None:
     server = start_gunicorn(args.port, workers=args.workers, threads=args.threads)
     try:
         cookie = session_cookie(args.port)
-        mix = paths(args.port, cookie)
+        mix = [f"{FAB_ROUTE}/list/"] if args.bare_fab else paths(args.port, cookie)
         check_paths(args.port, cookie, mix)
         with version_moves(args.writes):
             output = run_wrk(args.port, cookie, lua_script(mix), args)
@@ -192,6 +199,7 @@ def main(argv=None) -> None:
     print(output)
     result = summary(output)
     writes = f", demo's data version moved {args.writes:g}/s" if args.writes else ""
+    writes += ", bare FAB list page 1 only" if args.bare_fab else ""
     print(f"P7 {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}: {gunicorn_label(args.workers, args.threads)}, "
           f"wrk -t2 -c{args.connections} -d{args.duration}s{writes}")  # fmt: skip
     print(table([[result["rps"], result["p50"], result["p99"], result["errors"]]],
