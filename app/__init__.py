@@ -9,12 +9,14 @@ from flask_babel import get_locale
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import models  # noqa: F401  (every model on the metadata before any view is built)
+from app.core.views import DatabaseIdConverter
 from app.extensions import db, migrate
 from config import BASE_DIR
 
 
 def create_app(overrides: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=False)
+    app.url_map.converters["int"] = DatabaseIdConverter  # before any route is added
     app.config.from_object("config")
     if overrides:
         app.config.update(overrides)

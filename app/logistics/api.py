@@ -4,6 +4,8 @@ FAB serves list/get/delete and the OpenAPI spec; creating and updating go throug
 so the server computes weights, cost and number, and bad input answers 422 naming the field.
 """
 
+import json
+
 import sqlalchemy as sa
 from flask import g, request
 from flask_appbuilder.api import expose, protect, safe
@@ -11,7 +13,7 @@ from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 
 from app.core.access import METHOD_PERMISSIONS, WRITE
-from app.core.views import TenantApi, TenantModelApi
+from app.core.views import TenantApi, TenantModelApi, db_integer_id
 from app.extensions import db
 from app.logistics.shipments import services
 from app.logistics.shipments.calculator import ShipmentInputError
@@ -46,9 +48,19 @@ ITEM_COLUMNS = [f"items.{key}" for key in (*ITEM_FIELDS, "volumetric_weight", "l
 EVENT_COLUMNS = ["events.id", "events.status", "events.occurred_at", "events.note"]
 
 
+NOT_A_JSON_OBJECT = "Request body must be a JSON object of valid text"
+
+
 def _json_body():
+    """The request's JSON object, or None (answered 400 with NOT_A_JSON_OBJECT)."""
     body = request.get_json(silent=True)
-    return body if isinstance(body, dict) else None
+    if not isinstance(body, dict):
+        return None
+    try:  # JSON may escape lone surrogates ("\\ud800"), which no database can store
+        json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return None
+    return body
 
 
 def _commit_keeping_state() -> None:
@@ -105,7 +117,7 @@ class ShipmentApi(TenantModelApi):
     def post_headless(self):
         body = _json_body()
         if body is None:
-            return self.response_400(message="Request body must be a JSON object")
+            return self.response_400(message=NOT_A_JSON_OBJECT)
         data = ShipmentInput.from_mapping(body)
         draft = body.get("draft") is True
         try:
@@ -169,7 +181,7 @@ class ShipmentStatusApi(TenantApi):
         """
         body = _json_body()
         if body is None:
-            return self.response_400(message="Request body must be a JSON object")
+            return self.response_400(message=NOT_A_JSON_OBJECT)
         shipments = shipments_by_ids([pk])
         if not shipments:
             return self.response_404()
@@ -204,7 +216,7 @@ class TariffApi(TenantModelApi):
     def _save(self, tariff, status):
         body = _json_body()
         if body is None:
-            return self.response_400(message="Request body must be a JSON object")
+            return self.response_400(message=NOT_A_JSON_OBJECT)
         unknown = set(body) - set(self.add_columns)
         if unknown:
             return self.response_422(message={key: ["Unknown field."] for key in sorted(unknown)})
@@ -223,9 +235,10 @@ class TariffApi(TenantModelApi):
         return self._save(None, 201)
 
     def put_headless(self, pk):
-        if not str(pk).isdigit():
+        tariff_id = db_integer_id(pk)
+        if tariff_id is None:
             return self.response_404()
-        tariff = db.session.execute(sa.select(Tariff).where(Tariff.id == int(pk))).scalar_one_or_none()
+        tariff = db.session.execute(sa.select(Tariff).where(Tariff.id == tariff_id)).scalar_one_or_none()
         if tariff is None:
             return self.response_404()
         return self._save(tariff, 200)

@@ -6,10 +6,19 @@ tenant AND, for writes, a subscription that has not expired.
 
 from flask import g, has_request_context, request
 from flask_appbuilder.security.sqla.manager import SecurityManager as FabSecurityManager
+from flask_appbuilder.security.views import (
+    PermissionModelView,
+    PermissionViewModelView,
+    RoleModelView,
+    UserGroupModelView,
+    ViewMenuModelView,
+)
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.core.access import COMMON, TENANT, VENDOR, WRITE_PERMISSIONS, area_of
+from app.core.views import with_fixes
+from app.security.api import SecurityApi
 from app.security.grants import GrantCache
 from app.security.models import TenantUser as User
 from app.security.views import TenantAwareUserView
@@ -25,6 +34,12 @@ class SecurityManager(FabSecurityManager):
     user_model = User
     userdbmodelview = TenantAwareUserView
     userstatschartview = None  # loads Google Charts from the internet: useless offline
+    security_api = SecurityApi
+    rolemodelview = with_fixes(RoleModelView)
+    groupmodelview = with_fixes(UserGroupModelView)
+    permissionmodelview = with_fixes(PermissionModelView)
+    viewmenumodelview = with_fixes(ViewMenuModelView)
+    permissionviewmodelview = with_fixes(PermissionViewModelView)
 
     def __init__(self, appbuilder):
         super().__init__(appbuilder)

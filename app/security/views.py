@@ -3,12 +3,13 @@
 from flask_appbuilder.security.views import UserDBModelView
 from flask_babel import lazy_gettext as _l
 
+from app.core.views import ModelViewFixes
 from app.extensions import db
 from app.tenancy.models import Tenant
 from app.tenancy.services import check_user_quota
 
 
-class TenantAwareUserView(UserDBModelView):
+class TenantAwareUserView(ModelViewFixes, UserDBModelView):
     list_columns = ["first_name", "last_name", "username", "email", "tenant", "active", "roles"]
     show_columns = [
         "first_name",

@@ -90,3 +90,13 @@ def test_openapi_documents_the_endpoints(api_client):
     paths = spec["paths"]
     assert "/api/v1/shipments/" in paths and "/api/v1/tariffs/" in paths
     assert "post" in paths["/api/v1/shipments/"] and "/api/v1/shipments/{pk}/status" in paths
+
+
+def test_info_describes_no_field_with_the_translation_catalogues_header(api_client):
+    client = api_client("admin@demo.test")
+    client.get("/lang/id")  # FAB keeps the chosen language in the session; Indonesian has a catalogue
+    for resource in ("shipments", "tariffs"):
+        response = client.get(f"/api/v1/{resource}/_info")
+        assert response.status_code == 200
+        fields = response.json["add_columns"]
+        assert fields and all("Project-Id-Version" not in field["description"] for field in fields)

@@ -157,7 +157,7 @@ def check_staff(data: ShipmentInput, tenant_id: int) -> dict:
         ids = {user_id for user_id, _name in active_staff(tenant_id, role)}
         try:
             user_id = int(value)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # OverflowError: Infinity / 1e400 in JSON
             user_id = None
         if user_id not in ids:
             errors[name] = _l("Choose an active person from the list.")

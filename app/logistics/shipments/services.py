@@ -268,10 +268,12 @@ def _check_status_access(user, shipments) -> None:
 
 def clean_status(status, occurred_at, note) -> tuple[str, datetime, str | None]:
     errors = {}
-    if status not in STATUSES:
+    if not isinstance(status, str) or status not in STATUSES:
         errors["status"] = _l("Choose a status from the list.")
     if not isinstance(occurred_at, datetime):
         errors["occurred_at"] = _l("Enter a valid date and time.")
+    if note is not None and not isinstance(note, str):
+        errors["note"], note = _l("Enter text."), None
     note = (note or "").strip() or None
     if note and len(note) > MAX_NOTE_LENGTH:
         errors["note"] = _l("At most %(max)s characters.", max=MAX_NOTE_LENGTH)

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 
 from app.core.access import METHOD_PERMISSIONS, READ, WRITE
 from app.core.formatting import JAKARTA
-from app.core.views import TenantBaseView
+from app.core.views import TenantBaseView, db_integer_id
 from app.extensions import db
 from app.logistics.shipments import services
 from app.logistics.shipments.inputs import InvalidShipment
@@ -37,12 +37,15 @@ def parse_local_datetime(raw: str | None, now: datetime | None = None) -> dateti
         return None
     if local.tzinfo is None:
         local = local.replace(tzinfo=JAKARTA)
-    parsed = local.astimezone(UTC).replace(tzinfo=None)
+    try:
+        parsed = local.astimezone(UTC).replace(tzinfo=None)
+    except OverflowError:  # 0001-01-01 WIB or 9999-12-31 -12:00 leave datetime's range in UTC
+        return None
     return now if parsed == now.replace(second=0, microsecond=0) else parsed
 
 
 def shipments_by_ids(raw_ids) -> list[Shipment]:
-    ids = {int(value) for value in raw_ids if str(value).isdigit()}
+    ids = {number for number in map(db_integer_id, raw_ids) if number is not None}
     if not ids or len(ids) > MAX_BULK:
         return []
     return list(db.session.execute(sa.select(Shipment).where(Shipment.id.in_(ids))).scalars())
