@@ -229,3 +229,16 @@ def test_the_first_shipment_of_a_tenant_without_settings_gets_the_defaults(actin
         assert shipment.tracking_number == f"{DEFAULT_PREFIX}00001"
         assert shipment.total_weight == Decimal("7.00")  # the default divisor, 6000
         assert get_settings(tenant.id).next_sequence == 2
+
+
+def test_a_status_cannot_be_dated_before_the_shipment_was_saved(acting):
+    with acting("admin@demo.test") as (tenant, user):
+        shipment = services.issue(tenant, user, _input())
+        history = list(shipment.events)
+        with pytest.raises(InvalidShipment) as caught:
+            services.update_status(user, [shipment], "in_transit", shipment.issued_at - timedelta(minutes=1))
+        assert shipment.tracking_number in str(caught.value.errors["occurred_at"])
+        assert list(shipment.events) == history
+        same_minute = shipment.issued_at.replace(second=0, microsecond=0)  # what the form sends, no seconds
+        services.update_status(user, [shipment], "in_transit", same_minute)
+        assert [event.status for event in shipment.events] == [history[0].status, "in_transit"]

@@ -282,12 +282,24 @@ def clean_status(status, occurred_at, note) -> tuple[str, datetime, str | None]:
     return status, occurred_at, note
 
 
+def _check_not_before_issue(shipments, occurred_at: datetime) -> None:
+    """A status dated before the shipment was saved would sort under its first status and make no sense
+    in the history. Compared by the minute: the form's date-time has no seconds."""
+    for shipment in shipments:
+        issued = (shipment.issued_at or shipment.created_at).replace(second=0, microsecond=0)
+        if occurred_at < issued:
+            raise InvalidShipment(
+                {"occurred_at": _l("The date is before %(number)s was saved.", number=shipment.tracking_number)}
+            )
+
+
 def update_status(user, shipments: list[Shipment], status, occurred_at, note=None) -> list[ShipmentStatusEvent]:
     """Record a status change on one or many shipments: all or nothing."""
     if not shipments:
         raise InvalidShipment({"ids": _l("Select at least one shipment.")})
     status, occurred_at, note = clean_status(status, occurred_at, note)
     _check_status_access(user, shipments)
+    _check_not_before_issue(shipments, occurred_at)
     events = []
     for shipment in shipments:
         event = ShipmentStatusEvent(
