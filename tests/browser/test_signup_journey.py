@@ -53,3 +53,20 @@ def test_register_pay_in_sandbox_and_land_on_the_new_tenant(page, threaded_serve
     page.click("#sandbox-pay")
     page.wait_for_url(f"http://{identity['slug']}.localhost:{port}/langganan/", timeout=20000)
     assert page.inner_text("#plan-name") == "Business"
+
+
+def test_a_late_slug_suggestion_is_not_joined_to_what_the_user_types(page, threaded_server):
+    _, port = threaded_server
+    held = []
+    page.route("**/daftar/suggest*", lambda route: held.append(route))
+    page.goto(f"http://localhost:{port}/daftar/")
+    page.fill("#company_name", "PT Lambat Sekali")
+    page.focus("#slug")  # the company field's change event asks for a suggestion; it is held back
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(50)
+    held[0].fulfill(json={"slug": "pt-lambat-sekali"})  # it lands while the user is in the slug field
+    page.wait_for_timeout(300)
+    page.keyboard.type("lambat")
+    assert page.input_value("#slug") == "lambat"
