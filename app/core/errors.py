@@ -1,10 +1,12 @@
-"""Error pages in the user's language, JSON under /api/, and the reason a 403 was given."""
+"""Error pages in the user's language, JSON under /api/, the reason a 403 was given, and text no
+database column can store refused before any view runs."""
 
 import logging
 
 from flask import g, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import DataError
+from werkzeug.exceptions import BadRequest
 
 from app.extensions import db
 
@@ -21,8 +23,15 @@ MESSAGES = {
 }
 
 
-def _respond(code: int):
-    message = getattr(g, "access_denied_reason", None) if code == 403 else None
+NUL_MESSAGE = _l("Text cannot contain the NUL character (a zero byte). Remove it and try again.")
+
+
+class NulInText(BadRequest):
+    """A NUL character in a query string or form value (field name or upload file name included)."""
+
+
+def _respond(code: int, message=None):
+    message = message or (getattr(g, "access_denied_reason", None) if code == 403 else None)
     message = message or MESSAGES[code]
     if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
         return jsonify(message=str(message)), code
@@ -36,6 +45,36 @@ def init_app(app) -> None:
     app.register_error_handler(FileNotFoundError, lambda exc: _respond(404))
     app.register_error_handler(DataError, _value_out_of_range)
     app.register_error_handler(OverflowError, _value_out_of_range)
+    app.register_error_handler(NulInText, lambda exc: _respond(400, NUL_MESSAGE))
+    app.before_request(_refuse_nul_characters)
+
+
+def _refuse_nul_characters():
+    """PostgreSQL text cannot hold NUL ("\\x00"): typed into any form field, query string or JSON value it
+    failed at the database (a 500, or the generic 400 of _value_out_of_range after the form was lost),
+    and SQLite stored it. Refused for every route at once, before anything is read or written."""
+    if request.mimetype == "application/x-www-form-urlencoded":
+        request.get_data(cache=True)  # the form parses from the cache: webhooks still read the raw body
+    pairs = [*request.args.items(multi=True)]
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        pairs += request.form.items(multi=True)
+        pairs += [(name, upload.filename or "") for name, upload in request.files.items(multi=True)]
+    texts = [text for pair in pairs for text in pair]
+    if request.is_json:
+        texts += json_texts(request.get_json(silent=True))
+    if any("\0" in text for text in texts):
+        raise NulInText()
+
+
+def json_texts(value) -> list[str]:
+    """Every string in a decoded JSON value, object keys included."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [*value, *(text for item in value.values() for text in json_texts(item))]
+    if isinstance(value, list):
+        return [text for item in value for text in json_texts(item)]
+    return []
 
 
 def _value_out_of_range(exc):

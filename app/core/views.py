@@ -10,6 +10,7 @@ from sqlalchemy.exc import DataError
 from werkzeug.routing import IntegerConverter
 
 from app.core.access import METHOD_PERMISSIONS, TENANT, VENDOR
+from app.core.ids import MAX_DB_INTEGER, db_integer_id
 from app.extensions import db
 
 
@@ -39,18 +40,6 @@ def with_fixes(view_class):
     """One of FAB's own ModelViews (roles, groups, permissions) with ModelViewFixes, under its own name
     (which its permissions are keyed on)."""
     return type(view_class.__name__, (ModelViewFixes, view_class), {"__module__": view_class.__module__})
-
-
-MAX_DB_INTEGER = 2**31 - 1  # sa.Integer on PostgreSQL; larger ids cannot exist
-
-
-def db_integer_id(value) -> int | None:
-    """An ASCII decimal id the database can hold, else None ("²".isdigit() is True, int("²") fails)."""
-    text = str(value)
-    if not (text.isascii() and text.isdigit()):
-        return None
-    number = int(text)
-    return number if 0 < number <= MAX_DB_INTEGER else None
 
 
 class DatabaseIdConverter(IntegerConverter):

@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
+from app.core.ids import db_integer_id
 from app.extensions import db
 from app.helpdesk.models import CATEGORIES, OPEN_STATUSES, PRIORITIES, STATUSES, Ticket
 from app.helpdesk.sla import clocks_for
@@ -43,9 +44,7 @@ class TicketFilters:
             status=args.get("status", "") if args.get("status") in (*STATUSES, OPEN) else "",
             priority=args.get("priority", "") if args.get("priority") in PRIORITIES else "",
             category=args.get("category", "") if args.get("category") in CATEGORIES else "",
-            assignee=args.get("assignee", "")
-            if (args.get("assignee", "").isdigit() or args.get("assignee") == "none")
-            else "",
+            assignee="none" if args.get("assignee") == "none" else str(db_integer_id(args.get("assignee")) or ""),
             sort=args.get("sort", "newest") if args.get("sort") in SORTS else "newest",
             page=page,
         )
@@ -151,7 +150,7 @@ class StatsFilters:
             end=end,
             bucket=args.get("bucket") if args.get("bucket") in ("day", "week", "month") else "day",
             category=args.get("category", "") if args.get("category") in CATEGORIES else "",
-            agent=args.get("agent", "") if args.get("agent", "").isdigit() else "",
+            agent=str(db_integer_id(args.get("agent")) or ""),
         ), errors
 
 

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.core.access import METHOD_PERMISSIONS, READ, WRITE, special_action
+from app.core.ids import db_integer_id
 from app.core.views import TenantBaseView, VendorBaseView
 from app.extensions import db
 from app.helpdesk import queries, services
@@ -267,11 +268,14 @@ class VendorTicketView(VendorBaseView):
     def assign(self, pk):
         form = AssignForm()
         agent = form.assignee.data
-        if agent and not str(agent).isdigit():
+        if agent and db_integer_id(agent) is None:
             flash(_("Choose an active vendor staff member."), "danger")
             return redirect(url_for(".detail", pk=pk))
         return self._act(
-            pk, form, lambda t: services.assign(t, int(agent) if agent else None, g.user), _("Ticket assigned.")
+            pk,
+            form,
+            lambda t: services.assign(t, db_integer_id(agent) if agent else None, g.user),
+            _("Ticket assigned."),
         )
 
     @expose("/attachments/<int:pk>")

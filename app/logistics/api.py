@@ -4,8 +4,6 @@ FAB serves list/get/delete and the OpenAPI spec; creating and updating go throug
 so the server computes weights, cost and number, and bad input answers 422 naming the field.
 """
 
-import json
-
 import sqlalchemy as sa
 from flask import g, request
 from flask_appbuilder.api import expose, protect, safe
@@ -13,7 +11,9 @@ from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 
 from app.core.access import METHOD_PERMISSIONS, WRITE
-from app.core.views import TenantApi, TenantModelApi, db_integer_id
+from app.core.errors import json_texts
+from app.core.ids import db_integer_id
+from app.core.views import TenantApi, TenantModelApi
 from app.extensions import db
 from app.logistics.shipments import services
 from app.logistics.shipments.calculator import ShipmentInputError
@@ -52,15 +52,19 @@ NOT_A_JSON_OBJECT = "Request body must be a JSON object of valid text"
 
 
 def _json_body():
-    """The request's JSON object, or None (answered 400 with NOT_A_JSON_OBJECT)."""
+    """The request's JSON object, or None (answered 400 with NOT_A_JSON_OBJECT). JSON may escape lone
+    surrogates ("\\ud800"), which are not text any database can store (NUL is refused for every
+    request in app/core/errors.py)."""
     body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        return None
-    try:  # JSON may escape lone surrogates ("\\ud800"), which no database can store
-        json.dumps(body, ensure_ascii=False).encode("utf-8")
+    return body if isinstance(body, dict) and all(map(_encodes, json_texts(body))) else None
+
+
+def _encodes(text: str) -> bool:
+    try:
+        text.encode("utf-8")
     except UnicodeEncodeError:
-        return None
-    return body
+        return False
+    return True
 
 
 def _commit_keeping_state() -> None:

@@ -7,6 +7,7 @@ from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext as _
 
 from app.core.access import COMMON, METHOD_PERMISSIONS, READ, WRITE
+from app.core.ids import db_integer_id
 from app.core.views import AreaMixin, VendorBaseView
 from app.extensions import db
 from app.notifications import services
@@ -141,7 +142,7 @@ class VendorNotificationView(VendorBaseView):
                     type_=form.get("type"),
                     target=form.get("target"),
                     client_type=form.get("client_type"),
-                    tenant_ids=[t for t in form.getlist("tenant_ids") if t.isdigit()],
+                    tenant_ids=[t for t in form.getlist("tenant_ids") if db_integer_id(t)],
                     created_by=g.user,
                 )
             except services.NotificationError as error:

@@ -154,8 +154,12 @@ def _checked_name(name: str, role: Role | None) -> str:
         raise RoleError(_l("A role name of at most %(n)s characters is required.", n=MAX_NAME))
     if name in ROLES or name.lower() == current_app.config["AUTH_ROLE_PUBLIC"].lower():
         raise RoleError(_l("%(name)s is a built-in role; choose another name.", name=name))
-    same = db.session.execute(sa.select(Role).where(sa.func.lower(Role.name) == name.lower())).scalar_one_or_none()
-    if same is not None and same is not role:
+    # Compared in Python: SQLite's lower() folds ASCII only, so "Ünï" never matched an existing "Ünï" and the
+    # insert hit the unique index (a 500). Roles are a handful of rows.
+    with db.session.no_autoflush:
+        names = db.session.execute(sa.select(Role.id, Role.name)).all()
+    same = [role_id for role_id, other in names if other.casefold() == name.casefold()]
+    if same and (role is None or same != [role.id]):
         raise RoleError(_l("A role named %(name)s already exists.", name=name))
     return name
 

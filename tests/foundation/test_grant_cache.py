@@ -132,7 +132,8 @@ def test_a_module_switched_off_elsewhere_counts_on_the_next_request(app, client_
     finally:
         _run(
             app,
-            "INSERT INTO tenant_module (tenant_id, module_code, enabled_at) VALUES (:t, 'shipments', CURRENT_TIMESTAMP)",
+            "INSERT INTO tenant_module (tenant_id, module_code, enabled_at)"
+            " VALUES (:t, 'shipments', CURRENT_TIMESTAMP)",
             t=demo_id,
         )
     assert client.get(PAGE).status_code == 200

@@ -97,11 +97,13 @@ def test_a_status_update_with_a_value_of_the_wrong_kind_is_422_and_writes_nothin
     assert _history_of(app, issued) == before
 
 
-def test_a_lone_surrogate_is_400_and_writes_nothing(app, admin, issued):
+@pytest.mark.parametrize("text", ["\ud800", "a\x00b"])  # a lone surrogate; NUL, which PostgreSQL cannot store
+def test_text_no_database_can_store_is_400_and_writes_nothing(app, admin, issued, text):
     before = _history_of(app, issued)
-    note = admin.post(f"/api/v1/shipments/{issued}/status", json={"status": "in_transit", "note": "\ud800"})
-    created = admin.post("/api/v1/shipments/", json=shipment_payload(sender_name="\ud800"))
-    assert (note.status_code, created.status_code) == (400, 400)
+    note = admin.post(f"/api/v1/shipments/{issued}/status", json={"status": "in_transit", "note": text})
+    created = admin.post("/api/v1/shipments/", json=shipment_payload(sender_name=text))
+    tariff = admin.post("/api/v1/tariffs/", json={"origin": "31.71", "destination": "32.73", text: 1})  # in a key
+    assert (note.status_code, created.status_code, tariff.status_code) == (400, 400, 400)
     assert _history_of(app, issued) == before
 
 

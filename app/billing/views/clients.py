@@ -14,6 +14,7 @@ from app.billing.listing import page_number, paginate, sorted_by
 from app.billing.models import Invoice, Plan, ProductModule, Subscription
 from app.billing.views.common import BillingPage, parse_date
 from app.core.access import METHOD_PERMISSIONS, READ, WRITE
+from app.core.ids import db_integer_id
 from app.extensions import db
 from app.security.invitations import enqueue_invitation
 from app.tenancy.models import CLIENT_TYPES, TENANT_STATUSES, Tenant
@@ -37,7 +38,8 @@ def client_rows(args):
     q = (args.get("q") or "").strip()
     if q:
         match = Tenant.name.ilike(f"%{q}%")
-        statement = statement.where(sa.or_(match, Tenant.id == int(q)) if q.isdigit() and len(q) < 10 else match)
+        tenant_id = db_integer_id(q)
+        statement = statement.where(sa.or_(match, Tenant.id == tenant_id) if tenant_id else match)
     if args.get("status") in TENANT_STATUSES:
         statement = statement.where(Tenant.status == args["status"])
     if args.get("type") in CLIENT_TYPES:

@@ -20,6 +20,7 @@ from app.billing.models import PAYMENT_METHODS, Invoice
 from app.billing.terbilang import rupiah_in_words
 from app.billing.views.common import BillingPage, parse_date
 from app.core.access import METHOD_PERMISSIONS, READ, WRITE, special_action
+from app.core.ids import db_integer_id
 from app.extensions import db
 from app.jobs.models import JobRun
 from app.jobs.queue import enqueue
@@ -46,7 +47,8 @@ def invoice_rows(args, today):
     if due_to := parse_date(args.get("due_to")):
         statement = statement.where(Invoice.due_date <= due_to)
     if (client := args.get("client", "")).isdigit():
-        statement = statement.where(Invoice.tenant_id == int(client))
+        client_id = db_integer_id(client)  # "²" and 10**20 are digits no client's id can be: nothing matches
+        statement = statement.where(Invoice.tenant_id == client_id if client_id else sa.false())
     statement, sort = sorted_by(statement, SORTS, args.get("sort"), "-issued")
     return paginate(statement, page_number(args.get("page"))), sort
 
@@ -66,7 +68,7 @@ def draft_from_form(form) -> service.InvoiceDraft:
         lines.append((description, qty, service.parse_amount(price, _("Unit price"))))
     tenant_id = form.get("tenant_id", "")
     return service.InvoiceDraft(
-        tenant_id=int(tenant_id) if tenant_id.isdigit() and len(tenant_id) < 10 else None,
+        tenant_id=db_integer_id(tenant_id),
         lines=lines,
         due_date=parse_date(form.get("due_date")),
         issue_date=parse_date(form.get("issue_date")),

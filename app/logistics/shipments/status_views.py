@@ -10,7 +10,8 @@ from flask_babel import gettext as _
 
 from app.core.access import METHOD_PERMISSIONS, READ, WRITE
 from app.core.formatting import JAKARTA
-from app.core.views import TenantBaseView, db_integer_id
+from app.core.ids import db_integer_id
+from app.core.views import TenantBaseView
 from app.extensions import db
 from app.logistics.shipments import services
 from app.logistics.shipments.inputs import InvalidShipment
