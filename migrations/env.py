@@ -5,6 +5,8 @@ from flask import current_app
 
 from alembic import context
 
+from app.core.sqlite_foreign_keys import set_foreign_keys
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -92,6 +94,11 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        # SQLite: a batch ALTER drops and re-creates tables, which enforced foreign keys would cascade
+        # into (app/core/sqlite_foreign_keys.py); off for the migration, on again after.
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            set_foreign_keys(connection.connection.dbapi_connection, on=False)
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -100,6 +107,8 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            set_foreign_keys(connection.connection.dbapi_connection, on=True)
 
 
 if context.is_offline_mode():

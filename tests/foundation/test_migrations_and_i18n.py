@@ -22,10 +22,10 @@ def _is_pg_only_index(difference) -> bool:
     return difference[0] == "remove_index" and difference[1].name in PG_ONLY_INDEXES
 
 
-def _upgrade_from_empty(url: str) -> subprocess.CompletedProcess:
+def _upgrade_from_empty(url: str, revision: str = "head") -> subprocess.CompletedProcess:
     env = {"DATABASE_URL": url, "FLASK_APP": "run.py", "PATH": str(Path(sys.executable).parent) + ":/usr/bin:/bin"}
     return subprocess.run(
-        [sys.executable, "-m", "flask", "db", "upgrade"], cwd=ROOT, env=env, capture_output=True, text=True
+        [sys.executable, "-m", "flask", "db", "upgrade", revision], cwd=ROOT, env=env, capture_output=True, text=True
     )
 
 
@@ -47,6 +47,38 @@ def test_upgrade_from_empty_sqlite_matches_the_models(tmp_path, app):
     result = _upgrade_from_empty(url)
     assert result.returncode == 0, result.stderr
     assert _differences(url) == []
+
+
+def test_upgrading_sqlite_repairs_what_unenforced_foreign_keys_left_behind(tmp_path, app):
+    """Before foreign keys were enforced on SQLite, a deleted shipment's items and history stayed; the
+    upgrade removes them (ON DELETE CASCADE) and empties references to deleted users (SET NULL)."""
+    import sqlite3
+
+    path = tmp_path / "previous.db"
+    assert _upgrade_from_empty(f"sqlite:///{path}", "0010_tenant_data_version").returncode == 0
+    with sqlite3.connect(path) as connection:  # foreign keys off, as the app's connections were
+        connection.execute(
+            "INSERT INTO tenant (slug, name, client_type, status, joined_on, created_at, subscription_state)"
+            " VALUES ('t', 'T', 'company', 'active', '2026-01-01', '2026-01-01', 'active')"
+        )
+        tenant_id = connection.execute("SELECT id FROM tenant").fetchone()[0]
+        connection.execute(
+            "INSERT INTO shipment_item (tenant_id, shipment_id, position, name, weight, quantity, length, width,"
+            " height, volumetric_weight, line_total) VALUES (?, 777, 0, 'sisa', 1, 1, 1, 1, 1, 0, 1)",
+            (tenant_id,),
+        )
+        connection.execute(
+            "INSERT INTO helpdesk_ticket (tenant_id, number, title, category, priority, status, description,"
+            " created_by_id, created_at, updated_at) VALUES (?, 'T-1', 'x', 'bug', 'rendah', 'open', 'x', 888,"
+            " '2026-01-01', '2026-01-01')",
+            (tenant_id,),
+        )
+    result = _upgrade_from_empty(f"sqlite:///{path}")
+    assert result.returncode == 0, result.stderr
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("PRAGMA foreign_key_check").fetchall() == []
+        assert connection.execute("SELECT count(*) FROM shipment_item").fetchone()[0] == 0
+        assert connection.execute("SELECT created_by_id FROM helpdesk_ticket").fetchall() == [(None,)]
 
 
 def test_upgrade_from_empty_postgresql_matches_the_models(app):

@@ -242,3 +242,29 @@ def test_a_status_cannot_be_dated_before_the_shipment_was_saved(acting):
         same_minute = shipment.issued_at.replace(second=0, microsecond=0)  # what the form sends, no seconds
         services.update_status(user, [shipment], "in_transit", same_minute)
         assert [event.status for event in shipment.events] == [history[0].status, "in_transit"]
+
+
+def test_a_deleted_shipment_takes_its_items_and_history_along(acting):
+    """The items and status history go with the database's ON DELETE CASCADE; SQLite enforces it only with
+    foreign keys switched on, and gives the deleted (highest) id to the next shipment, which then showed them."""
+    from app.logistics.shipments.models import ShipmentItem, ShipmentStatusEvent
+
+    with acting("admin@demo.test") as (tenant, user):
+        deleted = services.issue(tenant, user, _input())
+        db.session.commit()
+        deleted_id = deleted.id
+        db.session.close()  # the delete page is a new request: nothing of the shipment is loaded
+        tenant, user = db.session.merge(tenant), db.session.merge(user)
+        services.delete_shipment(user, db.session.get(Shipment, deleted_id))
+        db.session.commit()
+        left = [
+            db.session.execute(sa.select(sa.func.count()).where(model.shipment_id == deleted_id)).scalar_one()
+            for model in (ShipmentItem, ShipmentStatusEvent)
+        ]
+        assert left == [0, 0]
+        following = services.issue(tenant, user, _input(items=[_input().items[0]]))
+        db.session.commit()
+        db.session.expire_all()
+        assert (len(following.items), len(following.events)) == (1, 1)
+        services.delete_shipment(user, following)
+        db.session.commit()

@@ -45,6 +45,8 @@ class Shipment(ShipmentLabels, TenantMixin, Audited, FeedsTenantFigures, Model):
         sa.Index("ix_shipment_tenant_issued", "tenant_id", "issued_at"),
         # PostgreSQL only (migration 0007): ix_shipment_search_trgm, a trigram GIN index over the
         # search text, see listing.search_text().
+        # SQLite would give a deleted shipment's id to the next one (migration 0011).
+        {"sqlite_autoincrement": True},
     )
 
     id = sa.Column(sa.Integer, primary_key=True)
