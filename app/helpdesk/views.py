@@ -268,15 +268,11 @@ class VendorTicketView(VendorBaseView):
     def assign(self, pk):
         form = AssignForm()
         agent = form.assignee.data
-        if agent and db_integer_id(agent) is None:
+        agent_id = db_integer_id(agent)
+        if agent and agent_id is None:
             flash(_("Choose an active vendor staff member."), "danger")
             return redirect(url_for(".detail", pk=pk))
-        return self._act(
-            pk,
-            form,
-            lambda t: services.assign(t, db_integer_id(agent) if agent else None, g.user),
-            _("Ticket assigned."),
-        )
+        return self._act(pk, form, lambda t: services.assign(t, agent_id, g.user), _("Ticket assigned."))
 
     @expose("/attachments/<int:pk>")
     @has_access

@@ -33,18 +33,20 @@ def upgrade():
         return
     with op.batch_alter_table("shipment", recreate="always", table_kwargs={"sqlite_autoincrement": True}):
         pass
+    keys = {}  # table -> {key id: PRAGMA foreign_key_list row}, read once per table
     for _ in range(MAX_ROUNDS):
         violations = bind.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-        repaired = sum(_repair(bind, table, rowid, fk_id) for table, rowid, _parent, fk_id in violations)
+        repaired = sum(_repair(bind, keys, table, rowid, fk_id) for table, rowid, _parent, fk_id in violations)
         if not repaired:
             break
     for table, rowid, parent, _fk_id in bind.exec_driver_sql("PRAGMA foreign_key_check").fetchall():
         log.warning("left as is: %s row %s points to a missing %s (its key has no ON DELETE rule)", table, rowid, parent)
 
 
-def _repair(bind, table: str, rowid: int, fk_id: int) -> int:
-    keys = {row[0]: row for row in bind.exec_driver_sql(f'PRAGMA foreign_key_list("{table}")').fetchall()}
-    _id, _seq, _parent, column, _to, _on_update, on_delete, _match = keys[fk_id]
+def _repair(bind, keys: dict, table: str, rowid: int, fk_id: int) -> int:
+    if table not in keys:
+        keys[table] = {row[0]: row for row in bind.exec_driver_sql(f'PRAGMA foreign_key_list("{table}")')}
+    _id, _seq, _parent, column, _to, _on_update, on_delete, _match = keys[table][fk_id]
     if on_delete == "CASCADE":
         bind.exec_driver_sql(f'DELETE FROM "{table}" WHERE rowid = ?', (rowid,))
         return 1
