@@ -35,6 +35,11 @@ def kilograms(weight) -> str:
     return f"{sign}{_group(whole)},{fraction} kg"
 
 
+def dimensions(*sizes) -> str:
+    """30 × 20,5 × 10 — an item's length, width and height in cm, as typed (no trailing zeros)."""
+    return " × ".join(f"{float(size):g}".replace(".", ",") for size in sizes)
+
+
 def to_jakarta(moment: datetime) -> datetime:
     """Stored datetimes are naive UTC; shown in WIB."""
     if moment.tzinfo is None:
@@ -64,5 +69,6 @@ def jakarta_today(now: datetime | None = None) -> date:
 def register_template_filters(app) -> None:
     app.add_template_filter(rupiah, "rupiah")
     app.add_template_filter(kilograms, "kg")
+    app.add_template_filter(dimensions, "dimensions")
     app.add_template_filter(wib_datetime, "wib_datetime")
     app.add_template_filter(wib_date, "wib_date")

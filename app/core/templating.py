@@ -4,6 +4,7 @@ per locale."""
 
 from flask import current_app, g, request
 from flask_babel import get_locale, get_translations
+from jinja2 import pass_context
 from markupsafe import Markup
 
 MENU_TEMPLATE = "appbuilder/navbar_menu.html"
@@ -20,6 +21,22 @@ def init_app(app) -> None:
         npgettext=lambda context, singular, plural, n: _translations().unpgettext(context, singular, plural, n),
         newstyle=True,
     )
+    app.context_processor(lambda: {"gettext": _gettext_for(_translations())})
+
+
+def _gettext_for(translations):
+    """`_()` for one render, bound to its translations: the globals above find the locale and its
+    catalogue on every call, and a page calls it dozens of times. Jinja's new-style gettext: the result
+    is a format string, autoescaped; `_()` in a template imported without context uses the globals."""
+
+    @pass_context
+    def gettext(context, string, **variables):
+        translated = translations.ugettext(string)
+        if context.eval_ctx.autoescape:
+            translated = Markup(translated)
+        return translated % variables
+
+    return gettext
 
 
 def _translations():

@@ -1,7 +1,7 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from app.core.formatting import jakarta_today, kilograms, rupiah, wib_date, wib_datetime
+from app.core.formatting import dimensions, jakarta_today, kilograms, rupiah, wib_date, wib_datetime
 
 
 def test_rupiah_groups_thousands_with_dots():
@@ -24,3 +24,7 @@ def test_dates_are_shown_in_wib():
     assert wib_date(moment) == "01/01/2027"
     assert wib_date(date(2026, 8, 17)) == "17/08/2026"
     assert jakarta_today(datetime(2026, 1, 1, 16, 59).astimezone()) is not None
+
+
+def test_dimensions_show_sizes_as_typed_with_a_decimal_comma():
+    assert dimensions(Decimal("30.00"), Decimal("20.50"), Decimal("10")) == "30 × 20,5 × 10"

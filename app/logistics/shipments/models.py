@@ -5,7 +5,7 @@ from flask_appbuilder import Model
 
 from app.core.mixins import Audited, FeedsTenantFigures
 from app.logistics.shipments.statuses import status_label, type_label
-from app.logistics.tariffs.cities import city_label
+from app.logistics.tariffs.cities import city_label, city_name
 from app.tenancy.models import TenantMixin, utcnow
 
 USER_FK = "ab_user.id"
@@ -27,6 +27,14 @@ class ShipmentLabels:
     @property
     def destination_label(self) -> str:
         return city_label(self.receiver_city)
+
+    @property
+    def origin_name(self) -> str:
+        return city_name(self.sender_city)
+
+    @property
+    def destination_name(self) -> str:
+        return city_name(self.receiver_city)
 
 
 class Shipment(ShipmentLabels, TenantMixin, Audited, FeedsTenantFigures, Model):

@@ -97,6 +97,12 @@ def city_label(code: object) -> str:
     return city.label if city else str(code or "")
 
 
+def city_name(code: object) -> str:
+    """ "32.73" -> "Kota Bandung" (the label without the province); an unknown code as given."""
+    city = get_city(code)
+    return city.name if city else str(code or "")
+
+
 def search_cities(term: object, limit: int = 20) -> list[City]:
     """Case-insensitive "contains" match on the name, for a select2 autocomplete.
 
