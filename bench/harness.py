@@ -138,7 +138,10 @@ def require_tool(name: str, hint: str) -> str:
     return path
 
 
-def start_gunicorn(port: int, *, workers: int = 2, threads: int = 1, database: str = bench_db.DATABASE):
+def start_gunicorn(
+    port: int, *, workers: int = 2, threads: int = 1, database: str = bench_db.DATABASE, root=bench_db.ROOT
+):
+    """gunicorn serving the checkout at `root` (this one by default) with this virtualenv."""
     gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
     env = bench_db.app_env(database, BENCH_DB=database, FAB_UPDATE_PERMS="0")
     # As bin/web: its gunicorn.conf.py and no --worker-class (gunicorn runs its sync worker with one
@@ -147,7 +150,7 @@ def start_gunicorn(port: int, *, workers: int = 2, threads: int = 1, database: s
         gunicorn, "--config", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
         "--workers", str(workers), "--threads", str(threads), "--log-level", "warning", "bench.app:create_bench_app()",
     ]  # fmt: skip
-    process = subprocess.Popen(command, cwd=bench_db.ROOT, env=env, start_new_session=True)
+    process = subprocess.Popen(command, cwd=root, env=env, start_new_session=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:

@@ -1,0 +1,93 @@
+"""Instructions per request of P7's three kinds of request (list page, detail popup, dashboard),
+counted by valgrind's callgrind in-process: unlike time on this machine kind, whose speed drifts by a
+fifth within minutes, the count repeats to within a fraction of a percent, so a change can be judged
+on its own. It counts the app's work only (no PostgreSQL, no gunicorn, no kernel).
+
+    python -m bench.instructions [--runs 12] [--root /tmp/base]     # apt-get install valgrind
+
+Each kind runs in its own process under callgrind with instrumentation off during start-up and
+20 warm-up requests, on for `--runs` requests. `--root` measures another checkout (a git worktree of
+a base commit, its translations compiled) with this virtualenv.
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from bench import db as bench_db
+from bench.harness import TENANT_HOST, logged_in_client, require_tool, table
+
+USER = "admin@demo.test"
+KINDS = ("list", "detail", "dashboard")
+P7_SHARE = {"list": 0.4, "detail": 0.4, "dashboard": 0.2}
+WARMUP = 20
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=12)
+    parser.add_argument("--root", type=Path, default=bench_db.ROOT, help="the checkout to measure")
+    parser.add_argument("--inside", choices=KINDS, help=argparse.SUPPRESS)
+    return parser.parse_args(argv)
+
+
+def urls(kind: str) -> list[str]:
+    from bench.mixed_load import DASHBOARD, detail_ids
+
+    if kind == "list":
+        return ["/shipments/", "/shipments/?status=delivered", "/shipments/?q=wati"]
+    if kind == "detail":
+        return [f"/shipments/{pk}/detail" for pk in detail_ids()]
+    return [DASHBOARD]
+
+
+def run_inside(kind: str, runs: int) -> None:
+    """Under callgrind: warm up, then count `runs` requests of one kind."""
+    from bench.app import create_bench_app
+
+    client = logged_in_client(create_bench_app(), USER)
+    paths = urls(kind)
+    toggle = ["callgrind_control", "-i"]
+    for index in range(WARMUP + runs):
+        if index == WARMUP:
+            subprocess.run([*toggle, "on", str(os.getpid())], check=True, capture_output=True)
+        response = client.get(paths[index % len(paths)], base_url=f"http://{TENANT_HOST}")
+        if response.status_code != 200:
+            raise SystemExit(f"{paths[index % len(paths)]} answered HTTP {response.status_code}")
+    subprocess.run([*toggle, "off", str(os.getpid())], check=True, capture_output=True)
+
+
+def count(root: Path, kind: str, runs: int) -> float:
+    """Millions of instructions per request."""
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "callgrind.out"
+        command = [
+            "valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={out}",
+            sys.executable, "-c", f"import runpy; runpy.run_path({__file__!r}, run_name='__main__')",
+            "--inside", kind, "--runs", str(runs),
+        ]  # fmt: skip
+        # This file drives (run from its path: the other checkout may not have it); the app and the rest
+        # of bench/ come from the checkout measured, the working directory.
+        env = {**os.environ, "PYTHONHASHSEED": "1"}
+        subprocess.run(command, cwd=root, env=env, check=True, capture_output=True)
+        totals = next(line for line in out.read_text().splitlines() if line.startswith("totals:"))
+    return int(totals.split()[1]) / runs / 1e6
+
+
+def main(argv=None) -> None:
+    args = parse_args(argv)
+    if args.inside:
+        run_inside(args.inside, args.runs)
+        return
+    require_tool("valgrind", "apt-get install -y valgrind")
+    millions = {kind: count(args.root.resolve(), kind, args.runs) for kind in KINDS}
+    mix = sum(P7_SHARE[kind] * value for kind, value in millions.items())
+    print(f"Instructions per request (millions), {args.runs} requests each after {WARMUP} warm-up, {args.root}")
+    print(table([[f"{millions[kind]:.2f}" for kind in KINDS] + [f"{mix:.2f}"]], [*KINDS, "P7 mix (40/40/20)"]))
+
+
+if __name__ == "__main__":
+    main()
