@@ -7,6 +7,7 @@ TEST_DATABASE_URL / TEST_REDIS_URL choose the servers; when unset, PostgreSQL at
 
 import os
 import uuid
+from contextlib import contextmanager
 
 import pytest
 from flask.testing import FlaskClient
@@ -21,16 +22,25 @@ def tenant_host(slug: str) -> str:
     return f"http://{slug}.localhost"
 
 
-@pytest.fixture(scope="session")
-def database_url(tmp_path_factory):
+@contextmanager
+def throwaway_database(tmp_path_factory):
+    """A new empty database on the test server (PostgreSQL when reachable, else a SQLite file), dropped after."""
     server = servers.postgres_server_url()
     if server is None:
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
         return
     name = f"silog_test_{uuid.uuid4().hex[:10]}"
     servers.create_database(server, name)
-    yield servers.with_database(server, name)
-    servers.drop_database(server, name)
+    try:
+        yield servers.with_database(server, name)
+    finally:
+        servers.drop_database(server, name)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    with throwaway_database(tmp_path_factory) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -67,16 +77,21 @@ def test_files(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def app(database_url, redis_url, test_files):
+    yield seeded_app(database_url, redis_url, test_files)
+
+
+def seeded_app(database_url: str, redis_url: str | None, files, **overrides):
+    """An application on `database_url`, migrated (`flask app-release`) and seeded (`flask seed-demo`)."""
     from app import create_app
 
-    application = create_app(app_config(database_url, redis_url, test_files))
+    application = create_app(app_config(database_url, redis_url, files, **overrides))
     with application.app_context():
         runner = application.test_cli_runner()
         result = runner.invoke(args=["app-release"])
         assert result.exit_code == 0, result.output
         result = runner.invoke(args=["seed-demo"])
         assert result.exit_code == 0, result.output
-    yield application
+    return application
 
 
 @pytest.fixture()

@@ -21,7 +21,7 @@ from app.core.views import with_fixes
 from app.security.api import SecurityApi
 from app.security.grants import GrantCache
 from app.security.models import TenantUser as User
-from app.security.views import ResetPasswordView, TenantAwareUserView
+from app.security.views import ResetPasswordView, TenantAwareUserView, UserInfoEditView
 from app.tenancy.freshness import note_version
 from app.tenancy.models import Tenant
 from app.tenancy.request import STATIC_ENDPOINTS
@@ -34,6 +34,7 @@ class SecurityManager(FabSecurityManager):
     user_model = User
     userdbmodelview = TenantAwareUserView
     resetpasswordview = ResetPasswordView
+    userinfoeditview = UserInfoEditView
     userstatschartview = None  # loads Google Charts from the internet: useless offline
     security_api = SecurityApi
     rolemodelview = with_fixes(RoleModelView)

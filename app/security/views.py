@@ -1,12 +1,15 @@
-"""FAB's user screens, showing which tenant a user belongs to (empty for vendor staff), and its
-reset-password form without its 500."""
+"""FAB's user screens, showing which tenant a user belongs to (empty for vendor staff), its
+reset-password form without its 500, and its own-profile form refusing names the columns cannot hold."""
 
 from flask import abort, request
 from flask_appbuilder import expose
 from flask_appbuilder.security.decorators import has_access
+from flask_appbuilder.security.forms import UserInfoEdit
 from flask_appbuilder.security.views import ResetPasswordView as FabResetPasswordView
 from flask_appbuilder.security.views import UserDBModelView
+from flask_appbuilder.security.views import UserInfoEditView as FabUserInfoEditView
 from flask_babel import lazy_gettext as _l
+from wtforms.validators import Length
 
 from app.core.ids import db_integer_id
 from app.core.views import ModelViewFixes
@@ -66,3 +69,25 @@ class ResetPasswordView(FabResetPasswordView):
     def this_form_post(self):
         self._user_or_404()
         return super().this_form_post()
+
+
+def _at_most_column(unbound, column):
+    """FAB's form field, also refusing more characters than `column` holds."""
+    length = Length(max=column.type.length, message=_l("At most %(max)s characters."))
+    return unbound.field_class(
+        *unbound.args, **unbound.kwargs | {"validators": [*unbound.kwargs["validators"], length]}
+    )
+
+
+class UserInfoForm(UserInfoEdit):
+    first_name = _at_most_column(UserInfoEdit.first_name, TenantUser.__table__.c.first_name)
+    last_name = _at_most_column(UserInfoEdit.last_name, TenantUser.__table__.c.last_name)
+
+
+class UserInfoEditView(FabUserInfoEditView):
+    """FAB's "edit my profile" form (/userinfoeditview/form). Its names had no length check: a name longer
+    than the column failed at the database (PostgreSQL), FAB's update_user rolled back and logged it, and the
+    page still said "User information changed". The form now shows the field's message instead.
+    Same class name: the permissions are keyed on it."""
+
+    form = UserInfoForm

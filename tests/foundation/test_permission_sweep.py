@@ -6,15 +6,11 @@ are built through the role editor and swept the same way against the cells that 
 """
 
 import pytest
-import sqlalchemy as sa
-from flask import g
 
 from app import menu
-from app.extensions import db
 from app.security.catalogue import SELF_SERVICE
 from app.security.sync import available_pairs, role_matrix
-from app.tenancy.context import all_tenants, tenant_scope
-from tests.support.routes import PUBLIC_ENDPOINTS, discover, url_for_route
+from tests.support.routes import PUBLIC_ENDPOINTS, discover, own_object_id, url_for_route
 from tests.support.staff import ADMIN, add_staff, create_role, role_pairs, unique
 
 ACCOUNTS = {
@@ -35,23 +31,6 @@ FORM_METHODS = {"add", "edit"}  # GET shows a form and changes nothing
 def matrix(app):
     with app.app_context():
         return role_matrix(app.appbuilder, menu.menu_resources)
-
-
-def own_object_id(app, route, email):
-    """An object the user may legitimately see (through the view's own filters), or None."""
-    view = route.view
-    if route.object_model is None or getattr(view, "datamodel", None) is None:
-        return None
-    from app.security.models import TenantUser
-
-    with app.app_context():
-        user = db.session.execute(sa.select(TenantUser).where(TenantUser.email == email)).scalar_one()
-        if route.object_model is TenantUser:
-            return user.id
-        with all_tenants() if user.tenant_id is None else tenant_scope(user.tenant_id):
-            g.user = user  # row rules in the views' filters (a Kurir's own shipments) read the signed-in user
-            _, rows = view.datamodel.query(view._base_filters, page=0, page_size=1)
-        return rows[0].id if rows else None
 
 
 def protected_routes(app):

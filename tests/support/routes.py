@@ -1,4 +1,4 @@
-"""Route discovery shared by the isolation and permission sweeps.
+"""Route discovery shared by the isolation, permission and form sweeps.
 
 Every rule in app.url_map is classified from the view that serves it: which permission it needs
 (FAB's own metadata) and which model its URL object refers to (the view's datamodel, or
@@ -7,6 +7,9 @@ Every rule in app.url_map is classified from the view that serves it: which perm
 
 import re
 from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import g
 
 from app.tenancy.models import TenantScoped
 
@@ -136,3 +139,28 @@ def url_for_route(route: Route, object_id) -> str:
         return str(object_id) if match.group(1) in OBJECT_ARGS else "x"
 
     return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", fill, route.rule)
+
+
+def own_object_id(app, route, email, *, custom_views: bool = False):
+    """An object the user may legitimately see (through the view's own filters), or None. Views without
+    a datamodel (their `object_model` only) give None, or with `custom_views` the first row in the
+    user's tenant scope."""
+    view = route.view
+    datamodel = getattr(view, "datamodel", None)
+    if route.object_model is None or (datamodel is None and not custom_views):
+        return None
+    from app.extensions import db
+    from app.security.models import TenantUser
+    from app.tenancy.context import all_tenants, tenant_scope
+
+    with app.app_context():
+        user = db.session.execute(sa.select(TenantUser).where(TenantUser.email == email)).scalar_one()
+        if route.object_model is TenantUser:
+            return user.id
+        with all_tenants() if user.tenant_id is None else tenant_scope(user.tenant_id):
+            g.user = user  # row rules in the views' filters (a Kurir's own shipments) read the signed-in user
+            if datamodel is None:
+                model = route.object_model
+                return db.session.execute(sa.select(model.id).order_by(model.id).limit(1)).scalar()
+            _, rows = view.datamodel.query(view._base_filters, page=0, page_size=1)
+        return rows[0].id if rows else None
