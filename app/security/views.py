@@ -1,13 +1,15 @@
 """FAB's user screens, showing which tenant a user belongs to (empty for vendor staff), its
-reset-password form without its 500, and its own-profile form refusing names the columns cannot hold."""
+reset-password form without its 500, and its own-profile form refusing names the columns cannot hold
+and no longer saying "changed" when nothing was saved."""
 
-from flask import abort, request
+from flask import abort, flash, g, redirect, request, url_for
 from flask_appbuilder import expose
 from flask_appbuilder.security.decorators import has_access
 from flask_appbuilder.security.forms import UserInfoEdit
 from flask_appbuilder.security.views import ResetPasswordView as FabResetPasswordView
 from flask_appbuilder.security.views import UserDBModelView
 from flask_appbuilder.security.views import UserInfoEditView as FabUserInfoEditView
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms.validators import Length
 
@@ -91,3 +93,13 @@ class UserInfoEditView(FabUserInfoEditView):
     Same class name: the permissions are keyed on it."""
 
     form = UserInfoForm
+
+    def form_post(self, form):
+        # FAB's, but its success message only after a save: update_user logs a failed one and returns False.
+        user = self.appbuilder.sm.get_user_by_id(g.user.id)
+        form.populate_obj(user)
+        if self.appbuilder.sm.update_user(user) is False:
+            flash(_("Your profile was not saved. Please try again."), "danger")
+            return redirect(url_for(".this_form_get"))
+        flash(str(self.message), "info")
+        return None

@@ -373,6 +373,15 @@ def test_the_profile_form_names_the_length_of_a_name(app, client_as):
         assert app.appbuilder.sm.find_user(email="viewer@demo.test").first_name != "x" * (limit + 1)
 
 
+def test_the_profile_form_says_so_when_the_save_fails(app, client_as, monkeypatch):
+    client = client_as("viewer@demo.test")
+    monkeypatch.setattr(app.appbuilder.sm, "update_user", lambda user, commit=True: False)  # FAB's "it failed"
+    response = client.post("/userinfoeditview/form", data={"first_name": "Renamed", "last_name": "Viewer"})
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Your profile was not saved" in page
+    assert "User information changed" not in page
+
+
 # The JSON API's writes, each with its text fields; a new write route fails the coverage test until listed.
 def _shipment(field):
     from tests.logistics.conftest import shipment_payload
