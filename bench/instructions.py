@@ -35,6 +35,9 @@ def parse_args(argv=None):
 
 
 def urls(kind: str) -> list[str]:
+    """P7's list pages (less its deep page, which needs a running server to find), details, dashboard.
+    Spelled out here rather than shared: this runs against the bench/ of the checkout measured, which
+    may predate any name added for it."""
     from bench.mixed_load import DASHBOARD, detail_ids
 
     if kind == "list":

@@ -12,6 +12,7 @@ import argparse
 import threading
 from pathlib import Path
 
+from bench import db as bench_db
 from bench import mixed_load
 from bench.harness import require_tool, start_gunicorn, stop, table
 
@@ -44,12 +45,12 @@ def load_both(targets: dict, args) -> dict:
 def main(argv=None) -> None:
     args = parse_args(argv)
     require_tool("wrk", "apt-get install -y wrk")
-    roots = {"this": None, "other": args.other.resolve()}
+    roots = {"this": bench_db.ROOT, "other": args.other.resolve()}
     servers = {}
     try:
         for offset, (name, root) in enumerate(roots.items()):
             port = args.port + offset
-            servers[name] = (start_gunicorn(port, workers=1, **({"root": root} if root else {})), port)
+            servers[name] = (start_gunicorn(port, workers=1, root=root), port)
         targets = {}
         for name, (_server, port) in servers.items():
             cookie = mixed_load.session_cookie(port)
