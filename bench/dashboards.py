@@ -16,7 +16,7 @@ import argparse
 import time
 
 from bench.app import create_bench_app
-from bench.harness import instrument, logged_in_client, measure, table
+from bench.harness import a_write, instrument, logged_in_client, measure, table
 
 TENANT_HOST = "demo.localhost"
 VENDOR_HOST = "localhost"
@@ -56,26 +56,6 @@ def data_set(app) -> str:
         }
         db.session.remove()
     return ", ".join(f"{name} {count:,}" for name, count in counts.items())
-
-
-def a_write(app, slug: str):
-    """What any committed change to the tenant's shipments or users does to the cached figures: moves
-    the tenant's data version (from a connection of its own, as another process would)."""
-    import sqlalchemy as sa
-
-    from app.extensions import db
-    from app.tenancy.freshness import bump
-
-    with app.app_context():
-        engine = db.engine
-        tenant_id = db.session.execute(sa.text("SELECT id FROM tenant WHERE slug = :s"), {"s": slug}).scalar_one()
-        db.session.remove()
-
-    def move() -> None:
-        with engine.begin() as connection:
-            bump({tenant_id}, connection)
-
-    return move
 
 
 def main(argv=None) -> None:

@@ -120,6 +120,27 @@ def measure(
     return Stats(name, samples, statistics.fmean(queries), cpu)
 
 
+def a_write(app, slug: str):
+    """What any committed change to the tenant's shipments or users does to what is cached under its data
+    version (dashboard figures, the list's and detail's HTML): moves the version, from a connection of its
+    own, as another process would."""
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from app.tenancy.freshness import bump
+
+    with app.app_context():
+        engine = db.engine
+        tenant_id = db.session.execute(sa.text("SELECT id FROM tenant WHERE slug = :s"), {"s": slug}).scalar_one()
+        db.session.remove()
+
+    def move() -> None:
+        with engine.begin() as connection:
+            bump({tenant_id}, connection)
+
+    return move
+
+
 def time_sql(conn, sql: str, *, runs: int, warmup: int) -> Stats:
     samples = []
     for index in range(warmup + runs):

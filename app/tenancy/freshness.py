@@ -1,10 +1,11 @@
 """A tenant's data version, and per-process caches that key on it (so they are never stale).
 
 `tenant.data_version` moves, in the same transaction, whenever a row of a model marked
-`FeedsTenantFigures` (shipments, status events, the tenant's users) is inserted, updated or
-deleted through the ORM. Figures derived from those rows (dashboard cards and charts, the courier
-filter of the list) are cached per process under (tenant, version, ...): a commit that changes
-them moves the version, so the next request of every process misses and recomputes.
+`FeedsTenantFigures` (shipments, their items and status events, the tenant's users) is inserted, updated
+or deleted through the ORM. Figures derived from those rows (dashboard cards and charts, the courier
+filter of the list) and HTML rendered from them (the shipment list's rows, a shipment's detail popup:
+`tenant_fragment`) are cached per process under (tenant, version, ...): a commit that changes them
+moves the version, so the next request of every process misses and recomputes.
 
 Why it is exact under concurrency (READ COMMITTED): a request reads the version first (with its
 role grants, one statement per request); the figures it then computes see at least that version's
@@ -17,11 +18,13 @@ that writes such rows in bulk must call `bump(tenant_ids, connection)` itself (t
 from threading import Lock
 
 import sqlalchemy as sa
-from flask import g, has_request_context
+from flask import g, has_request_context, request
+from flask_babel import get_locale
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from app.core.mixins import FeedsTenantFigures
+from app.extensions import db
 from app.tenancy.models import Tenant
 
 _PENDING = "tenant_versions_to_bump"
@@ -112,3 +115,22 @@ class VersionedCache:
 
 
 _MISSING = object()
+
+
+_FRAGMENTS = VersionedCache()
+
+
+def tenant_fragment(name: str, *vary, caller):
+    """HTML rendered once per process for the signed-in tenant's data version, the locale, the script root
+    and `vary`; in a template `{% call tenant_fragment('name', ...) %}...{% endcall %}`, in a view
+    `tenant_fragment('name', ..., caller=render)`.
+
+    What the fragment shows must follow from the tenant's shipments, status events and users (which move
+    the version) and from `vary` (the list's query, who the user is to the row rule, permissions): data
+    the block reads lazily is then not read at all on a hit. Where no version was noted (vendor staff,
+    anonymous visitors, jobs) it is rendered every time. An exception in `caller` (a 404) caches nothing."""
+    noted = g.get("tenant_data_version") if has_request_context() else None
+    if noted is None:
+        return caller()
+    key = (name, str(get_locale()), request.script_root, *vary)
+    return _FRAGMENTS.get(noted[0], key, caller, db.session.connection())

@@ -1,6 +1,7 @@
 """The tenant data version (app/tenancy/freshness.py): it moves with every committed write to a
-tenant's shipments, status events and users, and only then; the figures cached under it (dashboard,
-courier pickers) are therefore never stale, even when the write comes from another process."""
+tenant's shipments, status events and users, and only then; what is cached under it (dashboard figures,
+courier pickers, the shipment list's HTML and detail popups) is therefore never stale, even when the
+write comes from another process, and never shown to a user who would see something else."""
 
 from datetime import datetime
 
@@ -170,3 +171,70 @@ def test_courier_pickers_follow_a_deactivation_made_elsewhere(app, new_user, cli
     demo(deactivate)
     assert option not in client.get("/shipments/").get_data(as_text=True)
     assert option not in client.get("/shipments/new").get_data(as_text=True)
+
+
+def _new_shipment(tracking_number: str):
+    def add(session, tenant):
+        session.add(_shipment(tenant.id, tracking_number=tracking_number))
+        session.commit()
+
+    return add
+
+
+def _status_event(shipment_id: int, status: str):
+    def add(session, tenant):
+        from app.logistics.shipments.models import Shipment, ShipmentStatusEvent
+
+        shipment = session.get(Shipment, shipment_id)
+        shipment.events.append(ShipmentStatusEvent(tenant_id=tenant.id, status=status, occurred_at=datetime.utcnow()))
+        shipment.status = status
+        session.commit()
+
+    return add
+
+
+def test_list_and_detail_html_is_served_again_until_a_write_elsewhere_moves_the_version(
+    app, new_user, demo, add_shipments
+):
+    client = signed_in(app, new_user("Admin")[0])
+    [pk] = add_shipments("demo", [dict(tracking_number="CACHED0001", sender_name="Cached Sender")])
+    list_url, detail_url = "/shipments/?q=CACHED000", f"/shipments/{pk}/detail"
+    assert "CACHED0001" in client.get(list_url).get_data(as_text=True)
+    assert "Ready for pickup" in client.get(detail_url).get_data(as_text=True)
+    seen, stop = _shipment_statements(app)
+    try:
+        assert "CACHED0001" in client.get(list_url).get_data(as_text=True)
+        assert "Ready for pickup" in client.get(detail_url).get_data(as_text=True)
+        assert seen == []  # both served from the cache: no statement read the shipments
+        demo(_new_shipment("CACHED0002"))
+        demo(_status_event(pk, "delivered"))
+        listed = client.get(list_url).get_data(as_text=True)
+        detail = client.get(detail_url).get_data(as_text=True)
+    finally:
+        stop()
+    assert "CACHED0001" in listed and "CACHED0002" in listed
+    assert "Delivered" in detail and "No status changes yet." not in detail
+
+
+def test_cached_list_and_detail_html_is_not_shared_by_users_who_see_different_things(app, new_user, add_shipments):
+    assigned_email, assigned_id = new_user("Kurir")
+    assigned, other_kurir = signed_in(app, assigned_email), signed_in(app, new_user("Kurir")[0])
+    admin, viewer = signed_in(app, new_user("Admin")[0]), signed_in(app, new_user("Viewer")[0])
+    [pk] = add_shipments("demo", [dict(tracking_number="AUDIENCE01", courier_id=assigned_id)])
+    url, detail_url = "/shipments/?q=AUDIENCE0", f"/shipments/{pk}/detail"
+
+    def rows(client):
+        return client.get(url).get_data(as_text=True).split('id="shipment-table"')[1]
+
+    assert "AUDIENCE01" in rows(assigned)
+    assert "AUDIENCE01" not in rows(other_kurir)  # same roles, same permissions: not assigned to this one
+    assert assigned.get(detail_url).status_code == 200
+    assert other_kurir.get(detail_url).status_code == 404
+    admin_rows = rows(admin)
+    assert "AUDIENCE01" in admin_rows and "btn-delete" in admin_rows
+    viewer_rows = rows(viewer)  # the admin's rows, without their buttons
+    assert "AUDIENCE01" in viewer_rows and "btn-delete" not in viewer_rows and "btn-edit" not in viewer_rows
+    admin.get("/lang/id")
+    assert "Siap dijemput" in admin.get(detail_url).get_data(as_text=True)
+    assert "Siap dijemput" in rows(admin)
+    assert "Ready for pickup" in rows(viewer)

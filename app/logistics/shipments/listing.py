@@ -9,6 +9,7 @@ import json
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
@@ -128,6 +129,10 @@ class ListQuery:
         values.update(changes)
         return {key: value for key, value in values.items() if value not in ("", None)}
 
+    def key(self) -> tuple:
+        """Everything that selects the page, cursor included, as a cache key."""
+        return tuple(sorted(self.args(after=self.after, before=self.before).items()))
+
 
 # What a shipment's detail shows, with the shipment in one statement (its items follow in a second:
 # joined to the status history as well, 100 items times 20 events would multiply into 2,000 rows).
@@ -145,6 +150,22 @@ class Page:
     rows: list
     next_cursor: str | None
     prev_cursor: str | None
+
+
+class PageOnDemand:
+    """A page fetched when the template first reads it: a cached rendering of its rows and pager
+    (`tenant_fragment`) does not run the list's statement at all."""
+
+    def __init__(self, query: ListQuery, user):
+        self._query, self._user = query, user
+
+    @cached_property
+    def _page(self) -> Page:
+        return fetch_page(self._query, self._user)
+
+    rows = property(lambda self: self._page.rows)
+    next_cursor = property(lambda self: self._page.next_cursor)
+    prev_cursor = property(lambda self: self._page.prev_cursor)
 
 
 def translated(labels: dict) -> dict:

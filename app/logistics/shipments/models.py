@@ -113,7 +113,7 @@ class Shipment(ShipmentLabels, TenantMixin, Audited, FeedsTenantFigures, Model):
         return self.tracking_number or f"Draft #{self.id or ''} {self.sender_name} -> {self.receiver_name}"
 
 
-class ShipmentItem(TenantMixin, Model):
+class ShipmentItem(TenantMixin, FeedsTenantFigures, Model):
     __tablename__ = "shipment_item"
 
     id = sa.Column(sa.Integer, primary_key=True)

@@ -233,19 +233,29 @@ def role_names(user) -> set[str]:
     return {role.name for role in getattr(user, "roles", [])}
 
 
+def _narrowing_roles(user) -> tuple[str, ...]:
+    """The roles by which the row rule narrows the user's shipments: none for Super Admin, Admin, Viewer
+    and anyone without a Kurir or Marketing role."""
+    roles = role_names(user)
+    if user is None or roles & FULL_ACCESS_ROLES:
+        return ()
+    return tuple(role for role in (COURIER_ROLE, MARKETING_ROLE) if role in roles)
+
+
 def list_narrowing(user):
     """Row rule of the shipment list: a Kurir sees the shipments assigned to them, Marketing theirs.
 
-    None = no narrowing (Super Admin, Admin, Viewer and anyone without those roles)."""
-    roles = role_names(user)
-    if user is None or roles & FULL_ACCESS_ROLES:
-        return None
-    conditions = []
-    if COURIER_ROLE in roles:
-        conditions.append(Shipment.courier_id == user.id)
-    if MARKETING_ROLE in roles:
-        conditions.append(Shipment.marketing_id == user.id)
-    return sa.or_(*conditions) if conditions else None
+    None = no narrowing."""
+    columns = {COURIER_ROLE: Shipment.courier_id, MARKETING_ROLE: Shipment.marketing_id}
+    narrowing = _narrowing_roles(user)
+    return sa.or_(*(columns[role] == user.id for role in narrowing)) if narrowing else None
+
+
+def row_audience(user) -> tuple:
+    """Who the user is to the row rule: () for everyone it does not narrow, else the user and the roles
+    (a key of the list's and the detail popup's cached HTML)."""
+    narrowing = _narrowing_roles(user)
+    return (user.id, *narrowing) if narrowing else ()
 
 
 def can_change_status(user, shipment: Shipment) -> bool:

@@ -15,13 +15,14 @@ from app.logistics.settings.services import get_settings
 from app.logistics.shipments import services
 from app.logistics.shipments.calculator import DISCOUNT_TYPES
 from app.logistics.shipments.inputs import COURIER_ROLE, MARKETING_ROLE, InvalidShipment, ShipmentInput, active_staff
-from app.logistics.shipments.listing import DETAIL_LOADS, PAGE_SIZES, SORTS, ListQuery, fetch_page, translated
+from app.logistics.shipments.listing import DETAIL_LOADS, PAGE_SIZES, SORTS, ListQuery, PageOnDemand, translated
 from app.logistics.shipments.models import Shipment
 from app.logistics.shipments.resi import resi_pdf
 from app.logistics.shipments.statuses import SHIPMENT_TYPES, STATUSES
 from app.logistics.tariffs.cities import city_label, get_city, search_cities
 from app.logistics.tariffs.services import find_tariff
 from app.logistics.web import check_csrf, csrf_token, current_tenant, field_errors, scoped_or_404
+from app.tenancy.freshness import tenant_fragment
 
 
 def _visible_or_404(pk, *options):
@@ -56,11 +57,11 @@ class ShipmentView(TenantBaseView):
     @has_access
     def list(self):
         query = ListQuery.from_args(request.args)
-        page = fetch_page(query, g.user)
         return self.render_template(
             "logistics/shipment_list.html",
             query=query,
-            page=page,
+            page=PageOnDemand(query, g.user),
+            rows_key=(query.key(), services.row_audience(g.user)),
             statuses=translated(STATUSES),
             types=translated(SHIPMENT_TYPES),
             couriers=active_staff(g.user.tenant_id, COURIER_ROLE),
@@ -142,8 +143,11 @@ class ShipmentView(TenantBaseView):
     @expose("/<int:pk>/detail")
     @has_access
     def detail(self, pk):
-        shipment = _visible_or_404(pk, *DETAIL_LOADS)
-        return self.render_template("logistics/shipment_detail.html", shipment=shipment)
+        def render():
+            shipment = _visible_or_404(pk, *DETAIL_LOADS)
+            return self.render_template("logistics/shipment_detail.html", shipment=shipment)
+
+        return tenant_fragment("shipment-detail", pk, services.row_audience(g.user), caller=render)
 
     @expose("/<int:pk>/delete", methods=["POST"])
     @has_access
