@@ -6,7 +6,7 @@ no COUNT runs: one extra row tells whether a next page exists.
 
 import base64
 import json
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import cached_property
@@ -75,7 +75,6 @@ class ListQuery:
     per_page: int = 25
     after: str = ""
     before: str = ""
-    extra: dict = field(default_factory=dict)
     # Dashboard card filters: created between two WIB days (inclusive), a named status group.
     created_from: date | None = None
     created_to: date | None = None
