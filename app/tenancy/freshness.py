@@ -93,13 +93,15 @@ class VersionedCache:
     """Values computed from one tenant's data, per process, under the tenant's current data version.
 
     Requests run in threads; a value is computed outside the lock (two threads may both compute it
-    once). Old versions are never read again: the cache is emptied whole when it fills up.
+    once). Old versions are never read again: the cache is emptied whole when it fills up, by its
+    number of entries or, when given `weigh`, by the total weight of its values (HTML by its length).
     """
 
-    def __init__(self, max_entries: int = _MAX_ENTRIES):
+    def __init__(self, max_entries: int = _MAX_ENTRIES, *, weigh=None, max_weight: int = 0):
         self._values: dict = {}
         self._lock = Lock()
         self._max_entries = max_entries
+        self._weigh, self._max_weight, self._weight = weigh, max_weight, 0
 
     def get(self, tenant_id: int, key: tuple, compute, connection):
         full_key = (tenant_id, current_version(tenant_id, connection), *key)
@@ -107,17 +109,21 @@ class VersionedCache:
         if found is not _MISSING:
             return found
         value = compute()
+        weight = self._weigh(value) if self._weigh else 0
         with self._lock:
-            if len(self._values) >= self._max_entries:
+            if len(self._values) >= self._max_entries or (weight and self._weight + weight > self._max_weight):
                 self._values.clear()
+                self._weight = 0
             self._values[full_key] = value
+            self._weight += weight
         return value
 
 
 _MISSING = object()
 
 
-_FRAGMENTS = VersionedCache()
+# A list page of 100 rows is ~150,000 characters: at most ~8 MB of HTML per process.
+_FRAGMENTS = VersionedCache(weigh=len, max_weight=8_000_000)
 
 
 def tenant_fragment(name: str, *vary, caller):
