@@ -17,7 +17,7 @@ from app.extensions import db
 from app.logistics.shipments.inputs import COURIER_ROLE, active_staff_statement
 from app.logistics.shipments.listing import ListQuery, filtered
 from app.logistics.shipments.models import Shipment
-from app.logistics.shipments.services import list_narrowing, role_names
+from app.logistics.shipments.services import narrowing_roles, role_names, row_audience
 from app.logistics.shipments.statuses import STATUSES, status_label
 from app.logistics.tariffs.cities import city_label
 
@@ -82,7 +82,7 @@ def _active_couriers(tenant_id: int):
 
 
 def is_personal(user) -> bool:
-    return list_narrowing(user) is not None
+    return bool(narrowing_roles(user))
 
 
 def trend_periods(today: date, kind: str) -> list[tuple[date, ListQuery]]:
@@ -174,7 +174,7 @@ def trend_kind(requested: str | None) -> str:
 def audience(user) -> tuple:
     """What makes one user's dashboard differ from another's in the same tenant: the roles (the couriers
     card, the row rule) and, for a Kurir or Marketing user, who they are."""
-    return frozenset(role_names(user)), (user.id if is_personal(user) else None)
+    return frozenset(role_names(user)), row_audience(user)
 
 
 def dashboard(user, tenant_id: int, now: datetime, trend: str = "7d") -> Dashboard:

@@ -233,7 +233,7 @@ def role_names(user) -> set[str]:
     return {role.name for role in getattr(user, "roles", [])}
 
 
-def _narrowing_roles(user) -> tuple[str, ...]:
+def narrowing_roles(user) -> tuple[str, ...]:
     """The roles by which the row rule narrows the user's shipments: none for Super Admin, Admin, Viewer
     and anyone without a Kurir or Marketing role."""
     roles = role_names(user)
@@ -247,14 +247,14 @@ def list_narrowing(user):
 
     None = no narrowing."""
     columns = {COURIER_ROLE: Shipment.courier_id, MARKETING_ROLE: Shipment.marketing_id}
-    narrowing = _narrowing_roles(user)
+    narrowing = narrowing_roles(user)
     return sa.or_(*(columns[role] == user.id for role in narrowing)) if narrowing else None
 
 
 def row_audience(user) -> tuple:
     """Who the user is to the row rule: () for everyone it does not narrow, else the user and the roles
     (a key of the list's and the detail popup's cached HTML)."""
-    narrowing = _narrowing_roles(user)
+    narrowing = narrowing_roles(user)
     return (user.id, *narrowing) if narrowing else ()
 
 
