@@ -91,7 +91,21 @@ class _PendingRows:
 def record_model_changes(session, flush_context) -> None:
     """After the flush, ids exist and history is still readable. Inside a savepoint the lines are written
     at once, so that rolling the savepoint back takes them along; otherwise they wait for the commit."""
-    rows = _changed_rows(session)
+    _pend(session, _changed_rows(session))
+
+
+def record_created(session, objects) -> None:
+    """Rows inserted outside the unit of work (app/tenancy/direct_writes.py), logged as the flush logs new ones."""
+    _pend(session, [_row(obj, "create", _snapshot(obj)) for obj in objects if getattr(obj, "__audited__", False)])
+
+
+def record_updated(session, obj, changes: dict) -> None:
+    """Columns updated outside the unit of work: {name: [before, after]}, as the flush hook records them."""
+    changes = {name: [_plain(before), _plain(after)] for name, (before, after) in changes.items()}
+    _pend(session, [_row(obj, "update", changes)] if getattr(obj, "__audited__", False) else [])
+
+
+def _pend(session, rows: list[dict]) -> None:
     if not rows:
         return
     if session.in_nested_transaction():
@@ -115,9 +129,12 @@ def _discard_pending(session, transaction) -> None:
         session.info.pop(_PENDING, None)
 
 
+_INSERT = ActivityLog.__table__.insert()
+
+
 def _write(connection, rows: list[dict]) -> None:
     """Core, not the ORM: writing the log must not dirty the session it describes."""
-    connection.execute(ActivityLog.__table__.insert(), rows)
+    connection.execute(_INSERT, rows)
 
 
 def record_event(
@@ -132,7 +149,7 @@ def record_event(
 ) -> None:
     """An explicit event (login, status change, settings change) in the activity log."""
     session.execute(
-        ActivityLog.__table__.insert(),
+        _INSERT,
         [
             {
                 "tenant_id": tenant_id,

@@ -38,13 +38,14 @@ def install() -> None:
         event.listen(Session, "after_soft_rollback", _forget)
 
 
-def _touched_tenants(session) -> set[int]:
-    rows = (*session.new, *session.dirty, *session.deleted)
-    return {row.tenant_id for row in rows if isinstance(row, FeedsTenantFigures) and row.tenant_id is not None}
-
-
 def _collect(session, _flush_context) -> None:
-    touched = _touched_tenants(session)
+    note_written(session, (*session.new, *session.dirty, *session.deleted))
+
+
+def note_written(session, rows) -> None:
+    """These ORM rows are written in the session's transaction: its commit moves their tenants' versions.
+    Called by the flush hook, and for rows written outside the unit of work (app/tenancy/direct_writes.py)."""
+    touched = {row.tenant_id for row in rows if isinstance(row, FeedsTenantFigures) and row.tenant_id is not None}
     if touched:
         session.info.setdefault(_PENDING, set()).update(touched)
 
@@ -62,13 +63,18 @@ def _forget(session, previous_transaction) -> None:
         session.info.pop(_PENDING, None)
 
 
+def _bump_statement():
+    tenant = Tenant.__table__
+    ids = sa.bindparam("tenant_ids", expanding=True)
+    return sa.update(tenant).where(tenant.c.id.in_(ids)).values(data_version=tenant.c.data_version + 1)
+
+
+BUMP = _bump_statement()  # built once: every commit that writes shipments runs it
+
+
 def bump(tenant_ids, connection) -> None:
     """Move the data version of these tenants (taken last in the transaction: the row lock is short)."""
-    connection.execute(
-        sa.update(Tenant.__table__)
-        .where(Tenant.__table__.c.id.in_(sorted(tenant_ids)))
-        .values(data_version=Tenant.__table__.c.data_version + 1)
-    )
+    connection.execute(BUMP, {"tenant_ids": sorted(tenant_ids)})
 
 
 def data_version_statement(tenant_id):

@@ -31,16 +31,21 @@ def scope_select(state) -> None:
 
 
 def stamp_and_check_writes(session, flush_context, instances) -> None:
+    new = session.new
+    for obj in (*new, *session.dirty, *session.deleted):
+        stamp_and_check(obj, is_new=obj in new)
+
+
+def stamp_and_check(obj, *, is_new: bool) -> None:
+    """A new tenant-owned row gets the scope's tenant; any written row must belong to it. Also called for
+    rows written outside the unit of work (app/tenancy/direct_writes.py)."""
     scope = current_scope()
-    if scope.all_tenants:
+    if scope.all_tenants or not isinstance(obj, TenantScoped):
         return
-    for obj in list(session.new) + list(session.dirty) + list(session.deleted):
-        if not isinstance(obj, TenantScoped):
-            continue
-        if obj in session.new and getattr(obj, "tenant_id", None) is None and scope.tenant_id is not None:
-            obj.tenant_id = scope.tenant_id
-        if obj.tenant_id is not None and obj.tenant_id != scope.tenant_id:
-            raise CrossTenantWrite(f"{type(obj).__name__} of tenant {obj.tenant_id} outside scope {scope.tenant_id}")
+    if is_new and getattr(obj, "tenant_id", None) is None and scope.tenant_id is not None:
+        obj.tenant_id = scope.tenant_id
+    if obj.tenant_id is not None and obj.tenant_id != scope.tenant_id:
+        raise CrossTenantWrite(f"{type(obj).__name__} of tenant {obj.tenant_id} outside scope {scope.tenant_id}")
 
 
 def install() -> None:

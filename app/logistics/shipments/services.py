@@ -26,6 +26,7 @@ from app.logistics.shipments.inputs import (
 from app.logistics.shipments.models import Shipment, ShipmentItem, ShipmentStatusEvent
 from app.logistics.shipments.statuses import INITIAL_STATUS, STATUSES
 from app.logistics.tariffs.models import Tariff
+from app.tenancy.direct_writes import insert_new, update_columns
 from app.tenancy.models import Tenant, utcnow
 from app.tenancy.scoping import SKIP_OPTION
 
@@ -164,13 +165,15 @@ def issue(tenant: Tenant, user, data: ShipmentInput, shipment: Shipment | None =
     shipment.status = INITIAL_STATUS[data.shipment_type]
     shipment.issued_at = now
     shipment.created_at = now
-    db.session.add(shipment)
     shipment.events.append(
         ShipmentStatusEvent(tenant_id=tenant.id, status=shipment.status, occurred_at=now, user_id=user.id)
     )
-    db.session.flush()
-    shipment.tracking_number = allocate_tracking_number(tenant.id)
-    db.session.flush()
+    session = db.session()
+    if sa.inspect(shipment).transient:  # a new shipment: the hot path, written without the unit of work
+        insert_new(session, shipment, "items", "events")
+    else:  # an archived draft: its row is updated and its items replaced by the flush
+        session.flush()
+    update_columns(session, shipment, tracking_number=allocate_tracking_number(tenant.id))
     return shipment
 
 

@@ -1,0 +1,116 @@
+"""Issuing a new shipment writes it with Core statements (app/tenancy/direct_writes.py): what the rest of
+the app sees must be what the unit of work would have given."""
+
+import pytest
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.logistics.shipments import services
+from app.logistics.shipments.inputs import ShipmentInput
+from app.logistics.shipments.models import Shipment, ShipmentItem, ShipmentStatusEvent
+from app.tenancy.direct_writes import insert_new
+from app.tenancy.models import Tenant, utcnow
+from app.tenancy.scoping import CrossTenantWrite
+from tests.logistics.conftest import shipment_payload
+
+
+def _input(**changes) -> ShipmentInput:
+    return ShipmentInput.from_mapping(shipment_payload(**changes))
+
+
+def _stored(table, row_id) -> dict:
+    """The row as another connection reads it."""
+    with db.engine.connect() as connection:
+        return dict(connection.execute(sa.select(table).where(table.c.id == row_id)).mappings().one())
+
+
+def _columns(obj) -> dict:
+    return {column.key: getattr(obj, column.key) for column in obj.__table__.columns}
+
+
+def _statements_while(action) -> int:
+    count = []
+    listener = lambda *args: count.append(1)  # noqa: E731
+    sa.event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        action()
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", listener)
+    return len(count)
+
+
+def _delete(shipment_ids) -> None:
+    db.session.execute(sa.delete(Shipment).where(Shipment.id.in_(shipment_ids)))
+    db.session.commit()
+
+
+def test_the_issued_shipment_reads_as_stored_without_asking_the_database_again(acting):
+    with acting("owner@demo.test") as (tenant, user):
+        shipment = services.issue(tenant, user, _input())
+        read_back = []
+        statements = _statements_while(
+            lambda: read_back.extend(map(_columns, [shipment, *shipment.items, *shipment.events]))
+        )
+        db.session.commit()
+        try:
+            assert statements == 0
+            assert len(shipment.items) == 2 and len(shipment.events) == 1 and shipment.tracking_number
+            stored = [
+                _stored(Shipment.__table__, shipment.id),
+                *(_stored(ShipmentItem.__table__, item["id"]) for item in read_back[1:3]),
+                _stored(ShipmentStatusEvent.__table__, read_back[3]["id"]),
+            ]
+            assert read_back == stored
+        finally:
+            _delete([shipment.id])
+
+
+def test_a_later_change_to_the_issued_shipment_is_saved_by_the_next_commit(acting):
+    with acting("owner@demo.test") as (tenant, user):
+        shipment = services.issue(tenant, user, _input())
+        shipment.receiver_name = "Penerima Diubah"
+        services.update_status(user, [shipment], "picked_up", utcnow(), "diambil")
+        db.session.commit()
+        try:
+            assert _stored(Shipment.__table__, shipment.id)["receiver_name"] == "Penerima Diubah"
+            assert _stored(Shipment.__table__, shipment.id)["status"] == "picked_up"
+        finally:
+            _delete([shipment.id])
+
+
+def test_the_commit_moves_the_tenants_data_version(acting):
+    with acting("owner@demo.test") as (tenant, user):
+        before = _stored(Tenant.__table__, tenant.id)["data_version"]
+        shipment = services.issue(tenant, user, _input())
+        assert _stored(Tenant.__table__, tenant.id)["data_version"] == before  # not before the commit
+        db.session.commit()
+        try:
+            assert _stored(Tenant.__table__, tenant.id)["data_version"] == before + 1
+        finally:
+            _delete([shipment.id])
+
+
+def test_a_row_of_another_tenant_is_refused_and_nothing_is_written(acting):
+    with acting("owner@demo.test") as (tenant, user):
+        other = db.session.execute(sa.select(Tenant.id).where(Tenant.id != tenant.id)).scalars().first()
+        count = db.session.execute(sa.select(sa.func.count(Shipment.id))).scalar_one()
+        stranger = Shipment(tenant_id=other, **{key: "x" for key in ("sender_name", "receiver_name")})
+        with pytest.raises(CrossTenantWrite):
+            insert_new(db.session(), stranger, "items", "events")
+        db.session.rollback()
+        assert db.session.execute(sa.select(sa.func.count(Shipment.id))).scalar_one() == count
+
+
+def test_a_rolled_back_savepoint_takes_its_shipment_out_of_the_session(acting):
+    with acting("owner@demo.test") as (tenant, user):
+        savepoint = db.session.begin_nested()
+        dropped = services.issue(tenant, user, _input())
+        savepoint.rollback()
+        assert dropped not in db.session and sa.inspect(dropped).transient
+        kept = services.issue(tenant, user, _input())  # on SQLite it may take the dropped one's id
+        db.session.commit()
+        try:
+            assert kept in db.session
+            assert _stored(Shipment.__table__, kept.id)["tracking_number"] == kept.tracking_number
+        finally:
+            _delete([kept.id])
