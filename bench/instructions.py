@@ -1,9 +1,10 @@
-"""Instructions per request of P7's three kinds of request (list page, detail popup, dashboard),
-counted by valgrind's callgrind in-process: unlike time on this machine kind, whose speed drifts by a
-fifth within minutes, the count repeats to within a fraction of a percent, so a change can be judged
-on its own. It counts the app's work only (no PostgreSQL, no gunicorn, no kernel).
+"""Instructions per request of P7's three kinds of request (list page, detail popup, dashboard) and of
+P2's (creating a shipment with 5 items through the API), counted by valgrind's callgrind in-process:
+unlike time on this machine kind, whose speed drifts by a fifth within minutes, the count repeats to
+within a fraction of a percent, so a change can be judged on its own. It counts the app's work only
+(no PostgreSQL, no gunicorn, no kernel).
 
-    python -m bench.instructions [--runs 12] [--root /tmp/base]     # apt-get install valgrind
+    python -m bench.instructions [--runs 12] [--root /tmp/base] [--kinds create]    # apt-get install valgrind
 
 Each kind runs in its own process under callgrind with instrumentation off during start-up and at
 least 20 warm-up requests that open every URL once, on for `--runs` requests. `--root` measures
@@ -18,10 +19,10 @@ import tempfile
 from pathlib import Path
 
 from bench import db as bench_db
-from bench.harness import TENANT_HOST, logged_in_client, require_tool, table
+from bench.harness import DEMO_PASSWORD, TENANT_HOST, logged_in_client, require_tool, table
 
 USER = "admin@demo.test"
-KINDS = ("list", "detail", "dashboard")
+KINDS = ("list", "detail", "dashboard", "create")
 P7_SHARE = {"list": 0.4, "detail": 0.4, "dashboard": 0.2}
 WARMUP = 20
 
@@ -30,6 +31,7 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=12)
     parser.add_argument("--root", type=Path, default=bench_db.ROOT, help="the checkout to measure")
+    parser.add_argument("--kinds", nargs="+", choices=KINDS, default=list(KINDS))
     parser.add_argument("--inside", choices=KINDS, help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
@@ -52,17 +54,53 @@ def run_inside(kind: str, runs: int) -> None:
     version are then served from the cache), then count `runs` requests of one kind."""
     from bench.app import create_bench_app
 
-    client = logged_in_client(create_bench_app(), USER)
-    paths = urls(kind)
-    warmup = max(WARMUP, len(paths))
+    app = create_bench_app()
+    request, total = (_creates if kind == "create" else _pages)(app, kind)
+    warmup = max(WARMUP, total)
     toggle = ["callgrind_control", "-i"]
-    for index in range(warmup + runs):
-        if index == warmup:
-            subprocess.run([*toggle, "on", str(os.getpid())], check=True, capture_output=True)
+    try:
+        for index in range(warmup + runs):
+            if index == warmup:
+                subprocess.run([*toggle, "on", str(os.getpid())], check=True, capture_output=True)
+            request(index)
+        subprocess.run([*toggle, "off", str(os.getpid())], check=True, capture_output=True)
+    finally:
+        getattr(request, "clean_up", lambda: None)()
+
+
+def _pages(app, kind: str):
+    client = logged_in_client(app, USER)
+    paths = urls(kind)
+
+    def request(index: int) -> None:
         response = client.get(paths[index % len(paths)], base_url=f"http://{TENANT_HOST}")
         if response.status_code != 200:
             raise SystemExit(f"{paths[index % len(paths)]} answered HTTP {response.status_code}")
-    subprocess.run([*toggle, "off", str(os.getpid())], check=True, capture_output=True)
+
+    return request, len(paths)
+
+
+def _creates(app, _kind: str):
+    """P2's request in-process: a shipment with 5 items through the API with a JWT; deleted afterwards."""
+    import time
+
+    from bench.create_shipments import payload, remove_created
+
+    client, began, created = app.test_client(), time.time(), []
+    login = {"username": USER, "password": DEMO_PASSWORD, "provider": "db", "refresh": False}
+    token = client.post("/api/v1/security/login", json=login, base_url=f"http://{TENANT_HOST}").json["access_token"]
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+
+    def request(index: int) -> None:
+        response = client.post(
+            "/api/v1/shipments/", data=payload(index), headers=headers, base_url=f"http://{TENANT_HOST}"
+        )
+        if response.status_code != 201:
+            raise SystemExit(f"creating a shipment answered HTTP {response.status_code}: {response.data[:200]!r}")
+        created.append(response.json["id"])
+
+    request.clean_up = lambda: remove_created(created, began)
+    return request, 1
 
 
 def count(root: Path, kind: str, runs: int) -> float:
@@ -88,11 +126,12 @@ def main(argv=None) -> None:
         run_inside(args.inside, args.runs)
         return
     require_tool("valgrind", "apt-get install -y valgrind")
-    millions = {kind: count(args.root.resolve(), kind, args.runs) for kind in KINDS}
-    mix = sum(P7_SHARE[kind] * value for kind, value in millions.items())
+    millions = {kind: count(args.root.resolve(), kind, args.runs) for kind in args.kinds}
+    if P7_SHARE.keys() <= millions.keys():
+        millions["P7 mix (40/40/20)"] = sum(share * millions[kind] for kind, share in P7_SHARE.items())
     print(f"Instructions per request (millions), {args.runs} requests each after a warm-up of at least {WARMUP} "
           f"that requests every URL, {args.root}")  # fmt: skip
-    print(table([[f"{millions[kind]:.2f}" for kind in KINDS] + [f"{mix:.2f}"]], [*KINDS, "P7 mix (40/40/20)"]))
+    print(table([[f"{value:.2f}" for value in millions.values()]], list(millions)))
 
 
 if __name__ == "__main__":

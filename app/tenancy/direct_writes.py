@@ -17,7 +17,8 @@ from app.audit.services import record_created, record_updated
 from app.tenancy.freshness import note_written
 from app.tenancy.scoping import stamp_and_check
 
-_INSERTS: dict = {}
+_STATEMENTS: dict = {}  # built once per table and kind: building a statement costs more than running it
+_KEY = "direct_write_key"
 _INSERTED = "directly_inserted_objects"
 
 
@@ -51,7 +52,7 @@ def update_columns(session, obj, **values) -> None:
     changes = {name: [getattr(obj, name), value] for name, value in values.items()}
     table = mapper.local_table
     values |= {c.key: _default(c.onupdate) for c in table.columns if c.onupdate is not None and c.key not in values}
-    session.execute(sa.update(table).where(key == getattr(obj, key.key)).values(**values))
+    session.execute(_update_statement(table, key), {_KEY: getattr(obj, key.key), **values})
     for name, value in values.items():
         set_committed_value(obj, name, value)
     record_updated(session, obj, changes)
@@ -95,10 +96,18 @@ def _default(default):
 
 
 def _statement(table):
-    statement = _INSERTS.get(table)
+    statement = _STATEMENTS.get(("insert", table))
     if statement is None:
         key = next(iter(table.primary_key))
-        statement = _INSERTS[table] = sa.insert(table).returning(key, sort_by_parameter_order=True)
+        statement = _STATEMENTS["insert", table] = sa.insert(table).returning(key, sort_by_parameter_order=True)
+    return statement
+
+
+def _update_statement(table, key):
+    """UPDATE ... WHERE key = :_KEY; the SET clause follows the parameters' other names."""
+    statement = _STATEMENTS.get(("update", table))
+    if statement is None:
+        statement = _STATEMENTS["update", table] = sa.update(table).where(key == sa.bindparam(_KEY))
     return statement
 
 

@@ -49,14 +49,21 @@ def allocate_tracking_number(tenant_id: int) -> str:
     return numbering.format_tracking_number(row.tracking_prefix, row.tracking_padding, row.next_sequence - 1)
 
 
-def _take_next_sequence(tenant_id: int):
+def _take_next_sequence_statement():
     table = TenantSettings.__table__
-    return db.session.execute(
+    return (
         sa.update(table)
-        .where(table.c.tenant_id == tenant_id)
+        .where(table.c.tenant_id == sa.bindparam("counter_tenant_id", type_=sa.Integer))
         .values(next_sequence=table.c.next_sequence + 1)
         .returning(table.c.next_sequence, table.c.tracking_prefix, table.c.tracking_padding)
-    ).one_or_none()
+    )
+
+
+TAKE_NEXT_SEQUENCE = _take_next_sequence_statement()  # built once: every issued shipment runs it
+
+
+def _take_next_sequence(tenant_id: int):
+    return db.session.execute(TAKE_NEXT_SEQUENCE, {"counter_tenant_id": tenant_id}).one_or_none()
 
 
 @dataclass(frozen=True)

@@ -73,21 +73,24 @@ def _settings_and_price_statement():
     route = (Tariff.origin == sa.bindparam("origin"), Tariff.destination == sa.bindparam("destination"))
     tenant_id = sa.bindparam("tenant_id", type_=sa.Integer)
     price = sa.select(Tariff.price_per_kg).where(Tariff.tenant_id == tenant_id, *route).scalar_subquery()
-    return sa.select(TenantSettings, price).where(TenantSettings.tenant_id == tenant_id)
+    settings = TenantSettings.__table__.c
+    read = (settings.volume_divisor, settings.rounding_mode, settings.rounding_tolerance, settings.minimum_weight)
+    return sa.select(*read, price.label("price_per_kg")).where(settings.tenant_id == tenant_id)
 
 
 SETTINGS_AND_PRICE = _settings_and_price_statement()  # built once: building it costs more than running it
 
 
-def _settings_and_price(tenant_id: int, origin: str, destination: str) -> tuple[TenantSettings, int | None]:
-    """The tenant's settings and the route's price per kg (None: no tariff), in one statement: every
-    save reads both. Filtered by the tenant explicitly (the scoping hook is skipped, as in get_settings)."""
+def _settings_and_price(tenant_id: int, origin: str, destination: str):
+    """The settings a quote reads (divisor and rounding, as attributes of a row) and the route's price per kg
+    (None: no tariff), in one statement: every save reads both. Filtered by the tenant explicitly (the
+    scoping hook is skipped, as in get_settings)."""
     params = {"tenant_id": tenant_id, "origin": origin, "destination": destination}
     row = db.session.execute(SETTINGS_AND_PRICE, params, execution_options={SKIP_OPTION: True}).one_or_none()
     if row is None:  # first use: the row is created with the defaults
         get_settings(tenant_id)
         return _settings_and_price(tenant_id, origin, destination)
-    return row[0], row[1]
+    return row, row.price_per_kg
 
 
 def validate(tenant_id: int, data: ShipmentInput, *, issue: bool) -> calculator.Quote | None:
