@@ -14,6 +14,7 @@ from flask_appbuilder.security.views import (
     ViewMenuModelView,
 )
 from flask_babel import lazy_gettext as _l
+from flask_jwt_extended import JWTManager
 from flask_login import current_user
 
 from app.core.access import COMMON, TENANT, VENDOR, WRITE_PERMISSIONS, area_of
@@ -28,6 +29,17 @@ from app.tenancy.request import STATIC_ENDPOINTS
 from app.tenancy.services import EXPIRED_MESSAGE, entitlements_for
 
 MODULE_OFF_MESSAGE = _l("This module is not active for your company.")
+
+
+class RequestJWTManager(JWTManager):
+    """Decodes a token once per request: the tenant scope verifies it before the view (app/tenancy/request.py)
+    and FAB's API decorator verifies it again. A token that fails is not kept: it fails both times."""
+
+    def _decode_jwt_from_config(self, encoded_token, csrf_value=None, allow_expired=False):
+        decode = super()._decode_jwt_from_config
+        return _request_cached(
+            ("jwt", encoded_token, csrf_value, allow_expired), lambda: decode(encoded_token, csrf_value, allow_expired)
+        )
 
 
 class SecurityManager(FabSecurityManager):
@@ -46,6 +58,12 @@ class SecurityManager(FabSecurityManager):
     def __init__(self, appbuilder):
         super().__init__(appbuilder)
         self.grant_cache = GrantCache()
+
+    def create_jwt_manager(self, app) -> JWTManager:
+        jwt_manager = RequestJWTManager()
+        jwt_manager.init_app(app)
+        jwt_manager.user_lookup_loader(self.load_user_jwt)
+        return jwt_manager
 
     def auth_user_db(self, username, password):
         user = super().auth_user_db(username, password)

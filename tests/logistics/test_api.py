@@ -100,3 +100,26 @@ def test_info_describes_no_field_with_the_translation_catalogues_header(api_clie
         assert response.status_code == 200
         fields = response.json["add_columns"]
         assert fields and all("Project-Id-Version" not in field["description"] for field in fields)
+
+
+def test_a_request_checks_its_token_once_and_a_bad_token_is_still_refused(api_client, app, monkeypatch):
+    from datetime import timedelta
+
+    import flask_jwt_extended.jwt_manager as jwt_manager
+    from flask_jwt_extended import create_access_token
+
+    checks = []
+    verify = jwt_manager._decode_jwt
+    monkeypatch.setattr(jwt_manager, "_decode_jwt", lambda **kwargs: checks.append(1) or verify(**kwargs))
+    client = api_client("admin@demo.test")
+    assert client.get("/api/v1/shipments/?q=(page_size:1)").status_code == 200
+    assert len(checks) == 1  # the tenant scope and FAB's decorator share it
+
+    token = client.environ_base["HTTP_AUTHORIZATION"]
+    client.environ_base["HTTP_AUTHORIZATION"] = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
+    forged = client.get("/api/v1/shipments/")
+    assert forged.status_code == 422 and "result" not in forged.json  # flask-jwt-extended's answer to a bad signature
+    with app.app_context():
+        expired = create_access_token(identity="1", expires_delta=timedelta(seconds=-60))
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {expired}"
+    assert client.get("/api/v1/shipments/").status_code == 401
