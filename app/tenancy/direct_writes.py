@@ -11,6 +11,8 @@ them takes them out of the session again, as it does for objects a flush inserte
 their ids to the next rows).
 """
 
+import weakref
+
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Session, make_transient, make_transient_to_detached
@@ -41,8 +43,9 @@ def insert_new(session, root, *collections: str) -> None:
     for obj in objects:
         make_transient_to_detached(obj)
     session.add(root)
+    # Weakly, like the session's identity map: a long transaction may insert many and drop them.
     transaction = session.get_nested_transaction() or session.get_transaction()
-    session.info.setdefault(_INSERTED, []).append((transaction, objects))
+    session.info.setdefault(_INSERTED, []).append((transaction, [weakref.ref(obj) for obj in objects]))
     record_created(session, objects)
     note_written(session, objects)
 
@@ -123,7 +126,7 @@ def _drop_rolled_back(session, previous_transaction) -> None:
         if not _within(transaction, previous_transaction):
             kept.append((transaction, objects))
             continue
-        for obj in objects:
+        for obj in filter(None, (ref() for ref in objects)):
             if obj in session:
                 session.expunge(obj)
             make_transient(obj)
