@@ -55,7 +55,7 @@ def run_inside(kind: str, runs: int) -> None:
     from bench.app import create_bench_app
 
     app = create_bench_app()
-    request, total = (_creates if kind == "create" else _pages)(app, kind)
+    request, total, clean_up = (_creates if kind == "create" else _pages)(app, kind)
     warmup = max(WARMUP, total)
     toggle = ["callgrind_control", "-i"]
     try:
@@ -65,7 +65,7 @@ def run_inside(kind: str, runs: int) -> None:
             request(index)
         subprocess.run([*toggle, "off", str(os.getpid())], check=True, capture_output=True)
     finally:
-        getattr(request, "clean_up", lambda: None)()
+        clean_up()
 
 
 def _pages(app, kind: str):
@@ -77,11 +77,12 @@ def _pages(app, kind: str):
         if response.status_code != 200:
             raise SystemExit(f"{paths[index % len(paths)]} answered HTTP {response.status_code}")
 
-    return request, len(paths)
+    return request, len(paths), lambda: None
 
 
 def _creates(app, _kind: str):
-    """P2's request in-process: a shipment with 5 items through the API with a JWT; deleted afterwards."""
+    """P2's request in-process: a shipment with 5 items through the API with a JWT; deleted afterwards.
+    The login is spelled out here, as the URLs above are: `--root` may name a checkout without a name for it."""
     import time
 
     from bench.create_shipments import payload, remove_created
@@ -99,8 +100,7 @@ def _creates(app, _kind: str):
             raise SystemExit(f"creating a shipment answered HTTP {response.status_code}: {response.data[:200]!r}")
         created.append(response.json["id"])
 
-    request.clean_up = lambda: remove_created(created, began)
-    return request, 1
+    return request, 1, lambda: remove_created(created, began)
 
 
 def count(root: Path, kind: str, runs: int) -> float:

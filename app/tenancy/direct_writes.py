@@ -12,6 +12,7 @@ their ids to the next rows).
 """
 
 import weakref
+from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -22,7 +23,6 @@ from app.audit.services import record_created, record_updated
 from app.tenancy.freshness import note_written
 from app.tenancy.scoping import stamp_and_check
 
-_STATEMENTS: dict = {}  # built once per table and kind: building a statement costs more than running it
 _KEY = "direct_write_key"
 _INSERTED = "directly_inserted_objects"
 
@@ -58,7 +58,7 @@ def update_columns(session, obj, **values) -> None:
     changes = {name: [getattr(obj, name), value] for name, value in values.items()}
     table = mapper.local_table
     values |= {c.key: _default(c.onupdate) for c in table.columns if c.onupdate is not None and c.key not in values}
-    session.execute(_update_statement(table, key), {_KEY: getattr(obj, key.key), **values})
+    session.execute(_update_statement(table), {_KEY: getattr(obj, key.key), **values})
     for name, value in values.items():
         set_committed_value(obj, name, value)
     record_updated(session, obj, changes)
@@ -71,7 +71,7 @@ def _insert(session, objects: list) -> None:
     mapper = sa.inspect(objects[0]).mapper
     (key,) = [column.key for column in mapper.primary_key]
     rows = [_values(obj, mapper, key) for obj in objects]
-    statement = _statement(mapper.local_table)
+    statement = _insert_statement(mapper.local_table)
     if len(rows) == 1:
         ids = [session.execute(statement, rows[0]).scalar_one()]
     else:
@@ -101,20 +101,17 @@ def _default(default):
     return default.arg(None) if default.is_callable else default.arg
 
 
-def _statement(table):
-    statement = _STATEMENTS.get(("insert", table))
-    if statement is None:
-        key = next(iter(table.primary_key))
-        statement = _STATEMENTS["insert", table] = sa.insert(table).returning(key, sort_by_parameter_order=True)
-    return statement
+# Built once per table: building a statement costs more than running it.
+@cache
+def _insert_statement(table):
+    return sa.insert(table).returning(*table.primary_key, sort_by_parameter_order=True)
 
 
-def _update_statement(table, key):
-    """UPDATE ... WHERE key = :_KEY; the SET clause follows the parameters' other names."""
-    statement = _STATEMENTS.get(("update", table))
-    if statement is None:
-        statement = _STATEMENTS["update", table] = sa.update(table).where(key == sa.bindparam(_KEY))
-    return statement
+@cache
+def _update_statement(table):
+    """UPDATE ... WHERE <primary key> = :_KEY; the SET clause follows the parameters' other names."""
+    (key,) = table.primary_key
+    return sa.update(table).where(key == sa.bindparam(_KEY))
 
 
 def _drop_rolled_back(session, previous_transaction) -> None:

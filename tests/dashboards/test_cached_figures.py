@@ -3,13 +3,14 @@ tenant's shipments, status events and users, and only then; what is cached under
 courier pickers, the shipment list's HTML and detail popups) is therefore never stale, even when the
 write comes from another process, and never shown to a user who would see something else."""
 
+from contextlib import contextmanager
 from datetime import datetime
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy import event
 
 from tests.dashboards.conftest import signed_in
+from tests.support.statements import recorded_statements
 
 
 def version(app, slug: str) -> int:
@@ -104,20 +105,15 @@ def test_a_savepoint_rolled_back_keeps_the_outer_write_counted(app, demo):
     assert version(app, "demo") == before + 1
 
 
-def _shipment_statements(app):
-    """A list that fills with the statements that read the shipment table, while the context is open."""
+@contextmanager
+def _shipment_reads(app):
+    """`with _shipment_reads(app) as seen:` -> seen() lists the statements run meanwhile that read shipments."""
     from app.extensions import db
-
-    seen = []
-
-    def listener(_conn, _cursor, statement, *_args):
-        if "FROM shipment" in statement:
-            seen.append(statement)
 
     with app.app_context():
         engine = db.engine
-    event.listen(engine, "before_cursor_execute", listener)
-    return seen, lambda: event.remove(engine, "before_cursor_execute", listener)
+    with recorded_statements(engine) as statements:
+        yield lambda: [statement for statement in statements if "FROM shipment" in statement]
 
 
 def issue_one(session, tenant):
@@ -130,15 +126,12 @@ def test_dashboard_figures_are_cached_until_a_write_elsewhere_moves_the_version(
     email, _ = new_user("Admin")
     client = signed_in(app, email)
     first = client.get("/dashboard/data").json["cards"]
-    seen, stop = _shipment_statements(app)
-    try:
+    with _shipment_reads(app) as seen:
         assert client.get("/dashboard/data").json["cards"] == first
-        assert seen == []  # served from the cache: no statement read the shipments
+        assert seen() == []  # served from the cache: no statement read the shipments
         demo(issue_one)  # committed by "another process": a session of its own, nothing shared with the request
         after = client.get("/dashboard/data").json["cards"]
-    finally:
-        stop()
-    assert seen, "the write moved the version: the figures were computed again"
+    assert seen(), "the write moved the version: the figures were computed again"
     assert after["today"] == first["today"] + 1
     assert after["month"] == first["month"] + 1
 
@@ -201,17 +194,14 @@ def test_list_and_detail_html_is_served_again_until_a_write_elsewhere_moves_the_
     list_url, detail_url = "/shipments/?q=CACHED000", f"/shipments/{pk}/detail"
     assert "CACHED0001" in client.get(list_url).get_data(as_text=True)
     assert "Ready for pickup" in client.get(detail_url).get_data(as_text=True)
-    seen, stop = _shipment_statements(app)
-    try:
+    with _shipment_reads(app) as seen:
         assert "CACHED0001" in client.get(list_url).get_data(as_text=True)
         assert "Ready for pickup" in client.get(detail_url).get_data(as_text=True)
-        assert seen == []  # both served from the cache: no statement read the shipments
+        assert seen() == []  # both served from the cache: no statement read the shipments
         demo(_new_shipment("CACHED0002"))
         demo(_status_event(pk, "delivered"))
         listed = client.get(list_url).get_data(as_text=True)
         detail = client.get(detail_url).get_data(as_text=True)
-    finally:
-        stop()
     assert "CACHED0001" in listed and "CACHED0002" in listed
     assert "Delivered" in detail and "No status changes yet." not in detail
 

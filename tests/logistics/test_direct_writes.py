@@ -12,6 +12,7 @@ from app.tenancy.direct_writes import insert_new
 from app.tenancy.models import Tenant, utcnow
 from app.tenancy.scoping import CrossTenantWrite
 from tests.logistics.conftest import shipment_payload
+from tests.support.statements import recorded_statements
 
 
 def _input(**changes) -> ShipmentInput:
@@ -28,17 +29,6 @@ def _columns(obj) -> dict:
     return {column.key: getattr(obj, column.key) for column in obj.__table__.columns}
 
 
-def _statements_while(action) -> int:
-    count = []
-    listener = lambda *args: count.append(1)  # noqa: E731
-    sa.event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        action()
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", listener)
-    return len(count)
-
-
 def _delete(shipment_ids) -> None:
     db.session.execute(sa.delete(Shipment).where(Shipment.id.in_(shipment_ids)))
     db.session.commit()
@@ -47,13 +37,11 @@ def _delete(shipment_ids) -> None:
 def test_the_issued_shipment_reads_as_stored_without_asking_the_database_again(acting):
     with acting("owner@demo.test") as (tenant, user):
         shipment = services.issue(tenant, user, _input())
-        read_back = []
-        statements = _statements_while(
-            lambda: read_back.extend(map(_columns, [shipment, *shipment.items, *shipment.events]))
-        )
+        with recorded_statements(db.engine) as statements:
+            read_back = list(map(_columns, [shipment, *shipment.items, *shipment.events]))
         db.session.commit()
         try:
-            assert statements == 0
+            assert len(statements) == 0
             assert len(shipment.items) == 2 and len(shipment.events) == 1 and shipment.tracking_number
             stored = [
                 _stored(Shipment.__table__, shipment.id),

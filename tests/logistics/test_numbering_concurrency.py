@@ -7,6 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.logistics.conftest import shipment_payload
+from tests.support.statements import recorded_statements
 
 
 def _issue_concurrently(app, threads: int, per_thread: int) -> list[str]:
@@ -88,22 +89,18 @@ def test_the_number_is_taken_after_everything_else_is_written(app, acting):
     from app.logistics.shipments import services
     from app.logistics.shipments.inputs import ShipmentInput
 
-    writes = []
-
-    def record(conn, cursor, statement, *args):
-        if statement.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")):
-            writes.append(" ".join(statement.split()[:3]).upper())
-
     with acting("admin@demo.test") as (tenant, user):
-        sa.event.listen(db.engine, "before_cursor_execute", record)
-        try:
+        with recorded_statements(db.engine) as statements:
             shipment = services.issue(tenant, user, ShipmentInput.from_mapping(shipment_payload()))
             db.session.commit()
-        finally:
-            sa.event.remove(db.engine, "before_cursor_execute", record)
         assert shipment.tracking_number
         db.session.delete(shipment)
         db.session.commit()
+    writes = [
+        " ".join(statement.split()[:3]).upper()
+        for statement in statements
+        if statement.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+    ]
     taken = writes.index("UPDATE TENANT_SETTINGS SET")
     assert {"INSERT INTO SHIPMENT", "INSERT INTO SHIPMENT_ITEM", "INSERT INTO SHIPMENT_STATUS_EVENT"} <= set(
         writes[:taken]

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from app.notifications import services
 from app.tenancy.models import Tenant
+from tests.support.statements import recorded_statements
 
 EXTRA_CLIENTS = 1000
 
@@ -34,17 +35,8 @@ def _add_clients(session, count: int) -> None:
 
 
 def _statements_of_fan_out(session, notification_id: int) -> tuple[int, int]:
-    statements = []
-    engine = session.get_bind()
-
-    def count(*_args):
-        statements.append(1)
-
-    sa.event.listen(engine, "before_cursor_execute", count)
-    try:
+    with recorded_statements(session.get_bind()) as statements:
         recipients = services.fan_out(notification_id)
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", count)
     return recipients, len(statements)
 
 
