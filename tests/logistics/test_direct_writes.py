@@ -102,3 +102,45 @@ def test_a_rolled_back_savepoint_takes_its_shipment_out_of_the_session(acting):
             assert _stored(Shipment.__table__, kept.id)["tracking_number"] == kept.tracking_number
         finally:
             _delete([kept.id])
+
+
+def test_a_shipment_without_items_or_history_is_inserted(acting):
+    with acting("owner@demo.test") as (tenant, user):
+        draft = Shipment(tenant_id=tenant.id, created_by_id=user.id, status="ready_for_pickup")
+        for key in ("sender", "receiver"):
+            for part, value in (
+                ("name", "Nama"),
+                ("phone", "081234567890"),
+                ("address", "Jl. Satu"),
+                ("city", "31.71"),
+            ):
+                setattr(draft, f"{key}_{part}", value)
+        insert_new(db.session(), draft, "items", "events")
+        db.session.commit()
+        try:
+            assert draft.items == [] and draft.events == []
+            assert _stored(Shipment.__table__, draft.id) == _columns(draft)
+        finally:
+            _delete([draft.id])
+
+
+def test_on_postgresql_the_shipment_its_items_history_and_number_are_one_prepared_statement(acting):
+    """One round trip, and a text psycopg keeps prepared: within its statement cache's limits, the same
+    for any number of items."""
+    from psycopg._queries import MAX_CACHED_STATEMENT_LENGTH, MAX_CACHED_STATEMENT_PARAMS
+
+    with acting("owner@demo.test") as (tenant, user):
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("SQLite writes each table with its own INSERT")
+        texts = set()
+        for items in (1, 3):
+            payload = shipment_payload()
+            payload["items"] = payload["items"][:1] * items
+            with recorded_statements(db.engine) as statements:
+                services.issue(tenant, user, ShipmentInput.from_mapping(payload))
+            (tree,) = [text for text in statements if "INSERT INTO shipment " in text]
+            assert sum("INSERT INTO" in text or "UPDATE tenant_settings" in text for text in statements) == 1
+            texts.add(tree)
+        db.session.rollback()
+    (text,) = texts
+    assert len(text) <= MAX_CACHED_STATEMENT_LENGTH and text.count("%(") <= MAX_CACHED_STATEMENT_PARAMS

@@ -64,3 +64,23 @@ def test_bad_prefix_in_format():
     with pytest.raises(ShipmentInputError) as info:
         format_tracking_number("CGN#", 5, 1)
     assert info.value.field == "prefix"
+
+
+def test_the_database_formats_a_number_as_python_does(app):
+    """PostgreSQL takes a new shipment's number inside its INSERT and formats it there (tracking_number_sql)."""
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        pytest.skip("the number is formatted in SQL on PostgreSQL only")
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from app.logistics.shipments.numbering import tracking_number_sql
+
+    cases = [(prefix, padding, sequence) for prefix in ("CGN10", "X") for padding in (1, 5, 12)
+             for sequence in (1, 9, 10, 99_999, 100_000, 10**12 - 1, 10**12, 10**15)]  # fmt: skip
+    with app.app_context():
+        formatted = db.session.execute(
+            sa.select(
+                *(tracking_number_sql(sa.literal(p), sa.literal(n), sa.literal(s, sa.BigInteger)) for p, n, s in cases)
+            )
+        ).one()
+    assert list(formatted) == [format_tracking_number(*case) for case in cases]

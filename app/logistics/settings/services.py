@@ -11,6 +11,7 @@ from app.extensions import db
 from app.logistics.settings.models import TenantSettings
 from app.logistics.shipments import numbering
 from app.logistics.shipments.calculator import ShipmentInputError, WeightRounding, validate_divisor
+from app.tenancy.direct_writes import new_row_value
 from app.tenancy.scoping import SKIP_OPTION
 
 MAX_LOGO_BYTES = 1024 * 1024
@@ -49,17 +50,40 @@ def allocate_tracking_number(tenant_id: int) -> str:
     return numbering.format_tracking_number(row.tracking_prefix, row.tracking_padding, row.next_sequence - 1)
 
 
-def _take_next_sequence_statement():
+def tracking_number_for_insert(tenant_id: int):
+    """The number a new shipment's INSERT stores. On PostgreSQL the SQL that takes it from the counter in
+    that same statement (app/tenancy/direct_writes.py reads it back), one round trip fewer than taking it
+    first; the row lock then lasts from that statement to the commit, as in allocate_tracking_number.
+    Elsewhere a number taken now. The settings row must exist (the quote of every issue creates it)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return NEXT_TRACKING_NUMBER
+    return allocate_tracking_number(tenant_id)
+
+
+def _counter_step(tenant_id, **values):
+    """UPDATE the tenant's counter to the next sequence, RETURNING what a number is made of."""
     table = TenantSettings.__table__
     return (
         sa.update(table)
-        .where(table.c.tenant_id == sa.bindparam("counter_tenant_id", type_=sa.Integer))
-        .values(next_sequence=table.c.next_sequence + 1)
+        .where(table.c.tenant_id == tenant_id)
+        .values(next_sequence=table.c.next_sequence + 1, **values)
         .returning(table.c.next_sequence, table.c.tracking_prefix, table.c.tracking_padding)
     )
 
 
-TAKE_NEXT_SEQUENCE = _take_next_sequence_statement()  # built once: every issued shipment runs it
+def _next_tracking_number():
+    # Its updated_at is the new shipment's (SQLAlchemy fills in `onupdate` for the top statement only).
+    tenant_id, now = new_row_value("tenant_id", sa.Integer), new_row_value("updated_at", sa.DateTime)
+    counter = _counter_step(tenant_id, updated_at=now).cte("tracking_counter")
+    number = numbering.tracking_number_sql(
+        counter.c.tracking_prefix, counter.c.tracking_padding, counter.c.next_sequence - 1
+    )
+    return sa.select(number).scalar_subquery()
+
+
+# Built once: every issued shipment runs one of them.
+TAKE_NEXT_SEQUENCE = _counter_step(sa.bindparam("counter_tenant_id", type_=sa.Integer))
+NEXT_TRACKING_NUMBER = _next_tracking_number()
 
 
 def _take_next_sequence(tenant_id: int):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from .calculator import ShipmentInputError
@@ -66,6 +67,12 @@ def format_tracking_number(prefix: str, padding: int, sequence: int) -> str:
             START_FIELD, _l("The start number may only contain digits, at most %(max)s.", max=MAX_PADDING)
         )
     return normalize_prefix(prefix) + str(sequence).zfill(padding)
+
+
+def tracking_number_sql(prefix, padding, sequence):
+    """:func:`format_tracking_number` in SQL (PostgreSQL), for a number taken by the statement that stores it."""
+    digits = sa.cast(sequence, sa.Text)
+    return prefix + sa.func.lpad(digits, sa.func.greatest(padding, sa.func.length(digits)), "0")
 
 
 def format_start(sequence: int, padding: int) -> str:

@@ -10,7 +10,12 @@ from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
 from app.logistics.settings.models import TenantSettings
-from app.logistics.settings.services import allocate_tracking_number, get_settings, rounding_of
+from app.logistics.settings.services import (
+    allocate_tracking_number,
+    get_settings,
+    rounding_of,
+    tracking_number_for_insert,
+)
 from app.logistics.shipments import calculator
 from app.logistics.shipments.calculator import ShipmentInputError
 from app.logistics.shipments.inputs import (
@@ -28,7 +33,6 @@ from app.logistics.shipments.statuses import INITIAL_STATUS, STATUSES
 from app.logistics.tariffs.models import Tariff
 from app.tenancy.direct_writes import insert_new, update_columns
 from app.tenancy.models import Tenant, utcnow
-from app.tenancy.scoping import SKIP_OPTION
 
 QUOTA_PERIOD = timedelta(days=30)
 MAX_NOTE_LENGTH = 1000
@@ -83,10 +87,10 @@ SETTINGS_AND_PRICE = _settings_and_price_statement()  # built once: building it 
 
 def _settings_and_price(tenant_id: int, origin: str, destination: str):
     """The settings a quote reads (divisor and rounding, as attributes of a row) and the route's price per kg
-    (None: no tariff), in one statement: every save reads both. Filtered by the tenant explicitly (the
-    scoping hook is skipped, as in get_settings)."""
+    (None: no tariff), in one statement: every save reads both. A Core statement, filtered by the tenant
+    explicitly, on the session's connection (no ORM execution around it)."""
     params = {"tenant_id": tenant_id, "origin": origin, "destination": destination}
-    row = db.session.execute(SETTINGS_AND_PRICE, params, execution_options={SKIP_OPTION: True}).one_or_none()
+    row = db.session.connection().execute(SETTINGS_AND_PRICE, params).one_or_none()
     if row is None:  # first use: the row is created with the defaults
         get_settings(tenant_id)
         return _settings_and_price(tenant_id, origin, destination)
@@ -155,9 +159,9 @@ def save_draft(tenant: Tenant, user, data: ShipmentInput, shipment: Shipment | N
 def issue(tenant: Tenant, user, data: ShipmentInput, shipment: Shipment | None = None, *, now=None) -> Shipment:
     """Simpan: validate everything, check the quota, record the first status, take the next number.
 
-    The number is taken last: the counter row stays locked from then until the caller commits, so
-    everything else (shipment, items, status, activity log) is written before, outside the lock.
-    The caller must commit right after."""
+    A new shipment is written with its items, first status and number in one statement on PostgreSQL
+    (app/tenancy/direct_writes.py); an archived draft is flushed and then numbered, the number taken
+    last. Either way the counter row stays locked until the caller commits: commit right after."""
     if shipment is not None and not shipment.is_draft:
         return update_issued(tenant, user, data, shipment)
     quote = validate(tenant.id, data, issue=True)
@@ -173,10 +177,13 @@ def issue(tenant: Tenant, user, data: ShipmentInput, shipment: Shipment | None =
     )
     session = db.session()
     if sa.inspect(shipment).transient:  # a new shipment: the hot path, written without the unit of work
+        shipment.tracking_number = tracking_number_for_insert(tenant.id)
         insert_new(session, shipment, "items", "events")
-    else:  # an archived draft: its row is updated and its items replaced by the flush
+    else:
         session.flush()
-    update_columns(session, shipment, tracking_number=allocate_tracking_number(tenant.id))
+        update_columns(session, shipment, tracking_number=allocate_tracking_number(tenant.id))
+    if not shipment.tracking_number:
+        raise RuntimeError(f"tenant {tenant.id} has no tracking-number counter")
     return shipment
 
 
