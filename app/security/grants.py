@@ -38,6 +38,9 @@ from app.tenancy.models import TenantModule
 from app.tenancy.scoping import SKIP_OPTION
 
 _grants = assoc_permissionview_role
+# A literal in the SQL text: a separator given as a string is a parameter SQLAlchemy renders into the text
+# anew at every execution (this statement runs for every request).
+_SEPARATOR = sa.literal_column("','")
 
 
 def _fingerprint():
@@ -56,7 +59,7 @@ def _tenant_of(user_id):
 def _tenant_modules(user_id):
     """The module codes enabled for the user's tenant, comma-separated (NULL for vendor staff)."""
     return (
-        sa.select(sa.func.aggregate_strings(TenantModule.module_code, ","))
+        sa.select(sa.func.aggregate_strings(TenantModule.module_code, _SEPARATOR))
         .where(TenantModule.tenant_id == _tenant_of(user_id))
         .scalar_subquery()
         .label("modules")
@@ -92,13 +95,13 @@ def _user_with_grants():
     fingerprint, the role ids it has through groups, the tenant's modules and data version."""
     fingerprint = _fingerprint().subquery("fingerprint")
     group_roles = (
-        sa.select(sa.func.aggregate_strings(sa.cast(assoc_group_role.c.role_id, sa.String), ","))
+        sa.select(sa.func.aggregate_strings(sa.cast(assoc_group_role.c.role_id, sa.String), _SEPARATOR))
         .join(assoc_user_group, assoc_user_group.c.group_id == assoc_group_role.c.group_id)
         .where(assoc_user_group.c.user_id == TenantUser.id)
         .scalar_subquery()
     )
     modules = (
-        sa.select(sa.func.aggregate_strings(TenantModule.module_code, ","))
+        sa.select(sa.func.aggregate_strings(TenantModule.module_code, _SEPARATOR))
         .where(TenantModule.tenant_id == TenantUser.tenant_id)
         .scalar_subquery()
     )
