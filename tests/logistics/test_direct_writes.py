@@ -144,3 +144,25 @@ def test_on_postgresql_the_shipment_its_items_history_and_number_are_one_prepare
         db.session.rollback()
     (text,) = texts
     assert len(text) <= MAX_CACHED_STATEMENT_LENGTH and text.count("%(") <= MAX_CACHED_STATEMENT_PARAMS
+
+
+def test_the_tree_statement_may_be_planned_once_and_later_reads_are_planned_per_call_again(acting):
+    """Generic plans for the rest of the issuing transaction only (SET LOCAL): the connection goes back to
+    planning each read for its values (app/core/autocommit_reads.py)."""
+    with acting("owner@demo.test") as (tenant, user):
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("PostgreSQL's plan cache")
+
+        def plan_mode():
+            return db.session.connection().exec_driver_sql("SHOW plan_cache_mode").scalar()
+
+        assert plan_mode() == "force_custom_plan"
+        db.session.rollback()
+        shipment = services.issue(tenant, user, _input())
+        assert plan_mode() == "auto"
+        db.session.commit()
+        try:
+            assert plan_mode() == "force_custom_plan"
+            db.session.rollback()
+        finally:
+            _delete([shipment.id])
