@@ -30,6 +30,7 @@ MAX_LINES = 200
 MAX_QUANTITY = 1_000_000
 MAX_DUE_DAYS = 366
 RESEND_AFTER = timedelta(minutes=10)
+JUST_SENT = timedelta(minutes=1)
 
 
 @dataclass
@@ -194,12 +195,14 @@ def status_condition(status: str, today: date):
 
 
 def claim_email_send(invoice: Invoice, now=None) -> bool:
-    """Mark the invoice as queued for e-mail unless a send is already in flight (double clicks send once)."""
+    """Mark the invoice as queued for e-mail unless a send is in flight or finished a moment ago: a double
+    click sends once, also when the first send was done before the second click arrived."""
     now = now or utcnow()
     in_flight = sa.and_(Invoice.email_state == "queued", Invoice.email_state_at > now - RESEND_AFTER)
+    just_sent = sa.and_(Invoice.email_state == "sent", Invoice.email_state_at > now - JUST_SENT)
     result = db.session.execute(
         sa.update(Invoice)
-        .where(Invoice.id == invoice.id, sa.or_(Invoice.email_state.is_(None), ~in_flight))
+        .where(Invoice.id == invoice.id, sa.or_(Invoice.email_state.is_(None), ~sa.or_(in_flight, just_sent)))
         .values(email_state="queued", email_state_at=now, email_job_id=None)
         .execution_options(synchronize_session=False)
     )

@@ -190,7 +190,7 @@ class InvoiceView(BillingPage):
             flash(_("A cancelled invoice is not sent; it is no longer payable."), "danger")
             return redirect(url_for("InvoiceView.detail", pk=pk))
         if not service.claim_email_send(invoice):
-            flash(_("This invoice is already being sent."), "info")
+            flash(_("This invoice is being sent or was sent a moment ago."), "info")
             return redirect(url_for("InvoiceView.detail", pk=pk))
         db.session.commit()
         run = enqueue(send_invoice, tenant_id=None, user_id=self.actor_id(), invoice_id=invoice.id)
