@@ -5,13 +5,13 @@ work's two flushes were ~40% of the request's Python. On PostgreSQL the whole tr
 (data-modifying CTEs, the children as arrays), which may also compute columns of the new row in SQL:
 the shipment's tracking number is taken from the tenant's counter by that same statement. Elsewhere
 (SQLite) each table is one INSERT. Statements run on the session's connection: Session.execute would
-wrap each in ORM execution state for nothing. What the flush hooks do for ORM writes is done here for these rows, by the
-same functions: the tenant is stamped and checked (app/tenancy/scoping.py), the creation is logged
-(app/audit/services.py) and the tenant's data version moves at commit (app/tenancy/freshness.py).
-Afterwards the objects are persistent in the session with every column loaded, as if just read:
-later changes to them flush as usual, and a rollback of the transaction or savepoint that inserted
-them takes them out of the session again, as it does for objects a flush inserted (SQLite may give
-their ids to the next rows).
+wrap each in ORM execution state for nothing. What the flush hooks do for ORM writes is done here
+for these rows, by the same functions: the tenant is stamped and checked (app/tenancy/scoping.py),
+the creation is logged (app/audit/services.py) and the tenant's data version moves at commit
+(app/tenancy/freshness.py). Afterwards the objects are persistent in the session with every column
+loaded, as if just read: later changes to them flush as usual, and a rollback of the transaction or
+savepoint that inserted them takes them out of the session again, as it does for objects a flush
+inserted (SQLite may give their ids to the next rows).
 """
 
 import weakref
@@ -41,6 +41,11 @@ def new_row_value(column_key: str, type_=None):
     return sa.bindparam(_NEW + column_key, type_=type_)
 
 
+def computes_in_sql(session) -> bool:
+    """Whether insert_new writes the whole tree in one statement, so that a root column may hold SQL (PostgreSQL)."""
+    return session.get_bind().dialect.name == "postgresql"
+
+
 def insert_new(session, root, *collections: str) -> None:
     """INSERT `root` (a new object) and the new objects of its one-to-many `collections`.
 
@@ -51,7 +56,7 @@ def insert_new(session, root, *collections: str) -> None:
     objects = [root, *(child for _relationship, group in children for child in group)]
     for obj in objects:
         stamp_and_check(obj, is_new=True)
-    if session.get_bind().dialect.name == "postgresql":
+    if computes_in_sql(session):
         _insert_tree(session, root, children)
     else:
         _insert(session, [root])
@@ -92,10 +97,14 @@ def _link(relationship, parent, children) -> None:
 def _insert_tree(session, root, children) -> None:
     """PostgreSQL: the root, its computed columns and every child in one statement."""
     mapper = sa.inspect(root).mapper
-    values = _values(root, mapper, _key_of(mapper))
-    computed = tuple((name, value) for name, value in values.items() if isinstance(value, sa.ClauseElement))
-    relationships = tuple(relationship for relationship, _group in children)
-    params = {_NEW + name: value for name, value in values.items() if not isinstance(value, sa.ClauseElement)}
+    key = _key_of(mapper)
+    computed, params = [], {}
+    for name, value in _values(root, mapper, key).items():
+        if isinstance(value, sa.ClauseElement):
+            computed.append((name, value))
+        else:
+            params[_NEW + name] = value
+    computed, relationships = tuple(computed), tuple(relationship for relationship, _group in children)
     for relationship, group in children:
         child_mapper = relationship.mapper
         rows = [_values(child, child_mapper, _key_of(child_mapper)) for child in group]
@@ -104,14 +113,15 @@ def _insert_tree(session, root, children) -> None:
     connection = session.connection()
     connection.exec_driver_sql(GENERIC_PLANS)
     found = connection.execute(_tree_statement(mapper, relationships, computed), params).one()
-    setattr(root, _key_of(mapper), found[0])
+    setattr(root, key, found[0])
     for (name, _expression), value in zip(computed, found[1 : 1 + len(computed)], strict=True):
         setattr(root, name, value)
     for (relationship, group), ids in zip(children, found[1 + len(computed) :], strict=True):
         _link(relationship, root, group)
+        child_key = _key_of(relationship.mapper)
         # Ids come from the sequence in the order of the rows' ORDER BY (as SQLAlchemy's insertmanyvalues relies on).
         for child, new_id in zip(group, sorted(ids or ()), strict=True):
-            setattr(child, _key_of(relationship.mapper), new_id)
+            setattr(child, child_key, new_id)
 
 
 def _key_of(mapper) -> str:

@@ -11,7 +11,7 @@ from app.extensions import db
 from app.logistics.settings.models import TenantSettings
 from app.logistics.shipments import numbering
 from app.logistics.shipments.calculator import ShipmentInputError, WeightRounding, validate_divisor
-from app.tenancy.direct_writes import new_row_value
+from app.tenancy.direct_writes import computes_in_sql, new_row_value
 from app.tenancy.scoping import SKIP_OPTION
 
 MAX_LOGO_BYTES = 1024 * 1024
@@ -55,7 +55,7 @@ def tracking_number_for_insert(tenant_id: int):
     that same statement (app/tenancy/direct_writes.py reads it back), one round trip fewer than taking it
     first; the row lock then lasts from that statement to the commit, as in allocate_tracking_number.
     Elsewhere a number taken now. The settings row must exist (the quote of every issue creates it)."""
-    if db.session.get_bind().dialect.name == "postgresql":
+    if computes_in_sql(db.session()):
         return NEXT_TRACKING_NUMBER
     return allocate_tracking_number(tenant_id)
 
