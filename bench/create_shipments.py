@@ -12,21 +12,18 @@ Every create is a full issue: validation, tariff lookup, the server's weight/cos
 tracking number from the tenant's counter (a row lock), 5 items, the first status, the activity log.
 Reports creates/s (2xx answers) and wrk's latency p50/p95/p99, and checks in the database that the
 run's shipments got unique, gap-free numbers, one per 2xx answer (and per create still in flight when
-wrk stopped). Afterwards they (and their activity-log
-lines) are deleted and the tables vacuumed, so the other benchmarks keep measuring the generated data
-(--keep keeps them).
+wrk stopped). Afterwards they (and their activity-log lines) are deleted and the tables vacuumed, so
+the other benchmarks keep measuring the generated data (--keep keeps them).
 """
 
 import argparse
 import http.client
 import json
 import re
-import subprocess
-import tempfile
 import time
 
 from bench import db as bench_db
-from bench.harness import DEMO_PASSWORD, TENANT_HOST, gunicorn_label, require_tool, start_gunicorn, stop, table
+from bench.harness import DEMO_PASSWORD, TENANT_HOST, gunicorn_label, require_tool, start_gunicorn, stop, table, wrk
 
 USER = "admin@demo.test"
 SENDER_PREFIX = "Pengirim Bench"
@@ -111,14 +108,8 @@ end
 
 
 def run_wrk(port: int, token: str, phase: str, seconds: int, clients: int) -> str:
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
-        handle.write(lua_script(phase))
-    command = [
-        "wrk", "-t2", f"-c{clients}", f"-d{seconds}s", "--timeout", "10s", "-s", handle.name,
-        "-H", f"Host: {TENANT_HOST}", "-H", f"Authorization: Bearer {token}", "-H", "Content-Type: application/json",
-        f"http://127.0.0.1:{port}/",
-    ]  # fmt: skip
-    return subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    return wrk(port, lua_script(phase), connections=clients, seconds=seconds, headers=headers)
 
 
 def created_since(since: float) -> list[tuple[int, str]]:
@@ -172,7 +163,7 @@ def main(argv=None) -> None:
     if not all(runs.values()):
         raise SystemExit(f"wrk printed no result:\n{outputs}")
     answered = {phase: int(run[1]) - int(run[2]) for phase, run in runs.items()}
-    requests, non2xx, socket_errors, seconds, *latencies = runs["measure"].groups()
+    _requests, non2xx, socket_errors, seconds, *latencies = runs["measure"].groups()
     numbers = [number for _pk, number in created]
     check = numbering_check(numbers)
     # A create still in flight when wrk stops is saved but not counted: at most one per connection and phase.

@@ -7,6 +7,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from dataclasses import dataclass
@@ -157,6 +158,19 @@ def require_tool(name: str, hint: str) -> str:
     if path is None:
         raise SystemExit(f"{name} is not installed: {hint}")
     return path
+
+
+def wrk(port: int, script: str, *, connections: int, seconds: int, headers: dict) -> str:
+    """wrk -t2 on loopback with this Lua script and these headers (the tenant Host among them): its report."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as handle:
+        handle.write(script)
+        handle.flush()
+        command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", handle.name]
+        for name, value in {"Host": TENANT_HOST, **headers}.items():
+            command += ["-H", f"{name}: {value}"]
+        return subprocess.run(
+            [*command, f"http://127.0.0.1:{port}/"], capture_output=True, text=True, check=True
+        ).stdout
 
 
 def start_gunicorn(

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 
 from bench import db as bench_db
 from bench.app import FAB_ROUTE
-from bench.harness import DEMO_PASSWORD, TENANT_HOST, gunicorn_label, require_tool, start_gunicorn, stop, table
+from bench.harness import DEMO_PASSWORD, TENANT_HOST, gunicorn_label, require_tool, start_gunicorn, stop, table, wrk
 
 USER = "admin@demo.test"
 DASHBOARD = "/dashboard/"
@@ -161,13 +161,7 @@ def check_paths(port: int, cookie: str, mix: list[str]) -> None:
 
 
 def run_wrk(port: int, cookie: str, script: str, args) -> str:
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
-        handle.write(script)
-    command = [
-        "wrk", "-t2", f"-c{args.connections}", f"-d{args.duration}s", "--latency", "-s", handle.name,
-        "-H", f"Host: {TENANT_HOST}", "-H", f"Cookie: {cookie}", f"http://127.0.0.1:{port}/",
-    ]  # fmt: skip
-    return subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    return wrk(port, script, connections=args.connections, seconds=args.duration, headers={"Cookie": cookie})
 
 
 def summary(output: str) -> dict:
