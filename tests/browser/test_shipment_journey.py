@@ -104,8 +104,8 @@ def test_admin_creates_two_item_shipment_prints_resi_updates_status_and_finds_it
     sender = f"Pengirim {uuid.uuid4().hex[:8]}"
 
     page.goto(f"{base}/shipments/")
-    page.click("#btn-new-shipment")
-    page.wait_for_selector("#shipment-form")
+    with page.expect_navigation():  # waits for "load": the calculator's script has drawn the table
+        page.click("#btn-new-shipment")
     divisor = int(page.get_attribute("#shipment-form", "data-divisor"))
     lines = expected_lines(divisor)
 
@@ -253,8 +253,8 @@ def test_archive_then_issue_from_the_archive_tab(page, live_server, app):
     row = page.locator("#shipment-table tbody tr[data-id]")
     assert row.count() == 1 and "—" in row.first.locator(".col-tracking").inner_text()
 
-    row.first.locator(".btn-edit").click()
-    page.wait_for_selector("#shipment-form")
+    with page.expect_navigation():
+        row.first.locator(".btn-edit").click()
     assert page.locator("#items-table .item-row").count() == 1
     assert "Kota Bandung" in page.inner_text("#select2-receiver_city-container")
     with page.expect_navigation():
