@@ -7,8 +7,9 @@ the shipment's tracking number is taken from the tenant's counter by that same s
 (SQLite) each table is one INSERT. Statements run on the session's connection: Session.execute would
 wrap each in ORM execution state for nothing. What the flush hooks do for ORM writes is done here
 for these rows, by the same functions: the tenant is stamped and checked (app/tenancy/scoping.py),
-the creation is logged (app/audit/services.py) and the tenant's data version moves at commit
-(app/tenancy/freshness.py). Afterwards the objects are persistent in the session with every column
+the creation is logged (app/audit/services.py) and the tenant's data version moves (app/tenancy/freshness.py):
+on PostgreSQL in the tree statement itself, after the counter it may take (one round trip fewer while that
+row is locked), elsewhere at commit. Afterwards the objects are persistent in the session with every column
 loaded, as if just read: later changes to them flush as usual, and a rollback of the transaction or
 savepoint that inserted them takes them out of the session again, as it does for objects a flush
 inserted (SQLite may give their ids to the next rows).
@@ -24,7 +25,8 @@ from sqlalchemy.orm import Session, make_transient, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.audit.services import record_created, record_updated
-from app.tenancy.freshness import note_written
+from app.core.mixins import FeedsTenantFigures
+from app.tenancy.freshness import bump_statement, note_written
 from app.tenancy.scoping import stamp_and_check
 
 _KEY = "direct_write_key"
@@ -56,7 +58,8 @@ def insert_new(session, root, *collections: str) -> None:
     objects = [root, *(child for _relationship, group in children for child in group)]
     for obj in objects:
         stamp_and_check(obj, is_new=True)
-    if computes_in_sql(session):
+    in_one_statement = computes_in_sql(session)
+    if in_one_statement:
         _insert_tree(session, root, children)
     else:
         _insert(session, [root])
@@ -70,7 +73,8 @@ def insert_new(session, root, *collections: str) -> None:
     transaction = session.get_nested_transaction() or session.get_transaction()
     session.info.setdefault(_INSERTED, []).append((transaction, [weakref.ref(obj) for obj in objects]))
     record_created(session, objects)
-    note_written(session, objects)
+    if not in_one_statement:  # the tree statement has moved the version (its rows are the root's tenant's)
+        note_written(session, objects)
 
 
 def update_columns(session, obj, **values) -> None:
@@ -146,10 +150,16 @@ def _tree_statement(mapper, relationships: tuple, computed: tuple):
     columns = [column for column in table.columns if not column.primary_key]
     values = {c.key: expressions.get(c.key, sa.bindparam(_NEW + c.key, type_=c.type)) for c in columns}
     linked = {parent.key for relationship in relationships for parent, _child in relationship.local_remote_pairs}
+    moves_version = any(issubclass(m.class_, FeedsTenantFigures) for m in (mapper, *(r.mapper for r in relationships)))
     returned = [*table.primary_key, *(table.c[name] for name in expressions), *(table.c[key] for key in linked)]
-    root = sa.insert(table).values(values).returning(*dict.fromkeys(returned)).cte("new_root")
+    versioned = [table.c.tenant_id] if moves_version else []
+    root = sa.insert(table).values(values).returning(*dict.fromkeys(returned + versioned)).cte("new_root")
     child_ids = [_child_ids(root, relationship) for relationship in relationships]
-    return sa.select(*(root.c[column.key] for column in returned[: 1 + len(computed)]), *child_ids)
+    statement = sa.select(*(root.c[column.key] for column in returned[: 1 + len(computed)]), *child_ids)
+    if moves_version:  # reads the new row: runs after the insert, and after the counter a computed column takes
+        moved = bump_statement(sa.select(root.c.tenant_id).scalar_subquery()).cte("moved")
+        statement = statement.add_cte(moved)
+    return statement
 
 
 def _child_ids(root, relationship):

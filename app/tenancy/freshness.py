@@ -12,7 +12,8 @@ role grants, one statement per request); the figures it then computes see at lea
 data. A cache entry may hold data newer than its version, never older.
 
 Bulk Core statements (`sa.update(Shipment)`) bypass the ORM flush and therefore this hook: code
-that writes such rows in bulk must call `bump(tenant_ids, connection)` itself (the demo seed does).
+that writes such rows in bulk must call `bump(tenant_ids, connection)` itself (the demo seed does); the
+one-statement insert of a new shipment tree moves it in that statement (app/tenancy/direct_writes.py).
 """
 
 from threading import Lock
@@ -63,13 +64,18 @@ def _forget(session, previous_transaction) -> None:
         session.info.pop(_PENDING, None)
 
 
-def _bump_statement():
+_ONE = sa.literal_column("1")  # in the text, not a parameter: the tree statement must stay short enough to be prepared
+
+
+def bump_statement(tenant_id):
+    """The UPDATE that moves a tenant's version; `tenant_id` a bind parameter or a SQL expression (a statement
+    that writes a tenant's rows may move its version itself: app/tenancy/direct_writes.py)."""
     tenant = Tenant.__table__
-    tenant_id = sa.bindparam("bumped_tenant_id", type_=sa.Integer)
-    return sa.update(tenant).where(tenant.c.id == tenant_id).values(data_version=tenant.c.data_version + 1)
+    return sa.update(tenant).where(tenant.c.id == tenant_id).values(data_version=tenant.c.data_version + _ONE)
 
 
-BUMP = _bump_statement()  # built once: every commit that writes shipments runs it
+# Built once: every commit that writes shipments through the flush runs it.
+BUMP = bump_statement(sa.bindparam("bumped_tenant_id", type_=sa.Integer))
 
 
 def bump(tenant_ids, connection) -> None:

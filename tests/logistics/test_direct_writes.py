@@ -78,6 +78,20 @@ def test_the_commit_moves_the_tenants_data_version(acting):
             _delete([shipment.id])
 
 
+def test_a_shipment_rolled_back_with_its_savepoint_does_not_move_the_data_version(acting):
+    """PostgreSQL moves the version in the tree statement, so a savepoint takes the move back with the rows.
+    (SQLite moves it at commit for whatever the transaction touched: once more than needed, never less.)"""
+    with acting("owner@demo.test") as (tenant, user):
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("SQLite moves the version at commit")
+        before = _stored(Tenant.__table__, tenant.id)["data_version"]
+        savepoint = db.session.begin_nested()
+        services.issue(tenant, user, _input())
+        savepoint.rollback()
+        db.session.commit()
+        assert _stored(Tenant.__table__, tenant.id)["data_version"] == before
+
+
 def test_a_row_of_another_tenant_is_refused_and_nothing_is_written(acting):
     with acting("owner@demo.test") as (tenant, user):
         other = db.session.execute(sa.select(Tenant.id).where(Tenant.id != tenant.id)).scalars().first()
