@@ -39,8 +39,8 @@ def test_tenant_dashboard_draws_its_charts(page, live_server, tmp_path):
     assert sum(drawn_marks(page, "#chart-weight")) > 0  # the seeded shipments of this month
     page.evaluate("window.dashboardRefresh()")
     page.wait_for_function(REFRESHED)
-    page.click("#trend-switch a:nth-child(2)")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("#trend-switch a:nth-child(2)")
     assert len(drawn_marks(page, "#chart-trend")) == 12
     page.screenshot(path=str(tmp_path / "tenant-dashboard.png"), full_page=True)
     assert page.console_errors == []
@@ -52,10 +52,10 @@ def test_vendor_home_draws_the_growth_chart(page, live_server, tmp_path):
     values = drawn_marks(page, "#chart-growth")
     assert len(values) == 12 and max(values) > 0
     assert page.is_visible("#recent-activity li")
-    page.click("#growth-metric a:nth-child(2)")
-    page.wait_for_load_state()
-    page.click("#growth-period a:nth-child(3)")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("#growth-metric a:nth-child(2)")
+    with page.expect_navigation():
+        page.click("#growth-period a:nth-child(3)")
     assert len(drawn_marks(page, "#chart-growth")) == 5
     page.evaluate("window.dashboardRefresh()")
     page.wait_for_function(REFRESHED)

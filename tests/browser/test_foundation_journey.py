@@ -20,12 +20,12 @@ def test_owner_signs_in_switches_language_and_signs_out(page, live_server):
     assert "Pengaturan" in navbar and "Keluar" not in navbar  # logout sits in the user menu
     assert "Settings" not in navbar
 
-    page.click("#lang-en")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("#lang-en")
     assert "Settings" in page.inner_text(".navbar")
 
     page.click("#user-menu")
-    page.click("#logout-link")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("#logout-link")
     assert "/login/" in page.url
     assert page.console_errors == []

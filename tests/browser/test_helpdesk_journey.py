@@ -90,11 +90,11 @@ def test_ticket_with_attachment_is_answered_and_closed_without_leaking_the_note(
     support.click("#bell .dropdown-toggle")
     item = support.locator("#bell-menu .bell-item", has_text=number).first
     item.wait_for()
-    item.click()
-    support.wait_for_load_state()
+    with support.expect_navigation():
+        item.click()
     assert number in support.inner_text("#notification-title")
-    support.click(f"a.btn-primary[href$='/vendor/tickets/{ticket_id}']")
-    support.wait_for_load_state()
+    with support.expect_navigation():
+        support.click(f"a.btn-primary[href$='/vendor/tickets/{ticket_id}']")
     assert title in support.inner_text("h2")
     assert support.inner_text("#assignee").strip() == "Support Vendor"
     assert "otomatis" in support.inner_text(".ticket-timeline")  # "Ditugaskan ke Support Vendor otomatis"
@@ -104,15 +104,15 @@ def test_ticket_with_attachment_is_answered_and_closed_without_leaking_the_note(
 
     support.click("a[href='#note-tab']")
     support.fill("#note-body", note)
-    support.click("#add-note")
-    support.wait_for_load_state()
+    with support.expect_navigation():
+        support.click("#add-note")
     assert note in support.inner_text(".internal-note")
     support.fill("#reply-body", reply)
-    support.click("#send-reply")
-    support.wait_for_load_state()
+    with support.expect_navigation():
+        support.click("#send-reply")
     support.select_option("#status-form select[name=status]", "selesai")
-    support.click("#save-status")
-    support.wait_for_load_state()
+    with support.expect_navigation():
+        support.click("#save-status")
     assert "Selesai" in support.inner_text(".ticket-status")
     assert reply in support.inner_text(".ticket-timeline")
 

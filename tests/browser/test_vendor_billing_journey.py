@@ -74,7 +74,8 @@ def test_vendor_admin_bills_a_client_end_to_end(page, billing_server):
     rows.first.get_by_role("link", name=name).click()
     page.wait_for_url(f"**/billing/clients/{tenant_id}")
 
-    page.click("#modules button[data-module=shipments]")
+    with page.expect_navigation():  # back to the same URL: waiting for it would not wait for the new page
+        page.click("#modules button[data-module=shipments]")
     page.wait_for_url(f"**/billing/clients/{tenant_id}**")
     assert page.inner_text("#modules button[data-module=shipments]").strip() == "Aktifkan"
     assert "shipments" not in _modules_of(served, tenant_id)
