@@ -7,6 +7,7 @@ from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
 from app.audit.models import ActivityLog
+from app.core.query_plans import fixed_plan
 from app.tenancy.context import acting_user_id, current_scope
 from app.tenancy.models import utcnow
 
@@ -129,7 +130,7 @@ def _discard_pending(session, transaction) -> None:
         session.info.pop(_PENDING, None)
 
 
-_INSERT = ActivityLog.__table__.insert()
+_INSERT = fixed_plan(ActivityLog.__table__.insert())
 
 
 def _write(connection, rows: list[dict]) -> None:

@@ -10,14 +10,9 @@ WITH, a SELECT ... FOR UPDATE/SHARE, anything written by hand) first turns autoc
 psycopg opens the transaction right before it: writes and row locks stay atomic and roll back as
 before. A connection goes back to autocommit when it returns to the pool.
 
-Read-only requests therefore never roll back, so psycopg's prepared statements (a statement is
-prepared on its fifth run on a connection and all are dropped at every ROLLBACK) survive from
-request to request.
-
-Each connection plans every call for its own values (`plan_cache_mode = force_custom_plan`): after
-five runs PostgreSQL may otherwise settle on one generic plan per statement, and tenants' row
-counts differ by 40x: the dashboard's figures for the 200k-shipment tenant took 100 ms instead of
-15-30 ms with a generic plan, and the search picks its index by how rare the term is.
+Read-only requests therefore never roll back, so psycopg's prepared statements (those it may prepare:
+app/core/query_plans.py; made after a statement's fifth run on a connection, all dropped at every ROLLBACK)
+survive from request to request.
 """
 
 import re
@@ -29,7 +24,6 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.pool import Pool
 
 _DRIVER = "psycopg"
-PLAN_EACH_CALL = "SET plan_cache_mode = force_custom_plan"
 _ROW_LOCK = re.compile(r"\bFOR\s+(?:NO\s+KEY\s+UPDATE|UPDATE|KEY\s+SHARE|SHARE)\b", re.IGNORECASE)
 
 
@@ -46,8 +40,6 @@ def _is_psycopg(dbapi_connection) -> bool:
 
 def _prepare_connection(dbapi_connection, _record) -> None:
     if _is_psycopg(dbapi_connection):
-        dbapi_connection.execute(PLAN_EACH_CALL)
-        dbapi_connection.commit()
         dbapi_connection.autocommit = True
 
 

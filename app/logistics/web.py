@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from flask import abort, current_app, g, request
 from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
 
+from app.core.query_plans import fixed_plan
 from app.extensions import db
 from app.tenancy.models import Tenant
 
@@ -27,8 +28,8 @@ def current_tenant() -> Tenant:
 
 def scoped_or_404(model, row_id, *options, where=None):
     """Fetch through a query (so the central tenant scope applies), never the identity map; `where`
-    narrows further (a row rule such as the shipment list's)."""
-    stmt = sa.select(model).where(model.id == row_id).options(*options)
+    narrows further (a row rule such as the shipment list's). A lookup by key: planned once."""
+    stmt = fixed_plan(sa.select(model).where(model.id == row_id).options(*options))
     if where is not None:
         stmt = stmt.where(where)
     row = db.session.execute(stmt).unique().scalar_one_or_none()

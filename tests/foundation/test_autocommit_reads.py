@@ -1,6 +1,5 @@
 """PostgreSQL: reads run outside a transaction (no BEGIN/COMMIT round trips, prepared statements survive);
-the first write, savepoint, SET or row lock opens one, which rolls back and locks as before; every call
-is planned for its own values."""
+the first write, savepoint, SET or row lock opens one, which rolls back and locks as before."""
 
 import psycopg
 import pytest
@@ -118,11 +117,3 @@ def test_a_connection_lost_mid_read_is_discarded_as_before(pg):
             assert error.connection_invalidated
     with pg.connect() as fresh:
         assert fresh.exec_driver_sql("SELECT 1").scalar() == 1
-
-
-def test_every_connection_plans_each_call_for_its_values(pg):
-    pg.dispose()  # a brand-new connection, as after a restart
-    with pg.connect() as connection:
-        assert connection.exec_driver_sql("SHOW plan_cache_mode").scalar() == "force_custom_plan"
-        connection.rollback()
-        assert connection.exec_driver_sql("SHOW plan_cache_mode").scalar() == "force_custom_plan"

@@ -160,23 +160,15 @@ def test_on_postgresql_the_shipment_its_items_history_and_number_are_one_prepare
     assert len(text) <= MAX_CACHED_STATEMENT_LENGTH and text.count("%(") <= MAX_CACHED_STATEMENT_PARAMS
 
 
-def test_the_tree_statement_may_be_planned_once_and_later_reads_are_planned_per_call_again(acting):
-    """Generic plans for the rest of the issuing transaction only (SET LOCAL): the connection goes back to
-    planning each read for its values (app/core/autocommit_reads.py)."""
+def test_postgresql_plans_the_tree_statement_once(acting):
+    """Marked fixed_plan (app/core/query_plans.py): psycopg prepares it after five runs and, after five plans
+    made for their values, PostgreSQL keeps its generic plan for the connection."""
     with acting("owner@demo.test") as (tenant, user):
         if db.engine.dialect.name != "postgresql":
             pytest.skip("PostgreSQL's plan cache")
-
-        def plan_mode():
-            return db.session.connection().exec_driver_sql("SHOW plan_cache_mode").scalar()
-
-        assert plan_mode() == "force_custom_plan"
-        db.session.rollback()
-        shipment = services.issue(tenant, user, _input())
-        assert plan_mode() == "auto"
-        db.session.commit()
-        try:
-            assert plan_mode() == "force_custom_plan"
-            db.session.rollback()
-        finally:
-            _delete([shipment.id])
+        for _ in range(14):
+            services.issue(tenant, user, _input())
+        prepared = "SELECT statement, generic_plans FROM pg_prepared_statements"
+        rows = db.session.connection().exec_driver_sql(prepared)
+        (generic_plans,) = [plans for statement, plans in rows if "INSERT INTO shipment " in statement]
+        assert generic_plans > 0

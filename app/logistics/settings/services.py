@@ -7,6 +7,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from app.core.query_plans import fixed_plan
 from app.extensions import db
 from app.logistics.settings.models import TenantSettings
 from app.logistics.shipments import numbering
@@ -81,8 +82,8 @@ def _next_tracking_number():
     return sa.select(number).scalar_subquery()
 
 
-# Built once: every issued shipment runs one of them.
-TAKE_NEXT_SEQUENCE = _counter_step(sa.bindparam("counter_tenant_id", type_=sa.Integer))
+# Built once: every issued shipment runs one of them (by key: planned once).
+TAKE_NEXT_SEQUENCE = fixed_plan(_counter_step(sa.bindparam("counter_tenant_id", type_=sa.Integer)))
 NEXT_TRACKING_NUMBER = _next_tracking_number()
 
 

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from app.core.query_plans import fixed_plan
 from app.extensions import db
 from app.logistics.settings.models import TenantSettings
 from app.logistics.settings.services import (
@@ -82,7 +83,8 @@ def _settings_and_price_statement():
     return sa.select(*read, price.label("price_per_kg")).where(settings.tenant_id == tenant_id)
 
 
-SETTINGS_AND_PRICE = _settings_and_price_statement()  # built once: building it costs more than running it
+# Built once: building it costs more than running it. A lookup by key: planned once.
+SETTINGS_AND_PRICE = fixed_plan(_settings_and_price_statement())
 
 
 def _settings_and_price(tenant_id: int, origin: str, destination: str):
