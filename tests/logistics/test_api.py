@@ -1,5 +1,8 @@
 """REST API: shipments (list, get, create, status) and tariffs (CRUD), with JWT, 4xx JSON naming fields."""
 
+import time
+from datetime import timedelta
+
 import sqlalchemy as sa
 
 from tests.logistics.conftest import shipment_payload
@@ -102,24 +105,40 @@ def test_info_describes_no_field_with_the_translation_catalogues_header(api_clie
         assert fields and all("Project-Id-Version" not in field["description"] for field in fields)
 
 
-def test_a_request_checks_its_token_once_and_a_bad_token_is_still_refused(api_client, app, monkeypatch):
-    from datetime import timedelta
-
-    import flask_jwt_extended.jwt_manager as jwt_manager
+def _fresh_token(app, lifetime: timedelta) -> str:
     from flask_jwt_extended import create_access_token
+
+    from app.extensions import db
+    from app.security.models import TenantUser
+
+    with app.app_context():
+        user_id = db.session.execute(sa.select(TenantUser.id).where(TenantUser.email == "admin@demo.test")).scalar()
+        return f"Bearer {create_access_token(identity=str(user_id), expires_delta=lifetime)}"
+
+
+def test_a_token_is_checked_once_per_process_and_a_bad_token_is_still_refused(api_client, app, monkeypatch):
+    import flask_jwt_extended.jwt_manager as jwt_manager
 
     checks = []
     verify = jwt_manager._decode_jwt
     monkeypatch.setattr(jwt_manager, "_decode_jwt", lambda **kwargs: checks.append(1) or verify(**kwargs))
     client = api_client("admin@demo.test")
-    assert client.get("/api/v1/shipments/?q=(page_size:1)").status_code == 200
-    assert len(checks) == 1  # the tenant scope and FAB's decorator share it
+    client.environ_base["HTTP_AUTHORIZATION"] = token = _fresh_token(app, timedelta(minutes=5))
+    for _ in range(3):
+        assert client.get("/api/v1/shipments/?q=(page_size:1)").status_code == 200
+    assert len(checks) == 1  # the tenant scope, FAB's decorator and the later requests share it
 
-    token = client.environ_base["HTTP_AUTHORIZATION"]
     client.environ_base["HTTP_AUTHORIZATION"] = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
     forged = client.get("/api/v1/shipments/")
     assert forged.status_code == 422 and "result" not in forged.json  # flask-jwt-extended's answer to a bad signature
-    with app.app_context():
-        expired = create_access_token(identity="1", expires_delta=timedelta(seconds=-60))
-    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {expired}"
+    client.environ_base["HTTP_AUTHORIZATION"] = _fresh_token(app, timedelta(seconds=-60))
     assert client.get("/api/v1/shipments/").status_code == 401
+
+
+def test_a_token_accepted_before_is_refused_once_it_expires(api_client, app):
+    client = api_client("admin@demo.test")
+    client.environ_base["HTTP_AUTHORIZATION"] = _fresh_token(app, timedelta(seconds=1))
+    assert client.get("/api/v1/shipments/?q=(page_size:1)").status_code == 200
+    time.sleep(2)  # the exp claim counts whole seconds
+    expired = client.get("/api/v1/shipments/?q=(page_size:1)")
+    assert expired.status_code == 401 and expired.json == {"msg": "Token has expired"}
