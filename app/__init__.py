@@ -105,9 +105,10 @@ def _init_appbuilder(app: Flask) -> None:
 
 
 def _init_web(app: Flask) -> None:
-    from app.core import errors, formatting, health, templating
+    from app.core import errors, formatting, health, locales, templating
     from app.tenancy import request as tenant_request
 
+    locales.init_app(app)
     tenant_request.init_app(app)
     templating.init_app(app)
     app.context_processor(lambda: {"appbuilder": app.appbuilder, "current_locale": lambda: str(get_locale() or "id")})

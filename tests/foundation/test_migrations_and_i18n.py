@@ -117,3 +117,17 @@ def test_page_in_indonesian_has_indonesian_menu(app):
     page = client.get("/").get_data(as_text=True)
     assert "Pengaturan" in page and "Keluar" in page
     assert ">Settings<" not in page
+
+
+def test_the_language_chosen_stays_with_the_session_and_the_default_needs_no_cookie(app, api_client):
+    from tests.conftest import login
+
+    client = login(app, "owner@demo.test")
+    client.get("/lang/en")
+    assert ">Logout<" in client.get("/").get_data(as_text=True)
+    assert ">Keluar<" in client.get("/?_l_=id").get_data(as_text=True)
+    assert ">Logout<" in client.get("/").get_data(as_text=True)
+
+    api = api_client("admin@demo.test")
+    answer = api.get("/api/v1/shipments/?q=(page_size:1)&_l_=xx")
+    assert answer.status_code == 200 and "Set-Cookie" not in answer.headers
