@@ -1,8 +1,10 @@
 """The activity log is written from here only: model changes via flush hooks (written at commit), events explicitly."""
 
+import json
 from datetime import date, datetime
 from decimal import Decimal
 
+import sqlalchemy as sa
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
@@ -133,9 +135,25 @@ def _discard_pending(session, transaction) -> None:
 _INSERT = fixed_plan(ActivityLog.__table__.insert())
 
 
+def _insert_from_json():
+    """PostgreSQL: INSERT the lines given as one JSON array (its text the same for any number of lines)."""
+    table = ActivityLog.__table__
+    names = ", ".join(column.name for column in table.columns if not column.primary_key)
+    lines = f"json_populate_recordset(NULL::{table.name}, :lines)"
+    return fixed_plan(sa.text(f"INSERT INTO {table.name} ({names}) SELECT {names} FROM {lines}"))
+
+
+_INSERT_FROM_JSON = _insert_from_json()
+
+
 def _write(connection, rows: list[dict]) -> None:
-    """Core, not the ORM: writing the log must not dirty the session it describes."""
-    connection.execute(_INSERT, rows)
+    """Core, not the ORM: writing the log must not dirty the session it describes. On PostgreSQL one statement
+    with one parameter: psycopg's executemany (a pipeline, every column a parameter) cost a create through the
+    API 5% of its Python."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(_INSERT_FROM_JSON, {"lines": json.dumps(rows, default=_plain)})
+    else:
+        connection.execute(_INSERT, rows)
 
 
 def record_event(

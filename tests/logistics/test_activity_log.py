@@ -1,5 +1,8 @@
 """What the activity log shows of shipment writes: one line per change, written only by a commit."""
 
+from datetime import datetime, timedelta
+from decimal import Decimal
+
 import sqlalchemy as sa
 
 from app.audit.models import ActivityLog
@@ -43,6 +46,29 @@ def test_an_issued_shipment_is_one_create_line_with_its_number(acting):
         finally:
             _remove([shipment.id])
         assert [line.action for line in _lines(shipment.id)] == ["create", "delete"]
+
+
+def test_a_create_line_holds_every_column_as_written(acting):
+    """Dates as ISO text, amounts as exact decimal text, any script in names (the log is written in one JSON
+    parameter on PostgreSQL, with executemany elsewhere)."""
+    with acting("owner@demo.test") as (tenant, user):
+        shipment = services.issue(
+            tenant, user, _input(sender_name='Bá Ñoño 日本 "kutip"', sender_address="Jl. X\nNo. 2")
+        )
+        db.session.commit()
+        try:
+            [line] = _lines(shipment.id)
+            assert line.changes.keys() == {column.key for column in Shipment.__table__.columns}
+            for key, logged in line.changes.items():
+                value = getattr(shipment, key)
+                if isinstance(value, Decimal):  # as the calculator gave it: 0 is logged "0", stored 0.00
+                    assert Decimal(logged) == value, key
+                else:
+                    assert logged == (value.isoformat() if isinstance(value, datetime) else value), key
+            assert line.entity_id == str(shipment.id) and line.realm == "tenant"
+            assert abs(line.created_at - shipment.created_at) < timedelta(seconds=5)
+        finally:
+            _remove([shipment.id])
 
 
 def test_a_later_edit_is_its_own_update_line(acting):
