@@ -30,12 +30,12 @@ from flask_appbuilder.security.sqla.models import (
     assoc_user_group,
     assoc_user_role,
 )
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import defer, joinedload
 
 from app.core.query_plans import fixed_plan
 from app.security.models import TenantUser
 from app.tenancy.freshness import data_version_statement
-from app.tenancy.models import TenantModule
+from app.tenancy.models import Tenant, TenantModule
 from app.tenancy.scoping import SKIP_OPTION
 
 _grants = assoc_permissionview_role
@@ -91,6 +91,16 @@ def _roles_and_fingerprint():
     )
 
 
+# Read by few pages (profile, user admin, invoices), loaded when one does; every request paid for reading them.
+_USER_DETAILS = tuple(
+    getattr(TenantUser, name)
+    for name in ("password", "last_login", "login_count", "fail_login_count", "created_on", "changed_on", "phone")
+)
+_TENANT_DETAILS = tuple(
+    getattr(Tenant, name) for name in ("contact_name", "email", "phone", "address", "npwp", "joined_on", "created_at")
+)
+
+
 def _user_with_grants():
     """The signed-in user (roles and tenant joined) with what the grants need, in one statement: the
     fingerprint, the role ids it has through groups, the tenant's modules and data version."""
@@ -115,7 +125,11 @@ def _user_with_grants():
             data_version_statement(TenantUser.tenant_id).label("data_version"),
         )
         .join(fingerprint, sa.true())
-        .options(joinedload(TenantUser.roles), joinedload(TenantUser.tenant))
+        .options(
+            joinedload(TenantUser.roles),
+            joinedload(TenantUser.tenant).options(*map(defer, _TENANT_DETAILS)),
+            *map(defer, _USER_DETAILS),
+        )
         .where(TenantUser.id == sa.bindparam("pk", type_=sa.Integer))
         # Read before the request's tenant scope exists; the modules are looked up by the user's own tenant.
         .execution_options(**{SKIP_OPTION: True})
