@@ -49,6 +49,13 @@ def init_app(app) -> None:
     app.before_request(_refuse_nul_characters)
 
 
+def _may_hold_nul(body: bytes) -> bool:
+    """Whether a JSON body may decode to a text with NUL: in UTF-8 JSON spells it only as the escape \\u0000
+    (a raw one is invalid), and a body in UTF-16 or UTF-32 holds zero bytes. Most hold neither, and walking
+    every decoded value cost an API create 1.5% of its Python."""
+    return b"\\u0000" in body or b"\x00" in body
+
+
 def _refuse_nul_characters():
     """PostgreSQL text cannot hold NUL ("\\x00"): typed into any form field, query string or JSON value it
     failed at the database (a 500, or the generic 400 of _value_out_of_range after the form was lost),
@@ -60,7 +67,7 @@ def _refuse_nul_characters():
         pairs += request.form.items(multi=True)
         pairs += [(name, upload.filename or "") for name, upload in request.files.items(multi=True)]
     texts = [text for pair in pairs for text in pair]
-    if request.is_json:
+    if request.is_json and _may_hold_nul(request.get_data(cache=True)):
         texts += json_texts(request.get_json(silent=True))
     if any("\0" in text for text in texts):
         raise NulInText()

@@ -107,6 +107,17 @@ def test_text_no_database_can_store_is_400_and_writes_nothing(app, admin, issued
     assert _history_of(app, issued) == before
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-32-le"])
+def test_nul_in_json_of_any_encoding_is_400_and_writes_nothing(app, admin, issued, encoding):
+    import json
+
+    before = _history_of(app, issued)
+    body = json.dumps({"status": "in_transit", "note": "a\x00b"}).encode(encoding)
+    response = admin.post(f"/api/v1/shipments/{issued}/status", data=body, content_type="application/json")
+    assert response.status_code == 400
+    assert _history_of(app, issued) == before
+
+
 def test_a_login_without_provider_is_400_naming_it(app):
     from tests.conftest import client_on, tenant_host
 
