@@ -16,7 +16,8 @@ from app.tenancy.models import utcnow
 _PENDING = "activity_rows_to_write"
 
 
-def _plain(value):
+def json_ready(value):
+    """A column's value as the log keeps it in JSON: dates in ISO format, amounts as exact decimal text."""
     if isinstance(value, (datetime, date)):
         return value.isoformat()
     if isinstance(value, Decimal):
@@ -36,13 +37,15 @@ def _changed_fields(obj) -> dict:
         if history.has_changes():
             before = history.deleted[0] if history.deleted else None
             after = history.added[0] if history.added else None
-            changes[attr.key] = [_plain(before), _plain(after)]
+            changes[attr.key] = [json_ready(before), json_ready(after)]
     return changes
 
 
 def _snapshot(obj) -> dict:
     state = inspect(obj)
-    return {a.key: _plain(getattr(obj, a.key)) for a in state.mapper.column_attrs if a.key not in obj.__audit_exclude__}
+    return {
+        a.key: json_ready(getattr(obj, a.key)) for a in state.mapper.column_attrs if a.key not in obj.__audit_exclude__
+    }
 
 
 def _row(obj, action: str, changes: dict) -> dict:
@@ -104,7 +107,7 @@ def record_created(session, objects) -> None:
 
 def record_updated(session, obj, changes: dict) -> None:
     """Columns updated outside the unit of work: {name: [before, after]}, as the flush hook records them."""
-    changes = {name: [_plain(before), _plain(after)] for name, (before, after) in changes.items()}
+    changes = {name: [json_ready(before), json_ready(after)] for name, (before, after) in changes.items()}
     _pend(session, [_row(obj, "update", changes)] if getattr(obj, "__audited__", False) else [])
 
 
@@ -151,7 +154,7 @@ def _write(connection, rows: list[dict]) -> None:
     with one parameter: psycopg's executemany (a pipeline, every column a parameter) cost a create through the
     API 5% of its Python."""
     if connection.dialect.name == "postgresql":
-        connection.execute(_INSERT_FROM_JSON, {"lines": json.dumps(rows, default=_plain)})
+        connection.execute(_INSERT_FROM_JSON, {"lines": json.dumps(rows, default=json_ready)})
     else:
         connection.execute(_INSERT, rows)
 

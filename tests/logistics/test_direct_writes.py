@@ -35,8 +35,10 @@ def _delete(shipment_ids) -> None:
 
 
 def test_the_issued_shipment_reads_as_stored_without_asking_the_database_again(acting):
+    items = shipment_payload()["items"]
+    items[0] = {**items[0], "name": 'Buku "Laskar" \\ Pelangi 日本 ñ', "weight": "0.01", "length": "12.5"}
     with acting("owner@demo.test") as (tenant, user):
-        shipment = services.issue(tenant, user, _input())
+        shipment = services.issue(tenant, user, _input(items=items))
         with recorded_statements(db.engine) as statements:
             read_back = list(map(_columns, [shipment, *shipment.items, *shipment.events]))
         db.session.commit()
