@@ -2,9 +2,9 @@
 
 For the hottest write, issuing a shipment with its items and first status (bench P2): the unit of
 work's two flushes were ~40% of the request's Python. On PostgreSQL the whole tree is one statement
-(data-modifying CTEs, each child collection one JSON parameter), which may also compute columns of the new row in SQL:
-the shipment's tracking number is taken from the tenant's counter by that same statement. Elsewhere
-(SQLite) each table is one INSERT. Statements run on the session's connection: Session.execute would
+(data-modifying CTEs, each child collection one JSON parameter), which may also compute columns of the
+new row in SQL: the shipment's tracking number is taken from the tenant's counter by that same
+statement. Elsewhere (SQLite) each table is one INSERT. Statements run on the session's connection: Session.execute would
 wrap each in ORM execution state for nothing. What the flush hooks do for ORM writes is done here
 for these rows, by the same functions: the tenant is stamped and checked (app/tenancy/scoping.py),
 the creation is logged (app/audit/services.py) and the tenant's data version moves (app/tenancy/freshness.py):
@@ -110,10 +110,10 @@ def _insert_tree(session, root, children) -> None:
     computed, relationships = tuple(computed), tuple(relationship for relationship, _group in children)
     for relationship, group in children:
         child_mapper = relationship.mapper
-        data, key = _child_data_columns(relationship), _key_of(child_mapper)
+        data, child_key = _child_data_columns(relationship), _key_of(child_mapper)
         rows = [
             {**{column.name: value[column.key] for column in data}, _ORDER: order}
-            for order, value in enumerate(_values(child, child_mapper, key) for child in group)
+            for order, value in enumerate(_values(child, child_mapper, child_key) for child in group)
         ]
         params[relationship.key] = json.dumps(rows, default=json_ready)
     found = session.connection().execute(_tree_statement(mapper, relationships, computed), params).one()
