@@ -4,8 +4,8 @@ For the hottest write, issuing a shipment with its items and first status (bench
 work's two flushes were ~40% of the request's Python. On PostgreSQL the whole tree is one statement
 (data-modifying CTEs, each child collection one JSON parameter), which may also compute columns of the
 new row in SQL: the shipment's tracking number is taken from the tenant's counter by that same
-statement. Elsewhere (SQLite) each table is one INSERT. Statements run on the session's connection: Session.execute would
-wrap each in ORM execution state for nothing. What the flush hooks do for ORM writes is done here
+statement. Elsewhere (SQLite) each table is one INSERT. Statements run on the session's connection:
+Session.execute would wrap each in ORM execution state for nothing. What the flush hooks do for ORM writes is done here
 for these rows, by the same functions: the tenant is stamped and checked (app/tenancy/scoping.py),
 the creation is logged (app/audit/services.py) and the tenant's data version moves (app/tenancy/freshness.py):
 on PostgreSQL in the tree statement itself, after the counter it may take (one round trip fewer while that
