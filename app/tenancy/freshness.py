@@ -65,7 +65,8 @@ def _forget(session, previous_transaction) -> None:
         session.info.pop(_PENDING, None)
 
 
-_ONE = sa.literal_column("1")  # in the text, not a parameter: the tree statement must stay short enough to be prepared
+# In the text, not a parameter: the tree statement stays within psycopg's cache of converted queries (4,096 characters).
+_ONE = sa.literal_column("1")
 
 
 def bump_statement(tenant_id):

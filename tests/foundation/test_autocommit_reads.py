@@ -7,18 +7,9 @@ import sqlalchemy as sa
 from psycopg.pq import TransactionStatus
 
 from app.core.autocommit_reads import plain_read
-from app.extensions import db
 from app.tenancy.models import Tenant
 
 PROBE = "SELECT count(*) FROM tenant WHERE slug = 'prepared-probe'"
-
-
-@pytest.fixture()
-def pg(app):
-    with app.app_context():
-        if db.engine.dialect.name != "postgresql":
-            pytest.skip("psycopg's transactions and prepared statements: PostgreSQL only")
-        yield db.engine
 
 
 def _prepared(connection) -> list[str]:

@@ -10,14 +10,6 @@ from app.extensions import db
 RUNS = 14  # psycopg prepares after five runs; PostgreSQL plans for the values five times before a generic plan
 
 
-@pytest.fixture()
-def pg(app):
-    with app.app_context():
-        if db.engine.dialect.name != "postgresql":
-            pytest.skip("psycopg's prepared statements and PostgreSQL's plan cache")
-        yield db.engine
-
-
 def _plans(connection, marker: str) -> list[tuple[int, int]]:
     """(custom plans, generic plans) of the statements prepared on this connection whose text has `marker`."""
     rows = connection.exec_driver_sql("SELECT statement, custom_plans, generic_plans FROM pg_prepared_statements")

@@ -141,8 +141,8 @@ def test_a_shipment_without_items_or_history_is_inserted(acting):
 
 
 def test_on_postgresql_the_shipment_its_items_history_and_number_are_one_prepared_statement(acting):
-    """One round trip, and a text psycopg keeps prepared: within its statement cache's limits, the same
-    for any number of items."""
+    """One round trip, and one text for any number of items, within the limits of psycopg's cache of converted
+    queries (so it is not parsed anew at each call)."""
     from psycopg._queries import MAX_CACHED_STATEMENT_LENGTH, MAX_CACHED_STATEMENT_PARAMS
 
     with acting("owner@demo.test") as (tenant, user):
