@@ -8,13 +8,9 @@ from psycopg.pq import TransactionStatus
 
 from app.core.autocommit_reads import plain_read
 from app.tenancy.models import Tenant
+from tests.support.statements import prepared_plans
 
 PROBE = "SELECT count(*) FROM tenant WHERE slug = 'prepared-probe'"
-
-
-def _prepared(connection) -> list[str]:
-    rows = connection.exec_driver_sql("SELECT statement FROM pg_prepared_statements").scalars()
-    return [statement for statement in rows if "prepared-probe" in statement]
 
 
 def _transaction_status(connection) -> TransactionStatus:
@@ -27,7 +23,7 @@ def test_reads_open_no_transaction_and_stay_prepared(pg):
             connection.exec_driver_sql(PROBE).scalar()
             assert _transaction_status(connection) == TransactionStatus.IDLE
             connection.rollback()
-        assert _prepared(connection), "the reads kept the prepared statement"
+        assert prepared_plans(connection, "prepared-probe"), "the reads kept the prepared statement"
 
 
 def test_a_write_after_reads_is_rolled_back(pg):

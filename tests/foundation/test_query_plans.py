@@ -6,14 +6,9 @@ import sqlalchemy as sa
 
 from app.core.query_plans import fixed_plan
 from app.extensions import db
+from tests.support.statements import prepared_plans
 
 RUNS = 14  # psycopg prepares after five runs; PostgreSQL plans for the values five times before a generic plan
-
-
-def _plans(connection, marker: str) -> list[tuple[int, int]]:
-    """(custom plans, generic plans) of the statements prepared on this connection whose text has `marker`."""
-    rows = connection.exec_driver_sql("SELECT statement, custom_plans, generic_plans FROM pg_prepared_statements")
-    return [(custom, generic) for statement, custom, generic in rows if marker in statement]
 
 
 def _probe(marker: str):
@@ -24,14 +19,14 @@ def test_a_statement_with_values_is_planned_for_each_call_and_never_prepared(pg)
     with pg.connect() as connection:
         for run in range(RUNS):
             connection.execute(_probe("plan-probe-values"), {"slug": f"tenant-{run}"}).scalar()
-        assert _plans(connection, "plan-probe-values") == []
+        assert prepared_plans(connection, "plan-probe-values") == []
 
 
 def test_a_fixed_plan_statement_is_prepared_and_planned_once(pg):
     with pg.connect() as connection:
         for run in range(RUNS):
             connection.execute(fixed_plan(_probe("plan-probe-fixed")), {"slug": f"tenant-{run}"}).scalar()
-        ((custom, generic),) = _plans(connection, "plan-probe-fixed")
+        ((custom, generic),) = prepared_plans(connection, "plan-probe-fixed")
         assert custom == 5 and generic == RUNS - 5 - custom
 
 
@@ -43,7 +38,7 @@ def test_the_user_statement_of_every_request_is_planned_once(pg):
         user_id = connection.execute(sa.select(TenantUser.id).where(TenantUser.email == "owner@demo.test")).scalar()
         for _ in range(RUNS):
             connection.execute(USER_WITH_GRANTS, {"pk": user_id}).all()
-        ((_custom, generic),) = _plans(connection, "FROM ab_user JOIN")
+        ((_custom, generic),) = prepared_plans(connection, "FROM ab_user JOIN")
         assert generic > 0
 
 

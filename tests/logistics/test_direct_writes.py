@@ -12,7 +12,7 @@ from app.tenancy.direct_writes import insert_new
 from app.tenancy.models import Tenant, utcnow
 from app.tenancy.scoping import CrossTenantWrite
 from tests.logistics.conftest import shipment_payload
-from tests.support.statements import recorded_statements
+from tests.support.statements import prepared_plans, recorded_statements
 
 
 def _input(**changes) -> ShipmentInput:
@@ -170,7 +170,5 @@ def test_postgresql_plans_the_tree_statement_once(acting):
             pytest.skip("PostgreSQL's plan cache")
         for _ in range(14):
             services.issue(tenant, user, _input())
-        prepared = "SELECT statement, generic_plans FROM pg_prepared_statements"
-        rows = db.session.connection().exec_driver_sql(prepared)
-        (generic_plans,) = [plans for statement, plans in rows if "INSERT INTO shipment " in statement]
+        ((_custom, generic_plans),) = prepared_plans(db.session.connection(), "INSERT INTO shipment ")
         assert generic_plans > 0
