@@ -217,6 +217,7 @@ def test_datetime_is_stored_utc():
     from app.logistics.shipments.status_views import parse_local_datetime
 
     assert parse_local_datetime("2026-05-01T14:30") == datetime(2026, 5, 1, 7, 30)
+    assert abs(parse_local_datetime("") - utcnow()) < timedelta(seconds=5)  # empty means now
     assert parse_local_datetime("garbage") is None
 
 
@@ -239,9 +240,24 @@ def test_a_status_cannot_be_dated_before_the_shipment_was_saved(acting):
             services.update_status(user, [shipment], "in_transit", shipment.issued_at - timedelta(minutes=1))
         assert shipment.tracking_number in str(caught.value.errors["occurred_at"])
         assert list(shipment.events) == history
-        same_minute = shipment.issued_at.replace(second=0, microsecond=0)  # what the form sends, no seconds
-        services.update_status(user, [shipment], "in_transit", same_minute)
-        assert [event.status for event in shipment.events] == [history[0].status, "in_transit"]
+
+
+def test_a_status_dated_in_the_minute_of_the_last_entry_comes_after_it(acting):
+    """The form sends minutes only. A shipment saved at 10:15:42 and updated with the form's 10:15 (even
+    if the clock has moved on to 10:16 by the time the user clicks) must show the new status."""
+    with acting("admin@demo.test") as (tenant, user):
+        shipment = services.issue(tenant, user, _input())
+        shipment.issued_at = shipment.events[0].occurred_at = datetime(2026, 5, 1, 3, 15, 42)
+        services.update_status(user, [shipment], "in_transit", datetime(2026, 5, 1, 3, 15))
+        assert shipment.status == "in_transit"
+        services.update_status(user, [shipment], "delivered", datetime(2026, 5, 1, 3, 15))
+        assert shipment.status == "delivered"
+        db.session.expire(shipment)
+        assert [event.status for event in shipment.events] == ["delivered", "in_transit", "ready_pickup"]
+        services.delete_status_event(user, shipment.events[0])
+        assert shipment.status == "in_transit"
+        services.update_status(user, [shipment], "delivered", datetime(2026, 5, 1, 3, 16))
+        assert shipment.events[-1].occurred_at == datetime(2026, 5, 1, 3, 16)  # a later minute is kept as typed
 
 
 def test_a_deleted_shipment_takes_its_items_and_history_along(acting):

@@ -95,7 +95,7 @@ class Shipment(ShipmentLabels, TenantMixin, Audited, FeedsTenantFigures, Model):
     )
     events = sa.orm.relationship(
         "ShipmentStatusEvent",
-        order_by="ShipmentStatusEvent.occurred_at.desc()",
+        order_by="[ShipmentStatusEvent.occurred_at.desc(), ShipmentStatusEvent.id.desc()]",
         cascade="all, delete-orphan",
         passive_deletes=True,
         back_populates="shipment",

@@ -328,13 +328,26 @@ def update_status(user, shipments: list[Shipment], status, occurred_at, note=Non
     events = []
     for shipment in shipments:
         event = ShipmentStatusEvent(
-            tenant_id=shipment.tenant_id, status=status, occurred_at=occurred_at, note=note, user_id=user.id
+            tenant_id=shipment.tenant_id,
+            status=status,
+            occurred_at=_after_same_minute(shipment, occurred_at),
+            note=note,
+            user_id=user.id,
         )
         shipment.events.append(event)
         events.append(event)
         _refresh_status(shipment)
     db.session.flush()
     return events
+
+
+def _after_same_minute(shipment: Shipment, occurred_at: datetime) -> datetime:
+    """The history shows minutes and the form sends no seconds: a status dated within the minute of an
+    entry already recorded (e.g. the shipment's creation at 10:15:42, the form's 10:15) comes after it,
+    or the new status would hide under the old one."""
+    minute = occurred_at.replace(second=0, microsecond=0)
+    same_minute = [e.occurred_at for e in shipment.events if e.occurred_at.replace(second=0, microsecond=0) == minute]
+    return max([occurred_at, *same_minute])
 
 
 def delete_status_event(user, event: ShipmentStatusEvent) -> None:

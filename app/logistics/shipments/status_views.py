@@ -22,16 +22,10 @@ from app.logistics.web import check_csrf, csrf_token, scoped_or_404
 MAX_BULK = 500
 
 
-def parse_local_datetime(raw: str | None, now: datetime | None = None) -> datetime | None:
-    """ "2026-05-01T14:30" typed in WIB -> naive UTC; empty -> now.
-
-    The form offers the current minute; kept as is, it would sort before an event recorded a few
-    seconds earlier in that minute (e.g. the shipment's creation) and the status would not change.
-    So the current minute means "now".
-    """
-    now = now or datetime.now(UTC).replace(tzinfo=None)
+def parse_local_datetime(raw: str | None) -> datetime | None:
+    """ "2026-05-01T14:30" typed in WIB -> naive UTC; empty -> now."""
     if not raw:
-        return now
+        return datetime.now(UTC).replace(tzinfo=None)
     try:
         local = datetime.fromisoformat(raw.strip())
     except ValueError:
@@ -39,10 +33,9 @@ def parse_local_datetime(raw: str | None, now: datetime | None = None) -> dateti
     if local.tzinfo is None:
         local = local.replace(tzinfo=JAKARTA)
     try:
-        parsed = local.astimezone(UTC).replace(tzinfo=None)
+        return local.astimezone(UTC).replace(tzinfo=None)
     except OverflowError:  # 0001-01-01 WIB or 9999-12-31 -12:00 leave datetime's range in UTC
         return None
-    return now if parsed == now.replace(second=0, microsecond=0) else parsed
 
 
 def shipments_by_ids(raw_ids) -> list[Shipment]:
