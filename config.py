@@ -103,7 +103,6 @@ LANGUAGES = {
 # Flask-AppBuilder. Migrations own the schema; permissions are synced by `flask app-release`.
 APP_NAME = "SiLogistik"
 APP_THEME = ""
-FAB_SECURITY_MANAGER_CLASS = "app.security.manager.SecurityManager"
 FAB_CREATE_DB = False
 FAB_UPDATE_PERMS = env_bool("FAB_UPDATE_PERMS", False)
 FAB_ADD_SECURITY_API = False

@@ -98,8 +98,13 @@ def _init_queues(app: Flask) -> None:
 
 def _init_appbuilder(app: Flask) -> None:
     from app import menu
+    from app.security.manager import SecurityManager
 
-    appbuilder = AppBuilder(indexview=menu.INDEX_VIEW, base_template="base.html", update_perms=False)
+    # Passed as a class, not FAB_SECURITY_MANAGER_CLASS: FAB logs a failed import of that path and
+    # quietly runs its own manager, without the tenant scoping and the one access check.
+    appbuilder = AppBuilder(
+        indexview=menu.INDEX_VIEW, base_template="base.html", update_perms=False, security_manager_class=SecurityManager
+    )
     appbuilder.init_app(app, db.session)
     menu.register_all(appbuilder)
 
