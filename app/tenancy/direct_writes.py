@@ -1,18 +1,18 @@
 """ORM objects written with Core statements instead of the unit of work's flush.
 
-For the hottest write, issuing a shipment with its items and first status (bench P2): the unit of
-work's two flushes were ~40% of the request's Python. On PostgreSQL the whole tree is one statement
+For the hottest write, issuing a shipment with its items and first status (bench P2): the unit of work's
+two flushes were ~40% of the request's Python. On PostgreSQL the whole tree is one statement
 (data-modifying CTEs, each child collection one JSON parameter), which may also compute columns of the
 new row in SQL: the shipment's tracking number is taken from the tenant's counter by that same
 statement. Elsewhere (SQLite) each table is one INSERT. Statements run on the session's connection:
-Session.execute would wrap each in ORM execution state for nothing. What the flush hooks do for ORM writes is done here
-for these rows, by the same functions: the tenant is stamped and checked (app/tenancy/scoping.py),
-the creation is logged (app/audit/services.py) and the tenant's data version moves (app/tenancy/freshness.py):
-on PostgreSQL in the tree statement itself, after the counter it may take (one round trip fewer while that
-row is locked), elsewhere at commit. Afterwards the objects are persistent in the session with every column
-loaded, as if just read: later changes to them flush as usual, and a rollback of the transaction or
-savepoint that inserted them takes them out of the session again, as it does for objects a flush
-inserted (SQLite may give their ids to the next rows).
+Session.execute would wrap each in ORM execution state for nothing. What the flush hooks do for ORM
+writes is done here for these rows, by the same functions: the tenant is stamped and checked
+(app/tenancy/scoping.py), the creation is logged (app/audit/services.py) and the tenant's data version
+moves (app/tenancy/freshness.py): on PostgreSQL in the tree statement itself, after the counter it may
+take (one round trip fewer while that row is locked), elsewhere at commit. Afterwards the objects are
+persistent in the session with every column loaded, as if just read: later changes to them flush as
+usual, and a rollback of the transaction or savepoint that inserted them takes them out of the session
+again, as it does for objects a flush inserted (SQLite may give their ids to the next rows).
 """
 
 import json

@@ -311,8 +311,7 @@ def _check_not_before_issue(shipments, occurred_at: datetime) -> None:
     """A status dated before the shipment was saved would sort under its first status and make no sense
     in the history. Compared by the minute: the form's date-time has no seconds."""
     for shipment in shipments:
-        issued = (shipment.issued_at or shipment.created_at).replace(second=0, microsecond=0)
-        if occurred_at < issued:
+        if occurred_at < _minute_of(shipment.issued_at or shipment.created_at):
             raise InvalidShipment(
                 {"occurred_at": _l("The date is before %(number)s was saved.", number=shipment.tracking_number)}
             )
@@ -345,9 +344,14 @@ def _after_same_minute(shipment: Shipment, occurred_at: datetime) -> datetime:
     """The history shows minutes and the form sends no seconds: a status dated within the minute of an
     entry already recorded (e.g. the shipment's creation at 10:15:42, the form's 10:15) comes after it,
     or the new status would hide under the old one."""
-    minute = occurred_at.replace(second=0, microsecond=0)
-    same_minute = [e.occurred_at for e in shipment.events if e.occurred_at.replace(second=0, microsecond=0) == minute]
+    minute = _minute_of(occurred_at)
+    same_minute = [e.occurred_at for e in shipment.events if _minute_of(e.occurred_at) == minute]
     return max([occurred_at, *same_minute])
+
+
+def _minute_of(moment: datetime) -> datetime:
+    """The precision of the status form and of the history."""
+    return moment.replace(second=0, microsecond=0)
 
 
 def delete_status_event(user, event: ShipmentStatusEvent) -> None:
