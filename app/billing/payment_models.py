@@ -80,6 +80,11 @@ class PaymentWebhook(Model):
     reported_status = sa.Column(sa.String(20))
     outcome = sa.Column(sa.String(40), nullable=False, default="received", index=True)
     detail = sa.Column(sa.Text)
+    # The gateway's status API asked about it: True = it reports the same, False = it does not (or could
+    # not be asked), None = nothing needed asking (nothing would change, or the signature covers it all).
+    confirmed = sa.Column(sa.Boolean)
+    confirmed_at = sa.Column(sa.DateTime)
+    confirmation = sa.Column(sa.Text)  # what the status API answered (JSON), or why it could not be asked
     replay_of_id = sa.Column(sa.Integer, sa.ForeignKey("billing_payment_webhook.id", ondelete="SET NULL"))
 
     def __repr__(self) -> str:

@@ -1,8 +1,10 @@
 """Gateway payments: orders per checkout attempt, the webhook inbox, idempotent application, recovery.
 
 The rules: every notification is stored raw with its verification result and what it changed; a
-bad signature changes nothing; the same notification applied twice records one payment; a paid
-order never goes back to pending, failed or expired; the amount must match the order.
+bad signature changes nothing; a notification changes an order only when the gateway's status API
+reports the same state and amount (its credential does not cover every field), else it is stored
+"unconfirmed" and the periodic reconciliation asks again; the same notification applied twice records
+one payment; a paid order never goes back to pending, failed or expired; the amount must match the order.
 """
 
 import json
@@ -13,7 +15,14 @@ import sqlalchemy as sa
 from flask import current_app
 
 from app.billing import invoices, lifecycle
-from app.billing.gateways import GatewayError, NotificationRejected, PaymentUpdate, UnhandledStatus, get_gateway
+from app.billing.gateways import (
+    GatewayError,
+    NotConfirmed,
+    NotificationRejected,
+    PaymentUpdate,
+    UnhandledStatus,
+    get_gateway,
+)
 from app.billing.gateways import new_order_id as gateway_order_id
 from app.billing.models import Invoice, Payment
 from app.billing.payment_models import PaymentOrder, PaymentWebhook, SubscriptionInvoice
@@ -106,8 +115,18 @@ def process(webhook: PaymentWebhook, headers, body: bytes) -> None:
     with all_tenants():
         try:
             update = adapter.parse_notification(headers, body)
+            webhook.order_id, webhook.reported_status = update.order_id[:64], update.status
+            update = _confirmed(adapter, webhook, update)
         except NotificationRejected as exc:
             _outcome(webhook, "rejected", exc.reason, http_status=exc.status_code, verified=False)
+        except NotConfirmed as exc:
+            webhook.order_id = webhook.order_id or (exc.order_id or "")[:64] or None
+            webhook.reported_status = webhook.reported_status or (exc.gateway_status or "")[:20] or None
+            if exc.answer is not None:
+                _record_answer(webhook, False, exc.answer)
+            else:
+                webhook.confirmed = False
+            _outcome(webhook, "unconfirmed", f"Not applied: {exc.message}.", verified=True)
         except UnhandledStatus as exc:
             webhook.order_id = (exc.order_id or "")[:64] or None
             webhook.reported_status = (exc.gateway_status or "")[:20] or None
@@ -115,10 +134,38 @@ def process(webhook: PaymentWebhook, headers, body: bytes) -> None:
         except GatewayError as exc:
             _outcome(webhook, "malformed", str(exc), http_status=400, verified=None)
         else:
-            webhook.order_id, webhook.reported_status = update.order_id[:64], update.status
             outcome, detail = apply_update(update)
             _outcome(webhook, outcome, detail, verified=True)
         db.session.flush()
+
+
+def _confirmed(adapter, webhook: PaymentWebhook, update: PaymentUpdate) -> PaymentUpdate:
+    """The update to apply: the gateway's own answer when the notification would change its order.
+
+    Nothing is asked when nothing would change (a pending notice, an unknown or already paid order),
+    and the order is read without a lock: no row stays locked while the gateway answers.
+    """
+    order = db.session.execute(
+        sa.select(PaymentOrder.status, PaymentOrder.gateway_reference).where(PaymentOrder.order_id == update.order_id)
+    ).one_or_none()
+    if update.status == "pending" or order is None or order.status == "paid":
+        return update
+    confirmed = adapter.confirm(update, reference=_status_reference(webhook.gateway, order.gateway_reference))
+    if confirmed is None:  # the credential covers every field (the sandbox)
+        return update
+    _record_answer(webhook, True, dict(confirmed.raw))
+    return confirmed
+
+
+def _status_reference(gateway_name: str, gateway_reference: str | None) -> str | None:
+    """How the status API knows the order: Midtrans by our order id (the checkout reference is the Snap
+    token, which its status API does not know); Xendit by the invoice id its checkout gave us."""
+    return None if gateway_name == "midtrans" else gateway_reference
+
+
+def _record_answer(webhook: PaymentWebhook, confirmed: bool, answer) -> None:
+    webhook.confirmed, webhook.confirmed_at = confirmed, utcnow()
+    webhook.confirmation = answer if isinstance(answer, str) else json.dumps(answer, default=str, sort_keys=True)
 
 
 def _outcome(webhook, outcome: str, detail: str, *, http_status: int = 200, verified) -> None:
@@ -224,13 +271,14 @@ def reconcile_pending(now: datetime | None = None) -> int:
         webhook = PaymentWebhook(gateway=order.gateway, headers=json.dumps({"source": "status poll"}), body="")
         webhook.order_id = order.order_id
         try:
-            # Midtrans' checkout reference is the Snap token, which the status API doesn't know.
-            reference = None if order.gateway == "midtrans" else order.gateway_reference
+            reference = _status_reference(order.gateway, order.gateway_reference)
             update = gateway(order.gateway).fetch_status(order.order_id, reference=reference)
         except GatewayError as exc:
+            _record_answer(webhook, False, exc.payload if exc.payload is not None else str(exc))
             _outcome(webhook, "poll_failed", str(exc), verified=None)
         else:
             webhook.body = json.dumps(dict(update.raw), default=str)
+            _record_answer(webhook, True, dict(update.raw))
             webhook.reported_status = update.status
             outcome, detail = apply_update(update, now)
             _outcome(webhook, outcome, detail, verified=True)

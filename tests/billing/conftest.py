@@ -2,6 +2,9 @@ import uuid
 
 import pytest
 
+from tests.billing.gateways.fakes import FakeMidtrans, FakeXendit
+from tests.signup.conftest import start_signup
+
 
 @pytest.fixture()
 def vendor_scope(app):
@@ -17,3 +20,39 @@ def vendor_scope(app):
 @pytest.fixture()
 def unique():
     return lambda prefix="t": f"{prefix}-{uuid.uuid4().hex[:8]}"
+
+
+MIDTRANS_KEY = "SB-Mid-server-TEST"
+XENDIT_SECRET = "xnd_development_TEST"
+XENDIT_TOKEN = "cb-token-TEST-123"
+
+
+@pytest.fixture()
+def signup(app):
+    return lambda prefix="pt": start_signup(app, prefix)
+
+
+@pytest.fixture()
+def midtrans(app, monkeypatch):
+    with FakeMidtrans(server_key=MIDTRANS_KEY) as fake:
+        for key, value in {
+            "PAYMENT_GATEWAY": "midtrans",
+            "MIDTRANS_SERVER_KEY": MIDTRANS_KEY,
+            "MIDTRANS_SNAP_BASE_URL": fake.base_url,
+            "MIDTRANS_API_BASE_URL": fake.base_url,
+        }.items():
+            monkeypatch.setitem(app.config, key, value)
+        yield fake
+
+
+@pytest.fixture()
+def xendit(app, monkeypatch):
+    with FakeXendit(secret_key=XENDIT_SECRET) as fake:
+        for key, value in {
+            "PAYMENT_GATEWAY": "xendit",
+            "XENDIT_SECRET_KEY": XENDIT_SECRET,
+            "XENDIT_CALLBACK_TOKEN": XENDIT_TOKEN,
+            "XENDIT_BASE_URL": fake.base_url,
+        }.items():
+            monkeypatch.setitem(app.config, key, value)
+        yield fake

@@ -16,6 +16,8 @@ Usage::
         abort(exc.status_code)
     except UnhandledStatus:
         return "", 200   # authentic but not modelled (refund, ...): log and ack
+    # nothing in it is applied before the gateway's status API says the same:
+    update = gw.confirm(update, reference=...)   # raises NotConfirmed; None = nothing to ask
 
 Config keys read by :func:`get_gateway`:
 
@@ -40,6 +42,7 @@ from .base import (
     PAYMENT_STATUSES,
     CheckoutSession,
     GatewayError,
+    NotConfirmed,
     NotificationRejected,
     PaymentGateway,
     PaymentStatus,
@@ -79,6 +82,7 @@ __all__ = [
     "CheckoutSession",
     "GatewayError",
     "MidtransGateway",
+    "NotConfirmed",
     "NotificationRejected",
     "PaymentGateway",
     "PaymentStatus",

@@ -92,6 +92,29 @@ class UnhandledStatus(GatewayError):
         self.gateway_status = gateway_status
 
 
+class NotConfirmed(GatewayError):
+    """An authentic notification the gateway does not bear out: its fields disagree with what its
+    signature covers, or the gateway's status API reports another state (or could not be asked).
+
+    ``answer`` is what the status API said (its JSON, or the error), ``None`` when it was not asked.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        gateway: str | None = None,
+        order_id: str | None = None,
+        gateway_status: str | None = None,
+        answer: Any = None,
+        retryable: bool = False,
+    ) -> None:
+        super().__init__(message, gateway=gateway, payload=answer, retryable=retryable)
+        self.order_id = order_id
+        self.gateway_status = gateway_status
+        self.answer = answer
+
+
 class NotificationRejected(Exception):
     """Webhook failed authentication. Answer with ``status_code`` (401 or 403)."""
 
@@ -144,6 +167,45 @@ class PaymentGateway(Protocol):
     def parse_notification(self, headers: Mapping[str, str], raw_body: bytes) -> PaymentUpdate: ...
 
     def fetch_status(self, order_id: str, *, reference: str | None = None) -> PaymentUpdate: ...
+
+    def confirm(self, update: PaymentUpdate, *, reference: str | None = None) -> PaymentUpdate | None: ...
+
+
+def confirm_by_status(adapter: Any, update: PaymentUpdate, *, reference: str | None = None) -> PaymentUpdate:
+    """The gateway's own answer for ``update``'s order when its status API reports the same state and amount.
+
+    A notification's credential does not cover every field (Midtrans signs only order id, status code
+    and amount; Xendit's callback token is a shared secret), so nothing it says is applied unless the
+    status API says it too. Raises :class:`NotConfirmed` (with what the API answered) otherwise.
+    """
+    try:
+        current = adapter.fetch_status(update.order_id, reference=reference)
+    except UnhandledStatus as exc:
+        raise NotConfirmed(
+            f"the status API reports {exc.gateway_status!r}",
+            gateway=adapter.name,
+            order_id=update.order_id,
+            answer=exc.payload,
+        ) from None
+    except GatewayError as exc:
+        raise NotConfirmed(
+            f"the status API could not confirm it: {exc}",
+            gateway=adapter.name,
+            order_id=update.order_id,
+            answer=exc.payload if exc.payload is not None else str(exc),
+            retryable=exc.retryable,
+        ) from None
+    told = (update.order_id, update.status, update.amount)
+    found = (current.order_id, current.status, current.amount)
+    if found != told:
+        raise NotConfirmed(
+            f"the status API reports {current.status} {current.amount} for {current.order_id}, "
+            f"the notification {update.status} {update.amount}",
+            gateway=adapter.name,
+            order_id=update.order_id,
+            answer=dict(current.raw),
+        )
+    return current
 
 
 # --------------------------------------------------------------------------

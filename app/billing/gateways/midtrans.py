@@ -35,9 +35,11 @@ from .base import (
     DEFAULT_TIMEOUT,
     CheckoutSession,
     GatewayError,
+    NotConfirmed,
     NotificationRejected,
     PaymentUpdate,
     UnhandledStatus,
+    confirm_by_status,
     http_json,
     to_int_amount,
     validate_amount,
@@ -59,6 +61,20 @@ _SIMPLE_STATUS = {
     "cancel": "failed",
     "failure": "failed",
     "expire": "expired",
+}
+
+#: The status_code a genuine notification carries with each transaction_status (Midtrans' "status
+#: codes" table: 200 success, 201 pending, 202 denied / expired; an expire from the expire API is 407).
+#: The signature covers status_code but not transaction_status, so the two must agree.
+STATUS_CODES_OF = {
+    "settlement": {"200"},
+    "capture": {"200"},
+    "authorize": {"200"},
+    "pending": {"201"},
+    "deny": {"202"},
+    "failure": {"202"},
+    "cancel": {"200", "202"},
+    "expire": {"202", "407"},
 }
 
 _ITEM_NAME_MAX = 50  # Midtrans rejects longer item_details.name
@@ -189,7 +205,20 @@ class MidtransGateway:
         expected = signature_for(parts[0], parts[1], parts[2], self.server_key)
         if not hmac.compare_digest(expected.encode(), given.strip().lower().encode()):
             raise NotificationRejected(403, "signature_key mismatch")
+        tstatus = str(payload.get("transaction_status") or "").lower()
+        allowed = STATUS_CODES_OF.get(tstatus)
+        if allowed is not None and parts[1] not in allowed:
+            raise NotConfirmed(
+                f"signed status_code {parts[1]} does not go with transaction_status {tstatus!r}",
+                gateway=self.name,
+                order_id=parts[0],
+                gateway_status=tstatus[:20],
+            )
         return self._to_update(payload)
+
+    def confirm(self, update: PaymentUpdate, *, reference: str | None = None) -> PaymentUpdate:
+        """The status API's answer when it reports the notified state (fraud_status included)."""
+        return confirm_by_status(self, update, reference=reference)
 
     # -- status -----------------------------------------------------------
 

@@ -160,6 +160,10 @@ class SandboxGateway:
             )
         return update
 
+    def confirm(self, update: PaymentUpdate, *, reference: str | None = None) -> None:
+        """Nothing to ask: the signature covers the whole body (and the "gateway" is this app)."""
+        return None
+
     def fetch_status(self, order_id: str, *, reference: str | None = None) -> PaymentUpdate:
         with _registry_lock:
             record = dict(_registry.get(order_id) or {})

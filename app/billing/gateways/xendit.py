@@ -33,6 +33,7 @@ from .base import (
     NotificationRejected,
     PaymentUpdate,
     UnhandledStatus,
+    confirm_by_status,
     get_header,
     http_json,
     to_int_amount,
@@ -152,6 +153,11 @@ class XenditGateway:
         if not isinstance(payload, Mapping):
             raise GatewayError("callback body is not a JSON object", gateway=self.name, payload=payload)
         return self._to_update(payload)
+
+    def confirm(self, update: PaymentUpdate, *, reference: str | None = None) -> PaymentUpdate:
+        """The invoice as ``GET /v2/invoices/{id}`` reports it, when it agrees: the callback token is only
+        a shared secret, so a leaked token must not be enough to mark anything paid."""
+        return confirm_by_status(self, update, reference=reference)
 
     # -- status -----------------------------------------------------------
 
