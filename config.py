@@ -90,6 +90,20 @@ MIDTRANS_CLIENT_KEY = env_str("MIDTRANS_CLIENT_KEY")
 MIDTRANS_IS_PRODUCTION = env_bool("MIDTRANS_IS_PRODUCTION")
 XENDIT_SECRET_KEY = env_str("XENDIT_SECRET_KEY")
 XENDIT_CALLBACK_TOKEN = env_str("XENDIT_CALLBACK_TOKEN")
+# Where the gateways are (a staging deploy may point at a sandbox, tests at a local fake) and where they
+# send the buyer back after paying.
+MIDTRANS_SNAP_BASE_URL = env_str(
+    "MIDTRANS_SNAP_BASE_URL",
+    "https://app.midtrans.com" if MIDTRANS_IS_PRODUCTION else "https://app.sandbox.midtrans.com",
+)
+MIDTRANS_API_BASE_URL = env_str(
+    "MIDTRANS_API_BASE_URL",
+    "https://api.midtrans.com" if MIDTRANS_IS_PRODUCTION else "https://api.sandbox.midtrans.com",
+)
+MIDTRANS_FINISH_URL = env_str("MIDTRANS_FINISH_URL")
+XENDIT_API_BASE_URL = env_str("XENDIT_API_BASE_URL", "https://api.xendit.co")
+XENDIT_SUCCESS_REDIRECT_URL = env_str("XENDIT_SUCCESS_REDIRECT_URL")
+XENDIT_FAILURE_REDIRECT_URL = env_str("XENDIT_FAILURE_REDIRECT_URL")
 
 # Localization: Indonesian first, English second.
 BABEL_DEFAULT_LOCALE = env_str("DEFAULT_LOCALE", "id")

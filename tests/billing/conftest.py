@@ -52,7 +52,7 @@ def xendit(app, monkeypatch):
             "PAYMENT_GATEWAY": "xendit",
             "XENDIT_SECRET_KEY": XENDIT_SECRET,
             "XENDIT_CALLBACK_TOKEN": XENDIT_TOKEN,
-            "XENDIT_BASE_URL": fake.base_url,
+            "XENDIT_API_BASE_URL": fake.base_url,
         }.items():
             monkeypatch.setitem(app.config, key, value)
         yield fake

@@ -24,7 +24,7 @@ Config keys read by :func:`get_gateway`:
 * midtrans: ``MIDTRANS_SERVER_KEY``, ``MIDTRANS_IS_PRODUCTION`` (default False
   = sandbox hosts), ``MIDTRANS_SNAP_BASE_URL`` / ``MIDTRANS_API_BASE_URL``
   (override hosts), ``MIDTRANS_FINISH_URL`` (optional Snap finish redirect).
-* xendit: ``XENDIT_SECRET_KEY``, ``XENDIT_CALLBACK_TOKEN``, ``XENDIT_BASE_URL``
+* xendit: ``XENDIT_SECRET_KEY``, ``XENDIT_CALLBACK_TOKEN``, ``XENDIT_API_BASE_URL``
   (default https://api.xendit.co), ``XENDIT_SUCCESS_REDIRECT_URL``,
   ``XENDIT_FAILURE_REDIRECT_URL``, ``XENDIT_INVOICE_DURATION`` (seconds).
 * sandbox: ``SECRET_KEY``, ``SANDBOX_CHECKOUT_PREFIX`` (default

@@ -103,7 +103,7 @@ class XenditGateway:
         return cls(
             config.get("XENDIT_SECRET_KEY", ""),
             config.get("XENDIT_CALLBACK_TOKEN", ""),
-            base_url=config.get("XENDIT_BASE_URL"),
+            base_url=config.get("XENDIT_API_BASE_URL"),
             success_redirect_url=config.get("XENDIT_SUCCESS_REDIRECT_URL"),
             failure_redirect_url=config.get("XENDIT_FAILURE_REDIRECT_URL"),
             invoice_duration=int(duration) if duration else None,

@@ -78,7 +78,7 @@ def test_create_checkout_minimal_config(fake):
         {
             "XENDIT_SECRET_KEY": KEY,
             "XENDIT_CALLBACK_TOKEN": TOKEN,
-            "XENDIT_BASE_URL": fake.base_url,
+            "XENDIT_API_BASE_URL": fake.base_url,
             "XENDIT_INVOICE_DURATION": "86400",
         },
     )
