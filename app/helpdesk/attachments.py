@@ -1,4 +1,5 @@
-"""Ticket attachments: PNG, JPEG or PDF by their first bytes, at most 5 MB, stored outside static/."""
+"""Ticket attachments: PNG, JPEG or PDF by their content (app/core/uploads.py), at most 5 MB, stored
+outside static/ and named with the detected extension."""
 
 import uuid
 from dataclasses import dataclass
@@ -8,13 +9,11 @@ from flask import current_app
 from flask_babel import gettext as _
 from werkzeug.utils import secure_filename
 
+from app.core import uploads
+
 MAX_BYTES = 5 * 1024 * 1024
 MAX_FILES = 5
-SIGNATURES = (
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"%PDF-", "application/pdf"),
-)
+KINDS = ("png", "jpeg", "pdf")
 
 
 @dataclass(frozen=True)
@@ -24,29 +23,27 @@ class Upload:
     content_type: str
 
 
-def sniff(content: bytes) -> str | None:
-    for magic, content_type in SIGNATURES:
-        if content.startswith(magic):
-            return content_type
-    return None
+def sniff(content: bytes) -> uploads.Detected | None:
+    found = uploads.detect(content)
+    return found if found and found.kind in KINDS else None
 
 
 def check_uploads(files) -> tuple[list[Upload], str | None]:
     """Read uploaded files (werkzeug FileStorage or (name, bytes)); return them or the first problem."""
-    uploads = []
+    accepted = []
     for item in files or ():
         name, content = _read(item)
         if not name and not content:
             continue
         if len(content) > MAX_BYTES:
             return [], _("%(name)s is larger than 5 MB.", name=name)
-        content_type = sniff(content)
-        if content_type is None:
+        found = sniff(content)
+        if found is None:
             return [], _("%(name)s is not a PNG, JPEG or PDF file.", name=name)
-        uploads.append(Upload(secure_filename(name) or "lampiran", content, content_type))
-    if len(uploads) > MAX_FILES:
+        accepted.append(Upload(uploads.stored_name(secure_filename(name), found, "lampiran"), content, found.mime))
+    if len(accepted) > MAX_FILES:
         return [], _("At most %(count)d files per message.", count=MAX_FILES)
-    return uploads, None
+    return accepted, None
 
 
 def _read(item) -> tuple[str, bytes]:

@@ -7,6 +7,7 @@ from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from app.core import uploads
 from app.core.access import METHOD_PERMISSIONS, READ, WRITE, special_action
 from app.core.ids import db_integer_id
 from app.core.views import TenantBaseView, VendorBaseView
@@ -49,7 +50,8 @@ def _send_attachment(attachment_id: int, *, include_internal: bool):
     path = path_of(attachment.stored_name)
     if not path.is_file():
         abort(404)
-    return send_file(path, mimetype=attachment.content_type, as_attachment=True, download_name=attachment.filename)
+    response = send_file(path, mimetype=attachment.content_type, as_attachment=True, download_name=attachment.filename)
+    return uploads.harden(response, attachment.content_type)
 
 
 def _commit_and_mail(mails) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from app.core import uploads
 from app.core.query_plans import fixed_plan
 from app.extensions import db
 from app.logistics.settings.models import TenantSettings
@@ -16,7 +17,7 @@ from app.tenancy.direct_writes import computes_in_sql, new_row_value
 from app.tenancy.scoping import SKIP_OPTION
 
 MAX_LOGO_BYTES = 1024 * 1024
-LOGO_TYPES = {b"\x89PNG\r\n\x1a\n": ("png", "image/png"), b"\xff\xd8\xff": ("jpg", "image/jpeg")}
+LOGO_KINDS = ("png", "jpeg")  # printed on labels and PDFs
 
 
 def get_settings(tenant_id: int) -> TenantSettings:
@@ -140,10 +141,9 @@ def _check_length(field: str, value: str | None, maximum: int) -> None:
 
 
 def logo_kind(data: bytes) -> tuple[str, str] | None:
-    for magic, kind in LOGO_TYPES.items():
-        if data.startswith(magic):
-            return kind
-    return None
+    """(extension, mimetype) of a PNG or JPEG, by its content (app/core/uploads.py)."""
+    found = uploads.detect(data)
+    return (found.extension, found.mime) if found and found.kind in LOGO_KINDS else None
 
 
 def save_logo(settings: TenantSettings, data: bytes, storage_dir: str) -> str:
@@ -173,5 +173,5 @@ def logo_file(settings: TenantSettings) -> tuple[Path, str] | None:
     path = Path(settings.logo_path)
     if not path.is_file():
         return None
-    kind = logo_kind(path.read_bytes()[:8])
+    kind = logo_kind(path.read_bytes()[: uploads.HEAD_BYTES])
     return (path, kind[1]) if kind else None

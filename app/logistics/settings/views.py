@@ -5,6 +5,7 @@ from flask_appbuilder import expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext as _
 
+from app.core import uploads
 from app.core.access import METHOD_PERMISSIONS, READ, WRITE
 from app.core.views import TenantBaseView
 from app.extensions import db
@@ -101,6 +102,4 @@ class TenantSettingsView(TenantBaseView):
         if found is None:
             return "", 204
         path, mimetype = found
-        response = send_file(path, mimetype=mimetype, max_age=0)
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        return response
+        return uploads.harden(send_file(path, mimetype=mimetype, max_age=0), mimetype)
