@@ -1,19 +1,36 @@
-"""Tariff import and export as .xlsx: every row is validated, nothing is imported if any row is bad."""
+"""Tariff import and export as .xlsx: every row is validated, nothing is imported if any row is bad.
 
+A workbook is hostile input: it must be an .xlsx by its content (app/core/uploads.py), at most 5 MB
+packed and 100 MB unpacked. Each XML part is first read by expat keeping nothing (`_scan_part`): no DTD
+(so no entity bomb or external entity), at most 20,000 rows and 2 M elements, stopping at the cap, so a
+small file of millions of rows costs little. Then openpyxl reads it in read-only mode (with defusedxml
+installed, it refuses entities itself). Anything that cannot be read is the form's message, never a
+500. Imports of more than JOB_ROWS rows are validated in the request and written by a job (progress
+on /jobs/<id>).
+"""
+
+import logging
 import zipfile
 from io import BytesIO
+from xml.parsers import expat
 
 from flask_babel import gettext as _
 from openpyxl import Workbook, load_workbook
 
+from app.core import uploads
 from app.logistics.shipments.calculator import ShipmentInputError
 from app.logistics.tariffs.cities import city_label
-from app.logistics.tariffs.services import TariffInput, clean_tariff, find_tariff, save_tariff
+from app.logistics.tariffs.services import TariffInput, clean_tariff
 
+log = logging.getLogger(__name__)
 HEADERS = ("origin_code", "origin", "destination_code", "destination", "price_per_kg", "est_days")
-MAX_IMPORT_BYTES = 2 * 1024 * 1024
-MAX_ROWS = 5000
-XLSX_MAGIC = b"PK\x03\x04"
+MAX_IMPORT_MB = 5
+MAX_IMPORT_BYTES = MAX_IMPORT_MB * 1024 * 1024
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # every part of the zip together, as its directory declares
+MAX_ROWS = 20_000
+JOB_ROWS = 500  # larger imports are written by a job
+MAX_PROBLEMS_SHOWN = 50
+MAX_ELEMENTS = 2_000_000  # per XML part; 20,000 full rows with shared strings need ~0.5 M
 
 
 class ImportRejected(ValueError):
@@ -42,17 +59,77 @@ def export_tariffs(tariffs) -> bytes:
     return out.getvalue()
 
 
-def _rows(data: bytes):
+def _not_a_workbook() -> "ImportRejected":
+    return ImportRejected([_("The file must be an Excel .xlsx workbook.")])
+
+
+class _PartRefused(Exception):
+    pass
+
+
+def _scan_part(part, too_many: "ImportRejected") -> None:
+    """Read one XML part with expat, keeping nothing: refuse a DTD (Excel never writes one; with it go
+    entity bombs and external entities), more than MAX_ROWS rows or MAX_ELEMENTS elements. openpyxl
+    reads a sheet without a <dimension> to its end before the first row, so this bounds its work too."""
+    parser = expat.ParserCreate()
+    count = {"rows": 0, "elements": 0}
+
+    def start(name, _attrs):
+        count["elements"] += 1
+        if name == "row" or name.endswith(":row"):
+            count["rows"] += 1
+            if count["rows"] > MAX_ROWS + 1:
+                raise too_many
+        if count["elements"] > MAX_ELEMENTS:
+            raise _PartRefused("too many elements")
+
+    def doctype(*_args):
+        raise _PartRefused("DTD")
+
+    parser.StartElementHandler = start
+    parser.StartDoctypeDeclHandler = doctype
+    parser.EntityDeclHandler = doctype
+    while chunk := part.read(64 * 1024):
+        parser.Parse(chunk, False)
+    parser.Parse(b"", True)
+
+
+def _rows(data: bytes) -> list[tuple]:
+    """The first sheet's rows (header included, first len(HEADERS) columns), read safely and capped."""
     if len(data) > MAX_IMPORT_BYTES:
-        raise ImportRejected([_("The file is too large (at most 2 MB).")])
-    if not data.startswith(XLSX_MAGIC):
-        raise ImportRejected([_("The file must be an Excel .xlsx workbook.")])
+        raise ImportRejected([_("The file is too large (at most %(mb)s MB).", mb=MAX_IMPORT_MB)])
     try:
+        uploads.check(data, {"xlsx"}, field="file", message="")
+    except uploads.UploadRejected:
+        raise _not_a_workbook() from None
+    too_many = ImportRejected([_("Too many rows (at most %(max)s).", max=MAX_ROWS)])
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as archive:
+            if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
+                raise _not_a_workbook()
+            for info in archive.infolist():
+                if info.filename.endswith((".xml", ".rels")):
+                    with archive.open(info) as part:
+                        _scan_part(part, too_many)
         workbook = load_workbook(BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise ImportRejected([_("The file must be an Excel .xlsx workbook.")]) from None
-    sheet = workbook.worksheets[0]
-    return list(sheet.iter_rows(values_only=True))
+        try:
+            sheet = workbook.worksheets[0]
+            if (sheet.max_row or 0) > MAX_ROWS + 1:  # the sheet's own <dimension>, when it has one
+                raise too_many
+            rows = []
+            for row in sheet.iter_rows(max_col=len(HEADERS), values_only=True):
+                if len(rows) > MAX_ROWS:  # the header plus MAX_ROWS rows, whatever <dimension> said
+                    raise too_many
+                rows.append(row)
+        finally:
+            workbook.close()
+    except ImportRejected:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any failure of the parser on this file means it is unreadable
+        # DTDs and entities (defusedxml), truncated or malformed XML, missing parts, bad zip members...
+        log.info("unreadable tariff workbook: %r", exc)
+        raise ImportRejected([_("The file is not a readable Excel workbook.")]) from None
+    return rows
 
 
 def _city_value(code, name):
@@ -92,18 +169,11 @@ def parse_rows(data: bytes) -> list[TariffInput]:
             continue
         seen[key] = number
         parsed.append(item)
+    if len(problems) > MAX_PROBLEMS_SHOWN:
+        more = len(problems) - MAX_PROBLEMS_SHOWN
+        problems = problems[:MAX_PROBLEMS_SHOWN] + [_("… and %(count)s more problems.", count=more)]
     if problems:
         raise ImportRejected(problems)
     if not parsed:
         raise ImportRejected([_("The file has no tariff rows.")])
     return parsed
-
-
-def import_tariffs(data: bytes) -> tuple[int, int]:
-    """Create new routes and update the price/days of existing ones. Returns (created, updated)."""
-    created = updated = 0
-    for item in parse_rows(data):
-        existing = find_tariff(item.origin, item.destination)
-        save_tariff(item, existing)
-        created, updated = (created, updated + 1) if existing else (created + 1, updated)
-    return created, updated

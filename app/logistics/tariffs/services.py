@@ -1,5 +1,6 @@
 """Tariff rules: validation, lookup for a shipment, and saving."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -11,6 +12,7 @@ from app.logistics.tariffs.cities import get_city
 from app.logistics.tariffs.models import Tariff
 
 MAX_EST_DAYS = 365
+FLUSH_EVERY = 500
 
 
 @dataclass(frozen=True)
@@ -77,3 +79,25 @@ def save_tariff(data: TariffInput, tariff: Tariff | None = None) -> Tariff:
     db.session.add(tariff)
     db.session.flush()
     return tariff
+
+
+def save_tariffs(items: list[TariffInput], progress: Callable[[int], None] | None = None) -> tuple[int, int]:
+    """Create new routes and update the price/days of existing ones (validated rows, routes unique among
+    them). Returns (created, updated); ``progress(percent)`` is called every FLUSH_EVERY rows."""
+    existing = {(t.origin, t.destination): t for t in db.session.execute(sa.select(Tariff)).scalars()}
+    created = updated = 0
+    for number, item in enumerate(items, start=1):
+        tariff = existing.get((item.origin, item.destination))
+        if tariff is None:
+            tariff = Tariff(origin=item.origin, destination=item.destination)
+            db.session.add(tariff)
+            created += 1
+        else:
+            updated += 1
+        tariff.price_per_kg, tariff.est_days = item.price_per_kg, item.est_days
+        if number % FLUSH_EVERY == 0:
+            db.session.flush()
+            if progress is not None:
+                progress(number * 100 // len(items))
+    db.session.flush()
+    return created, updated

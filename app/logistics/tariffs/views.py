@@ -1,7 +1,7 @@
 """Tariff CRUD (FAB ModelView with select2 city pickers), Excel export and import."""
 
 import sqlalchemy as sa
-from flask import flash, make_response, redirect, request, url_for
+from flask import flash, g, make_response, redirect, request, url_for
 from flask_appbuilder import expose
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.decorators import has_access
@@ -15,11 +15,13 @@ from app.core.access import METHOD_PERMISSIONS, READ, WRITE
 from app.core.formatting import rupiah
 from app.core.views import TenantModelView
 from app.extensions import db
+from app.jobs.queue import enqueue
 from app.logistics.shipments.calculator import MAX_PRICE_PER_KG
 from app.logistics.tariffs.cities import city_label, get_city
-from app.logistics.tariffs.excel import ImportRejected, export_tariffs, import_tariffs
+from app.logistics.tariffs.excel import JOB_ROWS, MAX_IMPORT_BYTES, ImportRejected, export_tariffs, parse_rows
+from app.logistics.tariffs.jobs import import_tariffs as import_tariffs_job
 from app.logistics.tariffs.models import Tariff
-from app.logistics.tariffs.services import MAX_EST_DAYS, find_tariff
+from app.logistics.tariffs.services import MAX_EST_DAYS, find_tariff, save_tariffs
 from app.logistics.web import check_csrf, csrf_token
 
 
@@ -115,14 +117,22 @@ class TariffView(TenantModelView):
             check_csrf()
             upload = request.files.get("file")
             try:
-                created, updated = import_tariffs(upload.read() if upload else b"")
+                items = parse_rows(upload.read(MAX_IMPORT_BYTES + 1) if upload else b"")
             except ImportRejected as exc:
                 db.session.rollback()
                 problems = exc.problems
             else:
+                if len(items) > JOB_ROWS:
+                    rows = [(i.origin, i.destination, i.price_per_kg, i.est_days) for i in items]
+                    run = enqueue(import_tariffs_job, tenant_id=g.user.tenant_id, user_id=g.user.id, rows=rows)
+                    return redirect(url_for("TariffView.import_xlsx", job=run.id))
+                created, updated = save_tariffs(items)
                 db.session.commit()
                 flash(_("Imported: %(created)s new, %(updated)s updated.", created=created, updated=updated), "success")
                 return redirect(url_for("TariffView.list"))
-        return self.render_template("logistics/tariff_import.html", problems=problems, csrf_token=csrf_token()), (
-            422 if problems else 200
-        )
+        return self.render_template(
+            "logistics/tariff_import.html",
+            problems=problems,
+            csrf_token=csrf_token(),
+            job=request.args.get("job", "")[:36],
+        ), (422 if problems else 200)
