@@ -18,9 +18,16 @@ body and raises:
   The view should log it and answer 200 so the gateway stops retrying.
 * :class:`GatewayError` for an authentic but malformed payload.
 
+* :class:`NotConfirmed` when the fields the credential covers contradict the
+  rest (Midtrans: a ``status_code`` that does not go with ``transaction_status``).
+
 The returned :class:`PaymentUpdate` carries the amount the gateway reports; the
 caller must compare it with the order's amount before marking anything paid,
-and must apply updates idempotently (gateways resend notifications).
+and must apply updates idempotently (gateways resend notifications). A
+credential does not cover every field, so before an update changes an order the
+caller asks ``confirm(update, reference=...)``: the status API's own answer when
+it reports the same state and amount, else :class:`NotConfirmed` (``None`` from
+an adapter whose signature covers the whole body: the sandbox).
 """
 
 from __future__ import annotations
