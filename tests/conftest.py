@@ -197,4 +197,60 @@ def tenant(app):
     return get
 
 
+# --- a database rolled back after each test, and factories (tests/support/) ----------------------------
+@pytest.fixture()
+def db(app):
+    """`app.extensions.db` inside an app context, every session joined to one transaction rolled back after
+    the test (commits included): what the test creates is gone for the next one (tests/support/rollback.py)."""
+    from tests.support.rollback import rolled_back_database
+
+    with rolled_back_database(app) as database:
+        yield database
+
+
+@pytest.fixture()
+def create_tenant(db):
+    """create_tenant(slug=None, plan="free", name=None, modules=None, days_left=None) -> Tenant."""
+    from tests.support import factories
+
+    return factories.create_tenant
+
+
+@pytest.fixture()
+def create_user(db):
+    """create_user(tenant=None, role=None, email=None, password=..., active=True) -> TenantUser."""
+    from tests.support import factories
+
+    return factories.create_user
+
+
+@pytest.fixture()
+def create_tariff(db):
+    from tests.support import factories
+
+    return factories.create_tariff
+
+
+@pytest.fixture()
+def create_shipment(db):
+    """create_shipment(tenant, user=None, items=None, draft=False, **fields) -> an issued Shipment."""
+    from tests.support import factories
+
+    return factories.create_shipment
+
+
+@pytest.fixture()
+def create_invoice(db):
+    from tests.support import factories
+
+    return factories.create_invoice
+
+
+@pytest.fixture()
+def create_ticket(db):
+    from tests.support import factories
+
+    return factories.create_ticket
+
+
 os.environ.setdefault("PLAYWRIGHT_BROWSERS_PATH", "0")

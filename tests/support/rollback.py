@@ -1,0 +1,73 @@
+"""A database rolled back after each test (SQLAlchemy 2's "Joining a Session into an External Transaction").
+
+One connection opens an outer transaction; every session made while the test runs (the test's own, and
+the one each test-client request makes in its app context) is bound to that connection with
+`join_transaction_mode="create_savepoint"`. Service and view code that flushes, commits or rolls back
+works as in production — its commit releases a SAVEPOINT, so the session hooks that run at commit (the
+activity log's lines, the tenant data version) run and their rows are visible to the test — and the
+outer ROLLBACK at the end takes everything away.
+
+PostgreSQL: app/core/autocommit_reads.py keeps idle connections in autocommit; this connection leaves
+autocommit first, so the outer transaction is a real one from its first statement (reads included).
+The pool's check-in returns it to autocommit afterwards, as for any connection.
+SQLite: pysqlite emits no BEGIN of its own before a SAVEPOINT (and releasing an outermost savepoint
+would commit), so the outer BEGIN is issued here.
+
+Everything must run on the test's thread: a job handed to a background thread (no Redis) or a second
+thread would share the connection. Tests that need real commits across threads use the session-wide
+database instead.
+"""
+
+from contextlib import contextmanager
+
+from app.tenancy.freshness import VersionedCache
+
+
+@contextmanager
+def rolled_back_database(app):
+    """Inside an app context: `app.extensions.db` whose sessions all join one transaction rolled back at the end."""
+    from app.extensions import db
+
+    with app.app_context():
+        db.session.remove()
+        connection = db.engine.connect()
+        if connection.dialect.driver == "psycopg":
+            connection.connection.driver_connection.autocommit = False
+        outer = connection.begin()
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql("BEGIN")
+        factory = db.session.session_factory
+        saved_class, saved_kw = factory.class_, dict(factory.kw)
+
+        class JoinedSession(saved_class):
+            # Flask-SQLAlchemy's get_bind answers its engine before looking at `bind`: answer the connection.
+            def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+                return bind if bind is not None else connection
+
+        factory.class_ = JoinedSession
+        factory.kw.update(bind=connection, join_transaction_mode="create_savepoint")
+        used_caches = set()
+        cache_get = VersionedCache.get
+
+        def noting_get(cache, *args, **kwargs):
+            used_caches.add(cache)
+            return cache_get(cache, *args, **kwargs)
+
+        VersionedCache.get = noting_get
+        try:
+            yield db
+        finally:
+            db.session.remove()
+            factory.class_, factory.kw = saved_class, saved_kw
+            VersionedCache.get = cache_get
+            if outer.is_active:
+                outer.rollback()
+            connection.close()
+            # Per-process caches keyed on data versions and grant fingerprints that the rollback turned
+            # back: a later test reaching the same version with other rows must not read these values.
+            for cache in used_caches:
+                with cache._lock:
+                    cache._values.clear()
+                    cache._weight = 0
+            grant_cache = app.appbuilder.sm.grant_cache
+            grant_cache._snapshot = type(grant_cache._snapshot)()
