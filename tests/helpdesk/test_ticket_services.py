@@ -53,23 +53,23 @@ def test_numbers_are_sequential_and_formatted(scoped):
     assert int(second.number[4:]) == int(first.number[4:]) + 1
 
 
-def test_round_robin_skips_inactive_and_capped_agents(scoped, make_user):
-    a, b, c, d = make_user(), make_user(), make_user(), make_user(active=False)
+def test_round_robin_skips_inactive_and_capped_agents(scoped, create_user):
+    a, b, c, d = create_user(), create_user(), create_user(), create_user(active=False)
     _team_for(scoped, "akun", [(a, None, True), (b, 1, True), (c, None, False), (d, None, True)])
     assignees = [_file(scoped, category="akun")[0].assignee_id for _ in range(4)]
     # b takes one ticket then is at the cap; c is inactive in the team; d's account is inactive.
     assert assignees == [a.id, b.id, a.id, a.id]
 
 
-def test_nobody_eligible_leaves_ticket_unassigned(scoped, make_user):
-    a = make_user()
+def test_nobody_eligible_leaves_ticket_unassigned(scoped, create_user):
+    a = create_user()
     _team_for(scoped, "lainnya", [(a, None, False)])
     ticket, _ = _file(scoped, category="lainnya")
     assert ticket.assignee_id is None
 
 
-def test_manual_assignment_wins_and_is_notified(scoped, make_user):
-    a, b = make_user(), make_user()
+def test_manual_assignment_wins_and_is_notified(scoped, create_user):
+    a, b = create_user(), create_user()
     _team_for(scoped, "fitur", [(a, None, True)])
     ticket, _ = _file(scoped, category="fitur")
     assert ticket.assignee_id == a.id
@@ -114,8 +114,8 @@ def test_gratitude_detection():
     assert not services.is_gratitude_only("")
 
 
-def test_thanks_on_finished_ticket_does_not_reopen(scoped, make_user):
-    agent = make_user()
+def test_thanks_on_finished_ticket_does_not_reopen(scoped, create_user):
+    agent = create_user()
     ticket, _ = _file(scoped)
     services.set_status(ticket, agent, "selesai")
     services.client_reply(ticket, _owner(scoped), "Terima kasih banyak!")
@@ -124,15 +124,15 @@ def test_thanks_on_finished_ticket_does_not_reopen(scoped, make_user):
     assert ticket.status == "terbuka" and ticket.resolved_at is None
 
 
-def test_real_problem_on_finished_ticket_reopens(scoped, make_user):
+def test_real_problem_on_finished_ticket_reopens(scoped, create_user):
     ticket, _ = _file(scoped)
-    services.set_status(ticket, make_user(), "selesai")
+    services.set_status(ticket, create_user(), "selesai")
     services.client_reply(ticket, _owner(scoped), "Masih gagal mencetak")
     assert ticket.status == "terbuka"
 
 
-def test_waiting_on_client_pauses_until_client_replies(scoped, make_user):
-    agent = make_user()
+def test_waiting_on_client_pauses_until_client_replies(scoped, create_user):
+    agent = create_user()
     ticket, _ = _file(scoped)
     services.vendor_reply(ticket, agent, "Boleh kirim screenshot?")
     assert ticket.first_response_at is not None
@@ -142,8 +142,8 @@ def test_waiting_on_client_pauses_until_client_replies(scoped, make_user):
     assert ticket.status == "dalam_proses" and ticket.pauses[0].ended_at is not None
 
 
-def test_internal_notes_are_left_out_of_the_client_timeline(scoped, make_user):
-    agent = make_user()
+def test_internal_notes_are_left_out_of_the_client_timeline(scoped, create_user):
+    agent = create_user()
     ticket, _ = _file(scoped)
     services.add_note(ticket, agent, "rahasia internal", files=[("n.pdf", b"%PDF-1.4 x")])
     services.vendor_reply(ticket, agent, "balasan publik")
@@ -179,8 +179,8 @@ def test_sla_clock_skips_holidays_and_weekends(scoped):
     assert clocks.response.elapsed_seconds == 3 * 3600  # Thu 16-17, Mon 08-10
 
 
-def test_breach_check_flags_once_and_notifies_assignee_and_admins(scoped, make_user):
-    agent = make_user()
+def test_breach_check_flags_once_and_notifies_assignee_and_admins(scoped, create_user):
+    agent = create_user()
     admin = scoped.execute(sa.select(TenantUser).filter_by(email="admin@vendor.test")).scalar_one()
     ticket, _ = _file(scoped, priority="tinggi")
     services.assign(ticket, agent.id, actor=None)

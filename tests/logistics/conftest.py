@@ -5,10 +5,13 @@ from contextlib import contextmanager
 import pytest
 import sqlalchemy as sa
 
+from tests.support.factories import shipment_fields
+
 
 @pytest.fixture()
 def acting(app):
-    """with acting("owner@demo.test") as (tenant, user): ... inside that tenant's scope, rolled back after."""
+    """with acting("owner@demo.test") as (tenant, user): ... inside that tenant's scope, rolled back after.
+    In a test that uses the `db` fixture its commits join the test's transaction, rolled back at the end."""
     from app.extensions import db
     from app.security.models import TenantUser
     from app.tenancy.context import tenant_scope
@@ -30,25 +33,7 @@ def acting(app):
 
 def shipment_payload(**changes) -> dict:
     """A complete, valid shipment between two seeded tariff cities (Jakarta Pusat -> Bandung)."""
-    data = {
-        "sender_name": "Pengirim Uji",
-        "sender_phone": "0812 3456 7890",
-        "sender_address": "Jl. Uji No. 1",
-        "sender_city": "31.71",
-        "receiver_name": "Penerima Uji",
-        "receiver_phone": "+62 813-1111-2222",
-        "receiver_address": "Jl. Coba No. 2",
-        "receiver_city": "32.73",
-        "shipment_type": "pickup",
-        "discount_type": "none",
-        "discount_value": "",
-        "items": [
-            {"name": "Buku", "weight": "1.5", "quantity": 2, "length": 30, "width": 20, "height": 10},
-            {"name": "Sepatu", "weight": "0.8", "quantity": 1, "length": 40, "width": 30, "height": 20},
-        ],
-    }
-    data.update(changes)
-    return data
+    return shipment_fields(**changes)
 
 
 def as_form(payload: dict, action: str = "save") -> dict:

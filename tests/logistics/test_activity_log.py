@@ -3,6 +3,7 @@
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+import pytest
 import sqlalchemy as sa
 
 from app.audit.models import ActivityLog
@@ -11,6 +12,8 @@ from app.logistics.shipments import services
 from app.logistics.shipments.inputs import ShipmentInput
 from app.logistics.shipments.models import Shipment
 from tests.logistics.conftest import shipment_payload
+
+pytestmark = pytest.mark.usefixtures("db")  # each test rolled back: what it commits is gone afterwards
 
 
 def _input(**changes) -> ShipmentInput:
@@ -37,14 +40,12 @@ def test_an_issued_shipment_is_one_create_line_with_its_number(acting):
     with acting("owner@demo.test") as (tenant, user):
         shipment = services.issue(tenant, user, _input(sender_name="Satu Baris"))
         db.session.commit()
-        try:
-            [line] = _lines(shipment.id)
-            assert line.action == "create" and line.actor_id == user.id and line.tenant_id == tenant.id
-            assert line.summary == shipment.tracking_number
-            assert line.changes["tracking_number"] == shipment.tracking_number
-            assert line.changes["sender_name"] == "Satu Baris"
-        finally:
-            _remove([shipment.id])
+        [line] = _lines(shipment.id)
+        assert line.action == "create" and line.actor_id == user.id and line.tenant_id == tenant.id
+        assert line.summary == shipment.tracking_number
+        assert line.changes["tracking_number"] == shipment.tracking_number
+        assert line.changes["sender_name"] == "Satu Baris"
+        _remove([shipment.id])
         assert [line.action for line in _lines(shipment.id)] == ["create", "delete"]
 
 
@@ -56,35 +57,29 @@ def test_a_create_line_holds_every_column_as_written(acting):
             tenant, user, _input(sender_name='Bá Ñoño 日本 "kutip"', sender_address="Jl. X\nNo. 2")
         )
         db.session.commit()
-        try:
-            [line] = _lines(shipment.id)
-            assert line.changes.keys() == {column.key for column in Shipment.__table__.columns}
-            for key, logged in line.changes.items():
-                value = getattr(shipment, key)
-                if isinstance(value, Decimal):  # as the calculator gave it: 0 is logged "0", stored 0.00
-                    assert Decimal(logged) == value, key
-                else:
-                    assert logged == (value.isoformat() if isinstance(value, datetime) else value), key
-            assert line.entity_id == str(shipment.id) and line.realm == "tenant"
-            assert abs(line.created_at - shipment.created_at) < timedelta(seconds=5)
-        finally:
-            _remove([shipment.id])
+        [line] = _lines(shipment.id)
+        assert line.changes.keys() == {column.key for column in Shipment.__table__.columns}
+        for key, logged in line.changes.items():
+            value = getattr(shipment, key)
+            if isinstance(value, Decimal):  # as the calculator gave it: 0 is logged "0", stored 0.00
+                assert Decimal(logged) == value, key
+            else:
+                assert logged == (value.isoformat() if isinstance(value, datetime) else value), key
+        assert line.entity_id == str(shipment.id) and line.realm == "tenant"
+        assert abs(line.created_at - shipment.created_at) < timedelta(seconds=5)
 
 
 def test_a_later_edit_is_its_own_update_line(acting):
     with acting("owner@demo.test") as (tenant, user):
         shipment = services.issue(tenant, user, _input())
         db.session.commit()
-        try:
-            db.session.refresh(shipment)  # as the edit page loads it
-            services.update_issued(tenant, user, _input(receiver_name="Penerima Baru"), shipment)
-            db.session.commit()
-            create, update = _lines(shipment.id)
-            assert create.changes["receiver_name"] == "Penerima Uji"
-            assert update.action == "update"
-            assert update.changes["receiver_name"] == ["Penerima Uji", "Penerima Baru"]
-        finally:
-            _remove([shipment.id])
+        db.session.refresh(shipment)  # as the edit page loads it
+        services.update_issued(tenant, user, _input(receiver_name="Penerima Baru"), shipment)
+        db.session.commit()
+        create, update = _lines(shipment.id)
+        assert create.changes["receiver_name"] == "Penerima Uji"
+        assert update.action == "update"
+        assert update.changes["receiver_name"] == ["Penerima Uji", "Penerima Baru"]
 
 
 def _last_line_id() -> int:
@@ -108,10 +103,7 @@ def test_a_rolled_back_write_leaves_no_line_now_or_at_the_next_commit(acting):
         db.session.rollback()
         kept = services.issue(tenant, user, _input())
         db.session.commit()
-        try:
-            assert _shipment_lines_after(last) == [(kept.id, "create")]
-        finally:
-            _remove([kept.id])
+        assert _shipment_lines_after(last) == [(kept.id, "create")]
 
 
 def test_a_rolled_back_savepoint_takes_its_lines_along_and_keeps_the_rest(acting):
@@ -125,9 +117,6 @@ def test_a_rolled_back_savepoint_takes_its_lines_along_and_keeps_the_rest(acting
         inner = services.issue(tenant, user, _input())
         released.commit()
         db.session.commit()
-        try:
-            # Inside a savepoint the lines are written at once (the number is part of the insert); outside, at commit.
-            assert _shipment_lines_after(last) == [(inner.id, "create"), (kept.id, "create")]
-            assert [line.summary for line in _lines(kept.id)] == [kept.tracking_number]
-        finally:
-            _remove([kept.id, inner.id])
+        # Inside a savepoint the lines are written at once (the number is part of the insert); outside, at commit.
+        assert _shipment_lines_after(last) == [(inner.id, "create"), (kept.id, "create")]
+        assert [line.summary for line in _lines(kept.id)] == [kept.tracking_number]

@@ -2,7 +2,6 @@
 scheduled for the renewal (refused over quota, checked again at the switch, cancellable), bad input, and
 the invoice PDFs (own only)."""
 
-import uuid
 from datetime import timedelta
 from decimal import Decimal
 from types import SimpleNamespace
@@ -12,11 +11,9 @@ import sqlalchemy as sa
 
 from app.audit.models import ActivityLog
 from app.billing import lifecycle
-from app.billing.catalogue import plan_by_code
-from app.billing.clients import ClientProfile, Owner, apply_subscription, open_client, subscription_of
+from app.billing.clients import apply_subscription, subscription_of
 from app.billing.models import Invoice, Plan
 from app.billing.payment_models import PlanChange, SubscriptionInvoice
-from app.core.formatting import jakarta_today
 from app.extensions import db
 from app.notifications.models import Notification
 from app.signup import plan_changes
@@ -26,45 +23,29 @@ from app.tenancy.models import Tenant, utcnow
 from app.tenancy.services import tenant_by_slug
 from tests.conftest import login, tenant_host
 from tests.signup.conftest import PASSWORD, pay_in_sandbox
+from tests.support import factories
 
 
 @pytest.fixture()
 def make_tenant(app):
     """A client on `plan` whose period ends in `days_left` days, with `users` active accounts, and its
-    Super Admin signed in on the company's host."""
+    Super Admin signed in on the company's host. Committed: the pages and the gateway's jobs read it."""
 
     def make(plan="pro", days_left=14, users=1):
-        tag = uuid.uuid4().hex[:8]
-        email = f"own-{tag}@ganti.example"
         with app.app_context(), all_tenants():
-            profile = ClientProfile(name=f"PT Ganti {tag}", client_type="logistik", email=email)
-            tenant, _ = open_client(
-                profile,
-                plan=plan_by_code(plan),
-                slug=f"ganti-{tag}",
-                owner=Owner(email=email, full_name="Gani Ganti", password=PASSWORD),
-                today=jakarta_today(),
-                actor_id=None,
-            )
-            subscription = subscription_of(tenant)
-            subscription.period_end = jakarta_today() + timedelta(days=days_left)
-            apply_subscription(tenant, subscription)
-            add_users(app, tenant, users - 1)
+            tenant = factories.create_tenant(plan=plan, days_left=days_left, owner_password=PASSWORD)
+            add_users(tenant, users - 1)
             db.session.commit()
-            ids = SimpleNamespace(id=tenant.id, slug=tenant.slug, email=email)
-        ids.client = login(app, email, PASSWORD, host=tenant_host(ids.slug))
+            ids = SimpleNamespace(id=tenant.id, slug=tenant.slug, email=tenant.email)
+        ids.client = login(app, ids.email, PASSWORD, host=tenant_host(ids.slug))
         return ids
 
     return make
 
 
-def add_users(app, tenant, count):
-    sm = app.appbuilder.sm
+def add_users(tenant, count):
     for _ in range(count):
-        email = f"staf-{uuid.uuid4().hex[:8]}@ganti.example"
-        user = sm.add_user(email, "Staf", "Ganti", email, sm.find_role("Viewer"), password=PASSWORD, commit=False)
-        user.tenant_id = tenant.id
-    db.session.flush()
+        factories.create_user(tenant, role="Viewer")
 
 
 def state(app, tenant_id):
@@ -197,7 +178,7 @@ def test_usage_above_quota_at_the_switch_keeps_the_plan_and_tells_the_tenant(app
     t.client.post("/langganan/change", data={"plan": "free"})
     end = state(app, t.id).period_end
     with app.app_context(), all_tenants():
-        add_users(app, db.session.get(Tenant, t.id), 2)  # 5 accounts now, Free allows 3
+        add_users(db.session.get(Tenant, t.id), 2)  # 5 accounts now, Free allows 3
         assert plan_changes.process_due(end + timedelta(days=1), only=[t.id]) == 1
         db.session.commit()
         renewal = db.session.execute(
