@@ -87,3 +87,11 @@ def test_a_request_inside_the_test_sees_its_rows_and_its_writes_are_rolled_back_
     assert client.post(f"/shipments/{shipment.id}/delete").status_code == 302
     with all_tenants():
         assert db.session.get(Shipment, shipment.id) is None  # the request's commit, seen by the test
+
+
+def test_a_courier_sees_the_shipment(db, create_tenant, create_user, create_shipment):
+    """The README's example."""
+    tenant = create_tenant(plan="pro")
+    courier = create_user(tenant, role="Kurir")
+    shipment = create_shipment(tenant, courier_id=courier.id)
+    assert shipment.courier_id == courier.id and shipment.tracking_number
