@@ -14,7 +14,7 @@ from app.security.models import TenantUser
 from app.tenancy import services as tenancy
 from app.tenancy.context import all_tenants
 from app.tenancy.models import utcnow
-from tests.conftest import DEMO_PASSWORD, login
+from tests.conftest import DEMO_PASSWORD, login, tenant_host
 from tests.support.routes import discover, url_for_route
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -75,25 +75,24 @@ def test_expired_subscription_refuses_every_tenant_write_route_with_the_message(
             assert "subscription period has ended" in response.json["message"]
 
 
-def test_switched_off_module_hides_and_refuses_its_views(app):
+def test_switched_off_module_hides_and_refuses_its_views(app, db, create_tenant):
     module_routes = [r for r in discover(app) if r.permission and getattr(r.view, "module_code", None)]
     if not module_routes:
         pytest.skip("no module-gated views registered")
     route = next(r for r in module_routes if r.read_only and not r.object_args)
-    with app.app_context(), all_tenants():
-        tenant = tenancy.tenant_by_slug("demo")
+    url = url_for_route(route, 1)
+    tenant = create_tenant(plan="business")
+    with all_tenants():
         modules = tenancy.enabled_modules(tenant.id)
         tenancy.set_modules(tenant, set(modules) - {route.view.module_code})
         db.session.commit()
-    try:
-        client = login(app, "owner@demo.test")
-        assert client.get(url_for_route(route, 1)).status_code == 403
-        assert url_for_route(route, 1) not in client.get("/").get_data(as_text=True)
-    finally:
-        with app.app_context(), all_tenants():
-            tenancy.set_modules(tenancy.tenant_by_slug("demo"), set(modules))
-            db.session.commit()
-    assert login(app, "owner@demo.test").get(url_for_route(route, 1)).status_code == 200
+    client = login(app, tenant.email, host=tenant_host(tenant.slug))
+    assert client.get(url).status_code == 403
+    assert url not in client.get("/").get_data(as_text=True)
+    with all_tenants():
+        tenancy.set_modules(tenant, set(modules))
+        db.session.commit()
+    assert login(app, tenant.email, host=tenant_host(tenant.slug)).get(url).status_code == 200
 
 
 def test_vendor_staff_cannot_sign_in_on_a_tenant_host(anon):

@@ -86,7 +86,8 @@ def test_a_request_inside_the_test_sees_its_rows_and_its_writes_are_rolled_back_
     assert shipment.tracking_number in page and "Dilihat Lewat HTTP" in page
     assert client.post(f"/shipments/{shipment.id}/delete").status_code == 302
     with all_tenants():
-        assert db.session.get(Shipment, shipment.id) is None  # the request's commit, seen by the test
+        gone = db.session.execute(sa.select(Shipment.id).filter_by(id=shipment.id)).first() is None
+        assert gone  # the request's commit (its own app context and session), seen by the test
 
 
 def test_a_courier_sees_the_shipment(db, create_tenant, create_user, create_shipment):

@@ -15,12 +15,23 @@ would commit), so the outer BEGIN is issued here.
 
 Everything must run on the test's thread: a job handed to a background thread (no Redis) or a second
 thread would share the connection. Tests that need real commits across threads use the session-wide
-database instead.
+database instead. The fixture holds an app context for the test; Flask would run the test client's
+requests in it (one `g`, one session for the test and every request), so tests.conftest.HostClient gives
+each request its own while this is in progress. The test's session then reads a request's writes with a
+new statement (its identity map keeps what it had loaded).
 """
 
 from contextlib import contextmanager
 
 from app.tenancy.freshness import VersionedCache
+
+_ACTIVE = set()  # ids of the apps whose database is rolled back now
+
+
+def in_progress(app) -> bool:
+    """Whether `app`'s sessions are joined to a test's transaction (tests.conftest.HostClient then gives
+    each request an app context of its own, as in production: Flask would reuse the test's)."""
+    return id(app) in _ACTIVE
 
 
 @contextmanager
@@ -54,9 +65,11 @@ def rolled_back_database(app):
             return cache_get(cache, *args, **kwargs)
 
         VersionedCache.get = noting_get
+        _ACTIVE.add(id(app))
         try:
             yield db
         finally:
+            _ACTIVE.discard(id(app))
             db.session.remove()
             factory.class_, factory.kw = saved_class, saved_kw
             VersionedCache.get = cache_get
