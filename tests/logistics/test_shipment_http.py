@@ -2,9 +2,13 @@
 
 import re
 
+import pytest
 import sqlalchemy as sa
 
 from tests.logistics.conftest import as_form, shipment_payload
+
+# Each test rolled back (its requests included): shipments made or changed here are gone afterwards.
+pytestmark = pytest.mark.usefixtures("db")
 
 
 def _count(app, **where):
@@ -19,7 +23,29 @@ def _count(app, **where):
         return db.session.execute(stmt).scalar_one()
 
 
+def _seeded(email):
+    """(tenant, user) of a demo account."""
+    from app.extensions import db
+    from app.security.models import TenantUser
+    from app.tenancy.context import all_tenants
+    from app.tenancy.models import Tenant
+
+    with all_tenants():
+        user = db.session.execute(sa.select(TenantUser).where(TenantUser.email == email)).scalar_one()
+        return db.session.get(Tenant, user.tenant_id), user
+
+
+def _issued(create_shipment, email, **fields) -> int:
+    """A shipment issued by the demo account `email` (through the service), committed; its id."""
+    from app.extensions import db
+
+    shipment = create_shipment(*_seeded(email), **fields)
+    db.session.commit()
+    return shipment.id
+
+
 def _create(client, **changes):
+    """Through the form's Simpan, as the user does."""
     response = client.post("/shipments/new", data=as_form(shipment_payload(**changes)))
     assert response.status_code == 302, response.get_data(as_text=True)[:3000]
     return int(re.search(r"/shipments/(\d+)$", response.headers["Location"]).group(1))
@@ -74,9 +100,9 @@ def test_list_search_filters_sorting_and_pages(client_as):
     assert client.get("/shipments/?after=garbage&per_page=abc&sort=nope").status_code == 200
 
 
-def test_detail_popup_and_status_update_with_history_delete(client_as):
+def test_detail_popup_and_status_update_with_history_delete(client_as, create_shipment):
     client = client_as("admin@demo.test")
-    pk = _create(client)
+    pk = _issued(create_shipment, "admin@demo.test")
     detail = client.get(f"/shipments/{pk}/detail").get_data(as_text=True)
     assert 'id="detail-items"' in detail and 'id="detail-history"' in detail
     response = client.post(
@@ -93,9 +119,9 @@ def test_detail_popup_and_status_update_with_history_delete(client_as):
     assert bad.status_code == 200
 
 
-def test_edit_duplicate_and_delete(client_as, app):
+def test_edit_duplicate_and_delete(client_as, app, create_shipment):
     client = client_as("admin@demo.test")
-    pk = _create(client, sender_name="Untuk Diedit")
+    pk = _issued(create_shipment, "admin@demo.test", sender_name="Untuk Diedit")
     assert "Untuk Diedit" in client.get(f"/shipments/{pk}/edit").get_data(as_text=True)
     response = client.post(f"/shipments/{pk}/edit", data=as_form(shipment_payload(sender_name="Sudah Diedit")))
     assert response.status_code == 302
@@ -107,17 +133,14 @@ def test_edit_duplicate_and_delete(client_as, app):
     assert client.get(f"/shipments/{pk}").status_code == 404
 
 
-def test_kurir_updates_only_own_and_viewer_is_read_only(client_as, app):
+def test_kurir_updates_only_own_and_viewer_is_read_only(client_as, app, create_shipment):
     from app.extensions import db
     from app.logistics.shipments.models import Shipment
-    from app.security.models import TenantUser
     from app.tenancy.context import all_tenants
 
-    with app.app_context(), all_tenants():
-        kurir = db.session.execute(sa.select(TenantUser).where(TenantUser.email == "kurir@demo.test")).scalar_one()
-        base = sa.select(Shipment.id).where(Shipment.tenant_id == kurir.tenant_id, Shipment.tracking_number.isnot(None))
-        own = db.session.execute(base.where(Shipment.courier_id == kurir.id).limit(1)).scalar_one()
-        other = db.session.execute(base.where(Shipment.courier_id.is_(None)).limit(1)).scalar_one()
+    _tenant, kurir = _seeded("kurir@demo.test")
+    own = _issued(create_shipment, "admin@demo.test", courier_id=kurir.id)
+    other = _issued(create_shipment, "admin@demo.test")
     client = client_as("kurir@demo.test")
     assert client.post("/shipment-status/update", data={"ids": [own], "status": "delivered"}).status_code == 302
     client.post("/shipment-status/update", data={"ids": [other], "status": "returned"})
@@ -131,8 +154,8 @@ def test_kurir_updates_only_own_and_viewer_is_read_only(client_as, app):
     assert viewer.post("/shipments/new", data=as_form(shipment_payload())).status_code == 403
 
 
-def test_other_tenants_shipment_is_404(client_as, app):
-    pk = _create(client_as("owner@contoh.test"))
+def test_other_tenants_shipment_is_404(client_as, app, create_shipment):
+    pk = _issued(create_shipment, "owner@contoh.test")
     client = client_as("owner@demo.test")
     for path in (
         f"/shipments/{pk}",
