@@ -85,25 +85,20 @@ def test_send_email_attaches_pdf_and_double_click_sends_once(app, client_as):
     assert attachments and attachments[0].get_payload(decode=True).startswith(b"%PDF")
 
 
-def test_a_send_right_after_a_finished_one_is_refused_and_allowed_a_minute_later(app):
+def test_a_send_right_after_a_finished_one_is_refused_and_allowed_a_minute_later(db, create_tenant, create_invoice):
     """The double-click guard also holds when the first send finished before the second click arrived;
     sending again (Kirim Ulang) works once that moment has passed."""
     from datetime import timedelta
 
     from app.billing.invoices import claim_email_send, set_email_state
-    from app.extensions import db
     from app.tenancy.context import all_tenants
     from app.tenancy.models import utcnow
 
-    pk, _number, _lines = _invoice(app, "contoh")
-    with app.app_context(), all_tenants():
-        invoice = db.session.get(Invoice, pk)
-        try:
-            assert claim_email_send(invoice, utcnow() + timedelta(hours=1))  # past any earlier test's send
-            assert not claim_email_send(invoice, utcnow() + timedelta(hours=1, seconds=5))  # queued: in flight
-            set_email_state(invoice, "sent", "first-run")
-            sent_at = invoice.email_state_at
-            assert not claim_email_send(invoice, sent_at + timedelta(seconds=5))
-            assert claim_email_send(invoice, sent_at + timedelta(minutes=2))
-        finally:
-            db.session.rollback()
+    invoice = create_invoice(create_tenant())
+    with all_tenants():
+        assert claim_email_send(invoice, utcnow())
+        assert not claim_email_send(invoice, utcnow() + timedelta(seconds=5))  # queued: in flight
+        set_email_state(invoice, "sent", "first-run")
+        sent_at = invoice.email_state_at
+        assert not claim_email_send(invoice, sent_at + timedelta(seconds=5))
+        assert claim_email_send(invoice, sent_at + timedelta(minutes=2))
