@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from app.billing import lifecycle, payments
 from app.billing.catalogue import plan_by_code
-from app.billing.clients import ClientProfile, Owner, open_client, subscription_of
+from app.billing.clients import subscription_of
 from app.billing.errors import BillingError
 from app.billing.gateways import PaymentUpdate
 from app.billing.models import Plan
@@ -27,23 +27,11 @@ PERIOD_END = date(2031, 1, 15)
 
 
 @pytest.fixture()
-def pro_tenant(app):
-    """A Pro client whose period ends on PERIOD_END (far from every other test's dates)."""
-    with app.app_context(), all_tenants():
-        tag = uuid.uuid4().hex[:8]
-        profile = ClientProfile(name=f"PT Siklus {tag}", client_type="logistik", email=f"own-{tag}@siklus.example")
-        tenant, _user = open_client(
-            profile,
-            plan=plan_by_code("pro"),
-            slug=f"siklus-{tag}",
-            owner=Owner(email=profile.email, full_name="Sari Siklus", password="Siklus#Pass2026x"),
-            today=PERIOD_END - timedelta(days=30),
-            actor_id=None,
-        )
-        subscription_of(tenant).period_end = PERIOD_END
-        db.session.commit()
-        yield tenant.id
-        db.session.rollback()
+def pro_tenant(db, create_tenant):
+    """A Pro client whose period ends on PERIOD_END (far from every other test's dates); rolled back after."""
+    tenant = create_tenant(plan="pro", today=PERIOD_END - timedelta(days=30), period_end=PERIOD_END)
+    db.session.commit()
+    return tenant.id
 
 
 def _renewals(tenant_id):
@@ -150,65 +138,35 @@ def test_renewal_paid_by_hand_in_two_parts_extends_the_period_once_complete(app,
         assert subscription_of(tenant).period_end == PERIOD_END + timedelta(days=30)
 
 
-def test_free_plan_renews_by_itself(app):
-    with app.app_context(), all_tenants():
-        tag = uuid.uuid4().hex[:8]
-        profile = ClientProfile(name=f"PT Gratis {tag}", client_type="umkm", email=f"g-{tag}@gratis.example")
-        tenant, _ = open_client(
-            profile,
-            plan=plan_by_code("free"),
-            slug=f"gratis-{tag}",
-            owner=Owner(email=profile.email, full_name="Gita", password="Gratis#Pass2026x"),
-            today=PERIOD_END - timedelta(days=30),
-            actor_id=None,
-        )
-        subscription_of(tenant).period_end = PERIOD_END
+def test_free_plan_renews_by_itself(app, db, create_tenant):
+    tenant = create_tenant(client_type="umkm", today=PERIOD_END - timedelta(days=30), period_end=PERIOD_END)
+    with all_tenants():
         lifecycle.expire_subscriptions(PERIOD_END + timedelta(days=1), only=[tenant.id])
         assert tenant.subscription_state == "active"
         assert subscription_of(tenant).period_end == PERIOD_END + timedelta(days=31)
-        db.session.rollback()
 
 
-def test_user_account_quota(app, client_as):
-    with app.app_context(), all_tenants():
-        tag = uuid.uuid4().hex[:8]
-        profile = ClientProfile(name=f"PT Kuota {tag}", client_type="umkm", email=f"k-{tag}@kuota.example")
-        tenant, _ = open_client(
-            profile,
-            plan=plan_by_code("free"),
-            slug=f"kuota-{tag}",
-            owner=Owner(email=profile.email, full_name="Kiki", password="Kuota#Pass2026x"),
-            today=jakarta_today(),
-            actor_id=None,
-        )
+def test_user_account_quota(db, create_tenant):
+    tenant = create_tenant(client_type="umkm")
+    with all_tenants():
         tenancy.check_user_quota(tenant)  # 1 of 3
         tenant.user_quota = 1
         with pytest.raises(tenancy.QuotaExceeded, match="allows 1 user accounts"):
             tenancy.check_user_quota(tenant)
         tenant.user_quota = None
         tenancy.check_user_quota(tenant)
-        db.session.rollback()
 
 
-def test_user_quota_holds_on_the_user_form(app, client_as):
+def test_user_quota_holds_on_the_user_form(app, client_as, db, create_tenant):
     from app.security.models import TenantUser
 
-    with app.app_context(), all_tenants():
-        tag = uuid.uuid4().hex[:8]
-        profile = ClientProfile(name=f"PT Penuh {tag}", client_type="umkm", email=f"p-{tag}@penuh.example")
-        tenant, _ = open_client(
-            profile,
-            plan=plan_by_code("free"),
-            slug=f"penuh-{tag}",
-            owner=Owner(email=profile.email, full_name="Putri", password="Penuh#Pass2026x"),
-            today=jakarta_today(),
-            actor_id=None,
-        )
+    tenant = create_tenant(client_type="umkm")
+    with all_tenants():
         tenant.user_quota = 1
         db.session.commit()
         tenant_id = tenant.id
         role_id = app.appbuilder.sm.find_role("Admin").id
-    email = f"extra-{tag}@penuh.example"
+    email = f"extra-{tenant.slug}@penuh.example"
     response = client_as("admin@vendor.test").post(
         "/users/add",
         data={

@@ -96,3 +96,21 @@ def test_a_courier_sees_the_shipment(db, create_tenant, create_user, create_ship
     courier = create_user(tenant, role="Kurir")
     shipment = create_shipment(tenant, courier_id=courier.id)
     assert shipment.courier_id == courier.id and shipment.tracking_number
+
+
+def test_another_thread_gets_a_connection_of_its_own_and_does_not_see_the_tests_rows(app, db, create_tenant):
+    """A job run on a thread (no Redis) must not share the test's connection."""
+    import threading
+
+    slug = create_tenant().slug
+    db.session.commit()
+    seen = []
+
+    def look():
+        with app.app_context(), all_tenants():
+            seen.append(db.session.execute(sa.select(Tenant.id).filter_by(slug=slug)).first())
+
+    thread = threading.Thread(target=look)
+    thread.start()
+    thread.join(30)
+    assert seen == [None]

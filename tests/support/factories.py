@@ -71,25 +71,33 @@ def create_tenant(
     name: str | None = None,
     modules=None,
     days_left: int | None = None,
+    period_end=None,
+    today=None,
     email: str | None = None,
     owner_password: str = PASSWORD,
+    client_type: str = "logistik",
 ):
     """A client as the vendor's form and the signup make it (billing.clients.open_client): the tenant, its
     subscription on `plan` with the plan's modules, its Super Admin (`owner_of(tenant)`, e-mail =
     the tenant's), and its logistics settings (company profile, numbering) with their defaults.
-    `modules`: exactly these module codes instead of the plan's; `days_left`: the period ends then."""
+    `modules`: exactly these module codes instead of the plan's; `today`: the day it joins (the period
+    starts); `days_left` / `period_end`: the period ends then."""
     tag = unique("")
     slug = slug or f"t{tag}"
     email = (email or f"owner-{tag}@{slug}.example").lower()
     with all_tenants():
         chosen = plan_by_code(plan)
         assert chosen is not None, f"no plan {plan!r}"
-        profile = ClientProfile(name=name or f"PT Uji {tag}", client_type="logistik", email=email)
+        profile = ClientProfile(name=name or f"PT Uji {tag}", client_type=client_type, email=email)
         owner = Owner(email=email, full_name="Pemilik Uji", password=owner_password)
-        tenant, _ = open_client(profile, plan=chosen, slug=slug, owner=owner, today=jakarta_today(), actor_id=None)
+        tenant, _ = open_client(
+            profile, plan=chosen, slug=slug, owner=owner, today=today or jakarta_today(), actor_id=None
+        )
         if days_left is not None:
+            period_end = jakarta_today() + timedelta(days=days_left)
+        if period_end is not None:
             subscription = subscription_of(tenant)
-            subscription.period_end = jakarta_today() + timedelta(days=days_left)
+            subscription.period_end = period_end
             apply_subscription(tenant, subscription)
         if modules is not None:
             set_modules(tenant, set(modules))

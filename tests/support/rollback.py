@@ -13,14 +13,17 @@ The pool's check-in returns it to autocommit afterwards, as for any connection.
 SQLite: pysqlite emits no BEGIN of its own before a SAVEPOINT (and releasing an outermost savepoint
 would commit), so the outer BEGIN is issued here.
 
-Everything must run on the test's thread: a job handed to a background thread (no Redis) or a second
-thread would share the connection. Tests that need real commits across threads use the session-wide
-database instead. The fixture holds an app context for the test; Flask would run the test client's
-requests in it (one `g`, one session for the test and every request), so tests.conftest.HostClient gives
-each request its own while this is in progress. The test's session then reads a request's writes with a
-new statement (its identity map keeps what it had loaded).
+Everything that should see the test's rows must run on the test's thread: a job handed to a background
+thread (no Redis) gets a connection of its own and does not see them. Tests that need real commits
+across threads use the session-wide database instead.
+
+The fixture holds an app context for the test; Flask would run the test client's requests in it (one
+`g`, one session for the test and every request), so tests.conftest.HostClient gives each request its
+own while this is in progress. The test's session then reads a request's writes with a new statement
+(its identity map keeps what it had loaded).
 """
 
+import threading
 from contextlib import contextmanager
 
 from app.tenancy.freshness import VersionedCache
@@ -50,10 +53,18 @@ def rolled_back_database(app):
         factory = db.session.session_factory
         saved_class, saved_kw = factory.class_, dict(factory.kw)
 
+        test_thread = threading.get_ident()
+
         class JoinedSession(saved_class):
             # Flask-SQLAlchemy's get_bind answers its engine before looking at `bind`: answer the connection.
+            # Another thread (a job run without Redis) gets a connection of its own: it does not see the
+            # test's rows, but it never shares (and breaks) the test's connection.
             def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
-                return bind if bind is not None else connection
+                if bind is not None:
+                    return bind
+                if threading.get_ident() == test_thread:
+                    return connection
+                return super().get_bind(mapper, clause, **kwargs)
 
         factory.class_ = JoinedSession
         factory.kw.update(bind=connection, join_transaction_mode="create_savepoint")
