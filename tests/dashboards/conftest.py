@@ -8,26 +8,25 @@ from decimal import Decimal
 
 import pytest
 
-from tests.conftest import DEMO_PASSWORD, login
+from tests.conftest import login
+from tests.support import factories
 
 ROW = re.compile(r'id="shipment-row-(\d+)"')
 
 
 @pytest.fixture()
 def new_user(app):
-    """new_user("Kurir", slug="demo") -> (email, user id): a fresh tenant user with that role."""
+    """new_user("Kurir", slug="demo") -> (email, user id): a fresh tenant user with that role, committed (in a
+    test on the rolled-back `db`, into its transaction)."""
     from app.extensions import db
+    from app.tenancy.context import all_tenants
     from app.tenancy.services import tenant_by_slug
 
     def make(role: str, slug: str = "demo") -> tuple[str, int]:
-        with app.app_context():
-            sm = app.appbuilder.sm
-            tenant = tenant_by_slug(slug)
-            email = f"{role.lower()}-{uuid.uuid4().hex[:8]}@{slug}.test"
-            user = sm.add_user(email, role, "Dash", email, sm.find_role(role), password=DEMO_PASSWORD)
-            user.tenant_id = tenant.id
+        with app.app_context(), all_tenants():
+            user = factories.create_user(tenant_by_slug(slug), role=role)
             db.session.commit()
-            return email, user.id
+            return user.email, user.id
 
     return make
 

@@ -12,6 +12,9 @@ from tests.dashboards.conftest import listed_ids, signed_in
 
 DEMO_ROLES = ("owner", "admin", "viewer", "kurir", "marketing")
 
+# Each test rolled back (its requests included): the users and shipments it adds are gone afterwards.
+pytestmark = pytest.mark.usefixtures("db")
+
 
 def board_for(app, email: str, now: datetime, trend: str = "7d"):
     from app.extensions import db
