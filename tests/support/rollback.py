@@ -26,6 +26,8 @@ own while this is in progress. The test's session then reads a request's writes 
 import threading
 from contextlib import contextmanager
 
+from flask import current_app
+
 from app.tenancy.freshness import VersionedCache
 
 _ACTIVE = set()  # ids of the apps whose database is rolled back now
@@ -57,12 +59,12 @@ def rolled_back_database(app):
 
         class JoinedSession(saved_class):
             # Flask-SQLAlchemy's get_bind answers its engine before looking at `bind`: answer the connection.
-            # Another thread (a job run without Redis) gets a connection of its own: it does not see the
-            # test's rows, but it never shares (and breaks) the test's connection.
+            # Another thread (a job run without Redis) or another app (tests that make their own) gets a
+            # connection of its own: it does not see the test's rows, but never shares the test's connection.
             def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
                 if bind is not None:
                     return bind
-                if threading.get_ident() == test_thread:
+                if threading.get_ident() == test_thread and current_app._get_current_object() is app:
                     return connection
                 return super().get_bind(mapper, clause, **kwargs)
 
