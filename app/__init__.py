@@ -82,6 +82,9 @@ def _init_data(app: Flask) -> None:
 
 
 def _init_queues(app: Flask) -> None:
+    from app.jobs.queue import install as install_job_hand_over
+
+    install_job_hand_over()  # runs reach their queue or thread after the commit that recorded them
     url = app.config["REDIS_URL"]
     if not url:
         return
