@@ -21,6 +21,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     if overrides:
         app.config.update(overrides)
     logging.basicConfig(level=logging.INFO)
+    _init_catalogues(app)
     _init_proxy(app)
     _init_data(app)
     _init_queues(app)
@@ -53,6 +54,13 @@ def _init_periodic(app: Flask) -> None:
     from app.jobs.schedule import start_in_process_ticker
 
     start_in_process_ticker(app)
+
+
+def _init_catalogues(app: Flask) -> None:
+    """A deploy ships only .po files: compile the .mo catalogues this process lacks (app/core/catalogues.py)."""
+    from app.core.catalogues import compile_missing
+
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = compile_missing(app.config["BABEL_TRANSLATION_DIRECTORIES"])
 
 
 def _init_proxy(app: Flask) -> None:
