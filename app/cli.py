@@ -55,8 +55,8 @@ def worker_command(burst):
     queues = list(current_app.extensions.get("rq_queues", {}).values())
     if not queues:
         raise click.ClickException("REDIS_URL is not set: jobs run in-process, no worker needed.")
-    # with_scheduler: RQ's own scheduler for delayed jobs (enqueue_in/at), not our periodic jobs.
-    Worker(queues, connection=current_app.extensions["redis"]).work(with_scheduler=True, burst=burst)
+    # No RQ scheduler process (it serves enqueue_in/enqueue_at, which nothing uses): one process less per dyno.
+    Worker(queues, connection=current_app.extensions["redis"]).work(with_scheduler=False, burst=burst)
 
 
 @click.command("scheduler")

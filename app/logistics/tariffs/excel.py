@@ -4,7 +4,6 @@ import zipfile
 from io import BytesIO
 
 from flask_babel import gettext as _
-from openpyxl import Workbook, load_workbook
 
 from app.logistics.shipments.calculator import ShipmentInputError
 from app.logistics.tariffs.cities import city_label
@@ -23,6 +22,8 @@ class ImportRejected(ValueError):
 
 
 def export_tariffs(tariffs) -> bytes:
+    from openpyxl import Workbook  # imported when used: less memory in every web process
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("tariffs")
     sheet.append(HEADERS)
@@ -48,6 +49,8 @@ def _rows(data: bytes):
     if not data.startswith(XLSX_MAGIC):
         raise ImportRejected([_("The file must be an Excel .xlsx workbook.")])
     try:
+        from openpyxl import load_workbook
+
         workbook = load_workbook(BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError):
         raise ImportRejected([_("The file must be an Excel .xlsx workbook.")]) from None
