@@ -207,3 +207,32 @@ def _work_off_quietly(app):
     queues = app.extensions.get("rq_queues") or {}
     for queue in queues.values():
         queue.empty()
+
+
+def test_an_abandoned_idempotent_job_is_restarted_and_another_is_failed(app, monkeypatch):
+    """Runs whose heartbeat stopped long ago (their process died): a periodic job (idempotent) runs again,
+    a mail is not repeated but ends failed with a message."""
+    from app.jobs.queue import recover
+    from app.jobs.schedule import run_periodic
+    from app.jobs.tasks import send_email
+
+    queue = RecordingQueue()
+    monkeypatch.setitem(app.extensions, "rq_queues", {"default": queue, "mail": queue})
+    monkeypatch.setitem(app.extensions, "redis", None)
+    with app.app_context(), all_tenants():
+        periodic_id = run_periodic("app.helpdesk.jobs.check_sla_breaches").id
+        mail_id = enqueue(send_email, tenant_id=None, user_id=None, to="x@demo.test", subject="s", text="t").id
+        db.session.commit()
+        queue.handed.clear()
+        long_ago = db.session.get(JobRun, periodic_id).created_at - timedelta(hours=1)
+        for run_id in (periodic_id, mail_id):
+            db.session.get(JobRun, run_id).state = "running"
+            db.session.get(JobRun, run_id).heartbeat_at = long_ago
+        db.session.commit()
+        assert recover([periodic_id, mail_id]) == 2
+    assert [run_id for run_id, _ in queue.handed] == [periodic_id]
+    assert _run(app, periodic_id).state == "queued" and "Restarted" in _run(app, periodic_id).message
+    assert _run(app, mail_id).state == "failed" and "stopped unexpectedly" in _run(app, mail_id).message
+    with app.app_context():
+        execute(*queue.handed[0])
+    assert _run(app, periodic_id).state == "done"
