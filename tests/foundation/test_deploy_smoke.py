@@ -184,4 +184,6 @@ def test_the_deployed_scheduler_runs_periodic_jobs(deploy):
     assert done, "no periodic job ran:\n" + deploy["dyno"].all_logs()
 
 
-# The third check, a file uploaded by the web and read by a job through S3, comes with the S3 storage.
+# Third check, to come with the S3 storage: a file uploaded through the web process and read by a job in
+# the worker through S3. Add the S3 settings to the `deploy` fixture's env.update(...) and a
+# `test_..._(deploy)` here: deploy["base"] is the web address, deploy["database"] the database.
