@@ -65,6 +65,10 @@ TIMEZONE = env_str("TIMEZONE", "Asia/Jakarta")
 SINGLE_DYNO = env_bool("SINGLE_DYNO")
 # Without Redis, periodic jobs (overdue invoices, SLA checks, reminders) tick inside the web process.
 PERIODIC_IN_PROCESS = env_bool("PERIODIC_IN_PROCESS", True)
+# Tests and deploy smokes only: `flask scheduler` runs every periodic job every N seconds instead of its cron.
+PERIODIC_INTERVAL_SECONDS = env_int("PERIODIC_INTERVAL_SECONDS", 0)
+# A running job writes a heartbeat this often; 4 missed beats mean its worker died (app/jobs/queue.py).
+JOB_HEARTBEAT_SECONDS = env_int("JOB_HEARTBEAT_SECONDS", 15)
 FILE_STORAGE_DIR = env_str("FILE_STORAGE_DIR", str(BASE_DIR / "instance" / "files"))
 # FAB's own file columns (unused by the product) and its download route read from here.
 UPLOAD_FOLDER = str(Path(FILE_STORAGE_DIR) / "fab-uploads")

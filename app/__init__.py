@@ -21,6 +21,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     if overrides:
         app.config.update(overrides)
     logging.basicConfig(level=logging.INFO)
+    _init_catalogues(app)
     _init_proxy(app)
     _init_data(app)
     _init_queues(app)
@@ -55,6 +56,13 @@ def _init_periodic(app: Flask) -> None:
     start_in_process_ticker(app)
 
 
+def _init_catalogues(app: Flask) -> None:
+    """A deploy ships only .po files: compile the .mo catalogues this process lacks (app/core/catalogues.py)."""
+    from app.core.catalogues import compile_missing
+
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = compile_missing(app.config["BABEL_TRANSLATION_DIRECTORIES"])
+
+
 def _init_proxy(app: Flask) -> None:
     hops = app.config["PROXY_FIX_HOPS"]
     if hops:
@@ -82,6 +90,9 @@ def _init_data(app: Flask) -> None:
 
 
 def _init_queues(app: Flask) -> None:
+    from app.jobs.queue import install as install_job_hand_over
+
+    install_job_hand_over()  # runs reach their queue or thread after the commit that recorded them
     url = app.config["REDIS_URL"]
     if not url:
         return

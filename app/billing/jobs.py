@@ -43,7 +43,15 @@ def credit_note_pdf(ctx, credit_note_id: int) -> None:
     _store_pdf(ctx, pdf_filename(credit_note), render_credit_note_pdf(credit_note))
 
 
-@job("mail")
+def _release_invoice(run, invoice_id: int) -> None:
+    """A run abandoned by a killed worker: the invoice is no longer "being sent" and may be sent again."""
+    invoice = db.session.get(Invoice, invoice_id)
+    if invoice is not None and invoice.email_state == "queued" and invoice.email_job_id in (None, run.id):
+        set_email_state(invoice, "failed", run.id)
+
+
+# Not retried when abandoned: the worker may have died after the SMTP server took the message.
+@job("mail", on_abandon=_release_invoice)
 def send_invoice(ctx, invoice_id: int) -> None:
     """Idempotent: a run that already sent leaves the invoice as sent and does not send again."""
     invoice = _invoice(invoice_id)

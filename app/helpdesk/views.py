@@ -55,8 +55,8 @@ def _send_attachment(attachment_id: int, *, include_internal: bool):
 
 
 def _commit_and_mail(mails) -> None:
+    deliver_mails(mails, tenant_id=g.user.tenant_id, user_id=g.user.id)  # sent once the commit succeeded
     db.session.commit()
-    deliver_mails(mails, tenant_id=g.user.tenant_id, user_id=g.user.id)
 
 
 def _flash_errors(error: services.TicketError) -> None:

@@ -10,6 +10,7 @@ from app.core.access import COMMON, READ
 from app.core.views import AreaMixin
 from app.extensions import db
 from app.jobs.models import JobRun
+from app.jobs.queue import recover
 
 
 class JobsView(AreaMixin, BaseView):
@@ -29,6 +30,9 @@ class JobsView(AreaMixin, BaseView):
     @has_access
     def status(self, run_id):
         run = self._own_run(run_id)
+        if run.state == "running" and recover([run.id]):  # its worker was killed: failed or restarted
+            db.session.expire_all()
+            run = self._own_run(run_id)
         return jsonify(
             id=run.id,
             state=run.state,

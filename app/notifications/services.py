@@ -29,7 +29,7 @@ class Mail:
 
 
 def deliver_mails(mails, *, tenant_id: int | None, user_id: int | None) -> None:
-    """Hand e-mails to the mail queue; call after the caller's transaction is complete."""
+    """Hand e-mails to the mail queue once the caller's transaction commits."""
     from app.jobs.queue import enqueue
     from app.jobs.tasks import send_email
 

@@ -150,11 +150,11 @@ class VendorNotificationView(VendorBaseView):
                 for message in error.errors.values():
                     flash(message, "danger")
             else:
-                db.session.commit()
                 from app.jobs.queue import enqueue
                 from app.notifications.jobs import send_notification
 
                 run = enqueue(send_notification, tenant_id=None, user_id=g.user.id, notification_id=notification.id)
+                db.session.commit()
                 flash(_("Notification is being sent."), "success")
                 return redirect(url_for(".detail", pk=notification.id, job=run.id))
         tenants = db.session.execute(sa.select(Tenant.id, Tenant.name).order_by(Tenant.name)).all()

@@ -128,6 +128,7 @@ class VendorStaffView(VendorModelView):
     def post_add(self, item):
         if item.send_invitation:
             enqueue_invitation(item, actor_id=g.user.id)
+            db.session.commit()
             flash(_("An invitation was sent to %(email)s.", email=item.email), "info")
 
     def pre_update(self, item):
@@ -169,6 +170,7 @@ class VendorStaffView(VendorModelView):
             flash(_("This account is inactive: activate it first."), "danger")
         else:
             enqueue_invitation(user, actor_id=g.user.id)
+            db.session.commit()
             flash(_("A link to choose a password was sent to %(email)s.", email=user.email), "success")
         return redirect(url_for(".show", pk=pk))
 

@@ -58,7 +58,8 @@ class SubscriptionView(TenantBaseView):
         except SignupError as exc:
             db.session.rollback()
             return self._back(str(exc))
-        enqueue(create_checkout, tenant_id=order.tenant_id, user_id=g.user.id, order_pk=order.id)  # commits
+        enqueue(create_checkout, tenant_id=order.tenant_id, user_id=g.user.id, order_pk=order.id)
+        db.session.commit()
         return self._back(order=order.order_id)
 
     @expose("/")

@@ -33,6 +33,7 @@ def _send_code(registration, code: str) -> None:
     enqueue(
         send_email, tenant_id=None, user_id=None, to=registration.email, subject=_("Your verification code"), text=text
     )
+    db.session.commit()  # the registration and its code, then the mail
 
 
 class SignupView(BaseView):
@@ -160,7 +161,7 @@ class SignupView(BaseView):
         if choice.order is None:
             db.session.commit()
             return redirect(url_for("SignupView.finish"))
-        run = enqueue(create_checkout, tenant_id=None, user_id=None, order_pk=choice.order.id)  # commits
+        run = enqueue(create_checkout, tenant_id=None, user_id=None, order_pk=choice.order.id)
         registration.checkout_job_id = run.id
         db.session.commit()
         return redirect(url_for("SignupView.finish"))
@@ -177,6 +178,7 @@ class SignupView(BaseView):
                 db.session.rollback()
                 return redirect(url_for("SignupView.finish"))
             enqueue(create_checkout, tenant_id=None, user_id=None, order_pk=order.id)
+            db.session.commit()
             return redirect(url_for("SignupView.finish"))
 
     @expose("/finish")

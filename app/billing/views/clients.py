@@ -134,6 +134,7 @@ class ClientView(BillingPage):
             db.session.rollback()
             return self._form(profile, plans=plans, error=exc, status=400)
         enqueue_invitation(user, actor_id=self.actor_id())  # a link to choose a password, on the client's host
+        db.session.commit()
         flash(
             _("Client %(name)s created; an invitation was sent to %(email)s.", name=tenant.name, email=user.email),
             "success",

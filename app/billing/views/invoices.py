@@ -23,7 +23,7 @@ from app.core.access import METHOD_PERMISSIONS, READ, WRITE, special_action
 from app.core.ids import db_integer_id
 from app.extensions import db
 from app.jobs.models import JobRun
-from app.jobs.queue import enqueue
+from app.jobs.queue import enqueue, recover
 from app.tenancy.models import Tenant
 
 SORTS = {
@@ -152,6 +152,7 @@ class InvoiceView(BillingPage):
         self.check_csrf()
         invoice = self.get_or_404(Invoice, pk)
         run = enqueue(invoice_pdf, tenant_id=None, user_id=self.actor_id(), invoice_id=invoice.id)
+        db.session.commit()
         return redirect(url_for("InvoiceView.detail", pk=pk, pdf_job=run.id))
 
     @expose("/<int:pk>/credit-note", methods=["POST"])
@@ -179,6 +180,7 @@ class InvoiceView(BillingPage):
         run = enqueue(
             credit_note_pdf_job, tenant_id=None, user_id=self.actor_id(), credit_note_id=invoice.credit_note.id
         )
+        db.session.commit()
         return redirect(url_for("InvoiceView.detail", pk=pk, pdf_job=run.id))
 
     @expose("/<int:pk>/send", methods=["POST"])
@@ -192,7 +194,6 @@ class InvoiceView(BillingPage):
         if not service.claim_email_send(invoice):
             flash(_("This invoice is being sent or was sent a moment ago."), "info")
             return redirect(url_for("InvoiceView.detail", pk=pk))
-        db.session.commit()
         run = enqueue(send_invoice, tenant_id=None, user_id=self.actor_id(), invoice_id=invoice.id)
         service.remember_email_job(pk, run.id)
         db.session.commit()
@@ -204,6 +205,10 @@ class InvoiceView(BillingPage):
     def email_state(self, pk):
         invoice = self.get_or_404(Invoice, pk)
         job = db.session.get(JobRun, invoice.email_job_id) if invoice.email_job_id else None
+        if job is not None and job.state == "running" and recover([job.id]):  # its worker was killed
+            db.session.expire_all()
+            invoice = self.get_or_404(Invoice, pk)
+            job = db.session.get(JobRun, invoice.email_job_id)
         return jsonify(
             state=invoice.email_state,
             at=invoice.email_state_at.isoformat() if invoice.email_state_at else None,

@@ -3,7 +3,6 @@
 from io import BytesIO
 
 from flask import render_template
-from xhtml2pdf import pisa
 
 from app.logistics.settings.services import get_settings, logo_file
 
@@ -11,6 +10,8 @@ from app.logistics.settings.services import get_settings, logo_file
 def render_pdf(template: str, **context) -> bytes:
     html = render_template(template, **context)
     out = BytesIO()
+    from xhtml2pdf import pisa  # imported when a PDF is made: ~40 MB less in every web process
+
     result = pisa.CreatePDF(html, dest=out, encoding="utf-8")
     if result.err:
         raise RuntimeError("PDF rendering failed")
