@@ -13,6 +13,7 @@ from app.logistics.settings.models import TenantSettings
 from app.logistics.shipments import numbering
 from app.logistics.shipments.calculator import ShipmentInputError, WeightRounding, validate_divisor
 from app.tenancy.direct_writes import computes_in_sql, new_row_value
+from app.tenancy.models import Tenant
 from app.tenancy.scoping import SKIP_OPTION
 
 MAX_LOGO_BYTES = 1024 * 1024
@@ -20,12 +21,14 @@ LOGO_TYPES = {b"\x89PNG\r\n\x1a\n": ("png", "image/png"), b"\xff\xd8\xff": ("jpg
 
 
 def get_settings(tenant_id: int) -> TenantSettings:
-    """The tenant's settings row, created with defaults on first use."""
+    """The tenant's settings row, created with defaults on first use; its company profile starts with
+    the name the tenant registered with (the name on labels)."""
     settings = db.session.execute(
         sa.select(TenantSettings).where(TenantSettings.tenant_id == tenant_id), execution_options={SKIP_OPTION: True}
     ).scalar_one_or_none()
     if settings is None:
-        settings = TenantSettings(tenant_id=tenant_id)
+        name = db.session.execute(sa.select(Tenant.name).where(Tenant.id == tenant_id)).scalar_one_or_none()
+        settings = TenantSettings(tenant_id=tenant_id, company_name=name[:150] if name else None)
         db.session.add(settings)
         db.session.flush()
     return settings

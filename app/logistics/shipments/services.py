@@ -3,7 +3,7 @@
 Services take the tenant and acting user explicitly, flush, and never commit.
 """
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -34,8 +34,8 @@ from app.logistics.shipments.statuses import INITIAL_STATUS, STATUSES
 from app.logistics.tariffs.models import Tariff
 from app.tenancy.direct_writes import insert_new, update_columns
 from app.tenancy.models import Tenant, utcnow
+from app.tenancy.services import quota_period
 
-QUOTA_PERIOD = timedelta(days=30)
 MAX_NOTE_LENGTH = 1000
 FULL_ACCESS_ROLES = frozenset({"Super Admin", "Admin"})
 COURIER_ROLE = "Kurir"
@@ -215,16 +215,12 @@ def delete_shipment(user, shipment: Shipment) -> None:
 
 
 # --- quota -------------------------------------------------------------------------------
-def quota_period_start(tenant: Tenant, now: datetime) -> datetime:
-    if tenant.subscription_ends_at is not None and tenant.subscription_ends_at > now:
-        return tenant.subscription_ends_at - QUOTA_PERIOD
-    return now - QUOTA_PERIOD
-
-
 def issued_in_period(tenant: Tenant, now: datetime) -> int:
+    """Shipments issued in the subscription period `now` falls in, its first and last day included."""
+    start, end = quota_period(tenant, now)
     return db.session.execute(
         sa.select(sa.func.count(Shipment.id)).where(
-            Shipment.tenant_id == tenant.id, Shipment.issued_at >= quota_period_start(tenant, now)
+            Shipment.tenant_id == tenant.id, Shipment.issued_at >= start, Shipment.issued_at < end
         )
     ).scalar_one()
 
