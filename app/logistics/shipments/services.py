@@ -15,6 +15,7 @@ from app.logistics.settings.services import (
     allocate_tracking_number,
     get_settings,
     rounding_of,
+    skip_used_numbers,
     tracking_number_for_insert,
 )
 from app.logistics.shipments import calculator
@@ -37,6 +38,7 @@ from app.tenancy.models import Tenant, utcnow
 from app.tenancy.services import quota_period
 
 MAX_NOTE_LENGTH = 1000
+TRACKING_CONSTRAINT = "uq_shipment_tracking"
 FULL_ACCESS_ROLES = frozenset({"Super Admin", "Admin"})
 COURIER_ROLE = "Kurir"
 MARKETING_ROLE = "Marketing"
@@ -180,7 +182,13 @@ def issue(tenant: Tenant, user, data: ShipmentInput, shipment: Shipment | None =
     session = db.session()
     if sa.inspect(shipment).transient:  # a new shipment: the hot path, written without the unit of work
         shipment.tracking_number = tracking_number_for_insert(tenant.id)
-        insert_new(session, shipment, "items", "events")
+        if not insert_new(session, shipment, "items", "events", unless_taken=TRACKING_CONSTRAINT):
+            # PostgreSQL: the counter pointed at a number already issued (it has moved past it): skip to the
+            # next free one, under the counter's row lock.
+            skip_used_numbers(tenant.id)
+            shipment.tracking_number = tracking_number_for_insert(tenant.id)
+            if not insert_new(session, shipment, "items", "events", unless_taken=TRACKING_CONSTRAINT):
+                raise RuntimeError(f"tenant {tenant.id}: the next free tracking number was taken")
     else:
         session.flush()
         update_columns(session, shipment, tracking_number=allocate_tracking_number(tenant.id))
