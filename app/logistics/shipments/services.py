@@ -3,7 +3,7 @@
 Services take the tenant and acting user explicitly, flush, and never commit.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -39,6 +39,7 @@ from app.tenancy.services import quota_period
 
 MAX_NOTE_LENGTH = 1000
 TRACKING_CONSTRAINT = "uq_shipment_tracking"
+STATUS_CLOCK_SKEW = timedelta(minutes=5)  # a status dated later than this ahead of the server is refused
 FULL_ACCESS_ROLES = frozenset({"Super Admin", "Admin"})
 COURIER_ROLE = "Kurir"
 MARKETING_ROLE = "Marketing"
@@ -73,6 +74,7 @@ def quote_for(tenant_id: int, data: ShipmentInput, *, complete: bool, require_ta
         price,
         data.discount_type,
         data.discount_value,
+        refuse_excess_discount=complete,
     )
 
 
@@ -295,12 +297,14 @@ def _check_status_access(user, shipments) -> None:
             )
 
 
-def clean_status(status, occurred_at, note) -> tuple[str, datetime, str | None]:
+def clean_status(status, occurred_at, note, now: datetime | None = None) -> tuple[str, datetime, str | None]:
     errors = {}
     if not isinstance(status, str) or status not in STATUSES:
         errors["status"] = _l("Choose a status from the list.")
     if not isinstance(occurred_at, datetime):
         errors["occurred_at"] = _l("Enter a valid date and time.")
+    elif occurred_at > (now or utcnow()) + STATUS_CLOCK_SKEW:
+        errors["occurred_at"] = _l("The date and time are in the future.")
     if note is not None and not isinstance(note, str):
         errors["note"], note = _l("Enter text."), None
     note = (note or "").strip() or None
@@ -321,11 +325,14 @@ def _check_not_before_issue(shipments, occurred_at: datetime) -> None:
             )
 
 
-def update_status(user, shipments: list[Shipment], status, occurred_at, note=None) -> list[ShipmentStatusEvent]:
-    """Record a status change on one or many shipments: all or nothing."""
+def update_status(
+    user, shipments: list[Shipment], status, occurred_at, note=None, *, now: datetime | None = None
+) -> list[ShipmentStatusEvent]:
+    """Record a status change on one or many shipments: all or nothing. Not dated in the future (beyond
+    a few minutes' difference between the user's clock and the server's)."""
     if not shipments:
         raise InvalidShipment({"ids": _l("Select at least one shipment.")})
-    status, occurred_at, note = clean_status(status, occurred_at, note)
+    status, occurred_at, note = clean_status(status, occurred_at, note, now)
     _check_status_access(user, shipments)
     _check_not_before_issue(shipments, occurred_at)
     events = []
