@@ -165,6 +165,44 @@ def create_renewal_invoices(today: date, only: list[int] | None = None) -> int:
     return created
 
 
+def open_subscription_invoice(tenant: Tenant, today: date) -> Invoice | None:
+    """The invoice that brings an expired (or ending) paid subscription back: the open signup or renewal
+    invoice, or, when none was ever issued or it was cancelled, a renewal for the current period end issued
+    now (the period restarts on the day it is paid). Idempotent: one renewal per period end, the
+    subscription row locked meanwhile. None when there is nothing to renew (a running Free plan, a period
+    far from its end, or its renewal already paid)."""
+    subscription = locked_subscription(tenant)
+    if subscription is None:
+        return None
+    links = db.session.execute(
+        sa.select(SubscriptionInvoice)
+        .where(SubscriptionInvoice.tenant_id == tenant.id, SubscriptionInvoice.kind.in_(("signup", "renewal")))
+        .order_by(SubscriptionInvoice.id.desc())
+    ).scalars()
+    for link in links:
+        invoice = link.invoice
+        if not invoice.cancelled and Decimal(invoice.outstanding) > 0:
+            return invoice
+    running = subscription.status == "active" and subscription.period_end >= today
+    plan = scheduled_plan(subscription) if running else subscription.plan
+    if _is_free(plan) or (running and (subscription.period_end - today).days > RENEWAL_LEAD_DAYS):
+        return None
+    link = renewal_link(tenant.id, subscription.period_end)
+    if link is not None:
+        if not link.invoice.cancelled:
+            return None  # paid: the period is extended already
+        db.session.delete(link)  # cancelled by a credit note: issued again
+        db.session.flush()
+    return subscription_invoice(
+        tenant,
+        plan,
+        kind="renewal",
+        today=today,
+        due=max(subscription.period_end, today),
+        for_period_end=subscription.period_end,
+    )
+
+
 def send_reminders(today: date, only: list[int] | None = None) -> int:
     """E-mail and bell at H-7, H-3, H0 and H+3 of each period end; each once."""
     sent = 0
