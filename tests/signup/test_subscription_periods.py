@@ -2,6 +2,7 @@
 counts every shipment of the period, on the Langganan page and when issuing; expiry, renewal and the
 upgrade's proration use the same days."""
 
+import threading
 import uuid
 from datetime import date, timedelta
 from decimal import Decimal
@@ -104,3 +105,45 @@ def test_the_quota_counts_the_first_and_the_last_day_and_refuses_the_one_over(ap
             shipments.issue(tenant, user, data, now=last_evening)
         assert shipments.issued_in_period(tenant, tenant.subscription_ends_at) == 0  # the next period
         db.session.rollback()
+
+
+def test_concurrent_issues_never_go_over_the_quota(app, free_tenant):
+    tenant_id, user_id = free_tenant
+    threads, quota = 6, 3
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("concurrent writers: PostgreSQL (SQLite writes one at a time)")
+        pool = db.engine.pool
+        if hasattr(pool, "_max_overflow"):
+            pool._max_overflow = max(pool._max_overflow, threads)
+        with all_tenants():
+            db.session.get(tenancy.Tenant, tenant_id).shipment_quota = quota
+            db.session.commit()
+    start, outcomes, lock = threading.Barrier(threads), [], threading.Lock()
+
+    def work():
+        with app.app_context(), tenant_scope(tenant_id, user_id):
+            tenant = db.session.get(tenancy.Tenant, tenant_id)
+            user = db.session.get(app.appbuilder.sm.user_model, user_id)
+            data = ShipmentInput.from_mapping(shipment_payload())
+            start.wait()
+            try:
+                shipments.issue(tenant, user, data)
+                db.session.commit()
+                outcome = "issued"
+            except shipments.QuotaExceeded:
+                db.session.rollback()
+                outcome = "refused"
+            except Exception as exc:  # noqa: BLE001 - reported below
+                db.session.rollback()
+                outcome = repr(exc)
+            db.session.remove()
+        with lock:
+            outcomes.append(outcome)
+
+    workers = [threading.Thread(target=work) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert sorted(outcomes) == ["issued"] * quota + ["refused"] * (threads - quota)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 
 from app.core.query_plans import fixed_plan
 from app.extensions import db
@@ -29,8 +30,11 @@ def get_settings(tenant_id: int) -> TenantSettings:
     if settings is None:
         name = db.session.execute(sa.select(Tenant.name).where(Tenant.id == tenant_id)).scalar_one_or_none()
         settings = TenantSettings(tenant_id=tenant_id, company_name=name[:150] if name else None)
-        db.session.add(settings)
-        db.session.flush()
+        try:
+            with db.session.begin_nested():  # two first requests of a new tenant: one creates it
+                db.session.add(settings)
+        except IntegrityError:
+            return get_settings(tenant_id)
     return settings
 
 
@@ -85,6 +89,12 @@ def next_free_sequence(tenant_id: int, prefix: str, padding: int, sequence: int,
         if free:
             return free[0]
         sequence += chunk
+
+
+def lock_counter(tenant_id: int) -> None:
+    """Lock the tenant's counter row until the transaction ends (PostgreSQL; SQLite writes one at a time)."""
+    table = TenantSettings.__table__
+    db.session.execute(sa.select(table.c.id).where(table.c.tenant_id == tenant_id).with_for_update())
 
 
 def skip_used_numbers(tenant_id: int) -> None:

@@ -14,6 +14,7 @@ from app.logistics.settings.models import TenantSettings
 from app.logistics.settings.services import (
     allocate_tracking_number,
     get_settings,
+    lock_counter,
     rounding_of,
     skip_used_numbers,
     tracking_number_for_insert,
@@ -236,8 +237,11 @@ def issued_in_period(tenant: Tenant, now: datetime) -> int:
 
 
 def check_quota(tenant: Tenant, now: datetime | None = None) -> None:
+    """Refuse the shipment over the plan's quota. The tenant's counter row is locked first (issuing takes it
+    anyway), so that concurrent issues of one tenant count one after the other: never one over."""
     if tenant.shipment_quota is None:
         return
+    lock_counter(tenant.id)
     now = now or utcnow()
     if issued_in_period(tenant, now) >= tenant.shipment_quota:
         raise QuotaExceeded(
