@@ -30,6 +30,7 @@ class SubscriptionView(TenantBaseView):
         **METHOD_PERMISSIONS,
         "index": READ,
         "pay": READ,
+        "renew": READ,
         "order": READ,
         "invoice_pdf": READ,
         "change": WRITE,
@@ -81,6 +82,18 @@ class SubscriptionView(TenantBaseView):
         invoice = account.own_invoice(self._tenant(), pk)
         if invoice is None:
             abort(404)
+        return self._checkout(invoice)
+
+    @expose("/renew", methods=["POST"])
+    @has_access
+    def renew(self):
+        """Continue to payment: the open renewal (or signup) invoice, issued now when there is none."""
+        self._check_csrf()
+        try:
+            invoice = account.renewal_invoice(self._tenant(), jakarta_today())
+        except SignupError as exc:
+            db.session.rollback()
+            return self._back(str(exc))
         return self._checkout(invoice)
 
     @expose("/invoice/<int:pk>/pdf")
