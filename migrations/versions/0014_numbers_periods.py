@@ -1,8 +1,8 @@
 """tenancy: tenant.subscription_period_days (the quota period), subscription end at WIB midnight, and the
 company name copied into empty company profiles
 
-Revision ID: 0012_numbers_periods
-Revises: 0011_sqlite_integrity
+Revision ID: 0014_numbers_periods
+Revises: 0013_jobs_outbox_heartbeat
 Create Date: 2026-12-07 16:30:00
 
 The paid time of a tenant ends at WIB midnight after its period's last day (it was UTC midnight, seven
@@ -17,8 +17,8 @@ from alembic import op
 import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
-revision = "0012_numbers_periods"
-down_revision = "0011_sqlite_integrity"
+revision = "0014_numbers_periods"
+down_revision = "0013_jobs_outbox_heartbeat"
 branch_labels = None
 depends_on = None
 

@@ -4,8 +4,8 @@ A run keeps its arguments (handed to the queue again when Redis was down when it
 often it was started, and the last heartbeat of the job running it (a run whose heartbeat stopped was
 abandoned by a killed worker and is retried or failed visibly).
 
-Revision ID: 0012_jobs_outbox_heartbeat
-Revises: 0011_sqlite_integrity
+Revision ID: 0013_jobs_outbox_heartbeat
+Revises: 0012_payments_webhook_confirm
 Create Date: 2026-12-07 16:30:00
 
 """
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0012_jobs_outbox_heartbeat"
-down_revision = "0011_sqlite_integrity"
+revision = "0013_jobs_outbox_heartbeat"
+down_revision = "0012_payments_webhook_confirm"
 branch_labels = None
 depends_on = None
 
