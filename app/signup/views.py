@@ -1,10 +1,9 @@
 """Public signup pages on BASE_DOMAIN: register, OTP, plan, checkout wait, return page; one-time sign-in."""
 
-from flask import abort, current_app, g, jsonify, redirect, request, session, url_for
+from flask import abort, g, jsonify, redirect, request, session, url_for
 from flask_appbuilder import BaseView, expose
 from flask_babel import gettext as _
 from flask_login import login_user
-from flask_wtf.csrf import generate_csrf, validate_csrf
 
 from app.billing.payment_jobs import create_checkout
 from app.core.formatting import jakarta_today
@@ -17,15 +16,6 @@ from app.tenancy.context import all_tenants
 from app.tenancy.request import tenant_url
 
 SESSION_KEY = "signup_token"
-
-
-def _check_csrf() -> None:
-    if not current_app.config.get("WTF_CSRF_ENABLED", True):
-        return
-    try:
-        validate_csrf(request.form.get("csrf_token"))
-    except Exception:
-        abort(400, "The form has expired; reload the page and try again.")
 
 
 def _send_code(registration, code: str) -> None:
@@ -42,7 +32,7 @@ class SignupView(BaseView):
     default_view = "register"
 
     def _page(self, template: str, **context):
-        return self.render_template(template, csrf_token=generate_csrf, **context)
+        return self.render_template(template, **context)
 
     def _registration(self):
         registration = services.by_token(session.get(SESSION_KEY))
@@ -59,7 +49,6 @@ class SignupView(BaseView):
         self._public_host_only()
         form, error = RegistrationForm(), None
         if request.method == "POST":
-            _check_csrf()
             form = RegistrationForm.from_form(request.form)
             ip_key = (limits.REGISTRATIONS_PER_IP, f"register-ip:{request.remote_addr}")
             if limits.exhausted(ip_key):
@@ -98,7 +87,6 @@ class SignupView(BaseView):
                 return redirect(url_for("SignupView.plan"))
             error, status = None, 200
             if request.method == "POST":
-                _check_csrf()
                 error, status = self._verify(registration)
                 if error is None:
                     return redirect(url_for("SignupView.plan"))
@@ -123,7 +111,6 @@ class SignupView(BaseView):
     @expose("/otp/resend", methods=["POST"])
     def resend(self):
         self._public_host_only()
-        _check_csrf()
         with all_tenants():
             registration = self._registration()
             try:
@@ -145,7 +132,6 @@ class SignupView(BaseView):
                 return redirect(url_for("SignupView.finish"))
             error = None
             if request.method == "POST":
-                _check_csrf()
                 try:
                     choice = activation.choose_plan(registration, request.form.get("plan", ""), jakarta_today())
                 except SignupError as exc:
@@ -168,7 +154,6 @@ class SignupView(BaseView):
     @expose("/pay", methods=["POST"])
     def pay_again(self):
         self._public_host_only()
-        _check_csrf()
         with all_tenants():
             registration = self._registration()
             try:

@@ -20,7 +20,6 @@ from app.logistics.tariffs.cities import city_label, get_city
 from app.logistics.tariffs.excel import ImportRejected, export_tariffs, import_tariffs
 from app.logistics.tariffs.models import Tariff
 from app.logistics.tariffs.services import MAX_EST_DAYS, find_tariff
-from app.logistics.web import check_csrf, csrf_token
 
 
 class CitySelectWidget:
@@ -112,7 +111,6 @@ class TariffView(TenantModelView):
     def import_xlsx(self):
         problems = []
         if request.method == "POST":
-            check_csrf()
             upload = request.files.get("file")
             try:
                 created, updated = import_tariffs(upload.read() if upload else b"")
@@ -123,6 +121,4 @@ class TariffView(TenantModelView):
                 db.session.commit()
                 flash(_("Imported: %(created)s new, %(updated)s updated.", created=created, updated=updated), "success")
                 return redirect(url_for("TariffView.list"))
-        return self.render_template("logistics/tariff_import.html", problems=problems, csrf_token=csrf_token()), (
-            422 if problems else 200
-        )
+        return self.render_template("logistics/tariff_import.html", problems=problems), (422 if problems else 200)
