@@ -4,7 +4,7 @@ The suite runs with CSRF off; these tests build an app of their own with it ON, 
 database. (1) Every route with every method that may change something, sent WITHOUT the token as the
 top role of each realm and as an anonymous visitor: refused before the view runs, nothing written.
 (2) Every GET route, with real ids of existing rows, as the same users: nothing written (and every page
-passes its Content-Security-Policy: no inline script without the nonce). "Written" is
+passes its Content-Security-Policy: no inline script without the nonce; every POST form carries the token). "Written" is
 any INSERT/UPDATE/DELETE the app's engine sends while the request runs, and the row count of every
 table before and after the sweep.
 """
@@ -94,6 +94,13 @@ def real_id(csrf_app, route, email):
             return db.session.execute(sa.select(model.id).order_by(model.id).limit(1)).scalar()
 
 
+POST_FORM = re.compile(r"<form\b[^>]*\bmethod=[\"']?post[^>]*>(.*?)</form>", re.IGNORECASE | re.DOTALL)
+
+
+def tokenless_forms(page: str) -> list[str]:
+    return [form[:80] for form in POST_FORM.findall(page) if 'name="csrf_token"' not in form]
+
+
 def token_of(client, path: str = "/login/") -> str:
     match = TOKEN.search(client.get(path).get_data(as_text=True))
     assert match, f"no CSRF token on {path}"
@@ -181,8 +188,10 @@ def test_no_get_request_writes(csrf_app, unseeded_rows):
                 response = client.get(url_for_route(route, ids.get((email, route.endpoint)) or 1))
             if writes or response.status_code >= 500:
                 problems.append(f"{email}: GET {route.rule} -> {response.status_code} {writes}")
-            if response.mimetype == "text/html":  # while at it: the page passes its Content-Security-Policy
+            if response.mimetype == "text/html":  # while at it: the page passes its CSP, its forms carry the token
+                page = response.get_data(as_text=True)
                 problems += [f"{email}: GET {route.rule}: {p}" for p in script_problems(response)]
+                problems += [f"{email}: GET {route.rule}: form without the token: {f}" for f in tokenless_forms(page)]
     for host in ANONYMOUS_HOSTS:
         client = client_on(csrf_app, host)
         for route in routes:
