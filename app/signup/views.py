@@ -185,10 +185,7 @@ class SignupView(BaseView):
 
     def _state(self, registration) -> dict:
         if activation.is_active(registration):
-            token = activation.issue_login_token(registration)
-            db.session.commit()
-            url = tenant_url(registration.slug, url_for("SignupView.sign_in", token=token))
-            return {"state": "active", "next": url}
+            return {"state": "active", "next": url_for("SignupView.enter")}
         order = activation.latest_order(registration)
         if order is None or order.status in ("failed", "expired"):
             return {"state": "failed", "message": _("The payment did not go through. You can try again.")}
@@ -196,11 +193,27 @@ class SignupView(BaseView):
             return {"state": "checkout", "next": order.redirect_url, "order_id": order.order_id}
         return {"state": "preparing"}
 
-    @expose("/masuk/<token>")
+    @expose("/masuk", methods=["POST"])
+    def enter(self):
+        """Sent by the finish page once the company is active: a one-time sign-in link on its own address.
+        Issuing the token is a write, so a POST (the status poll only reads)."""
+        self._public_host_only()
+        with all_tenants():
+            registration = self._registration()
+            if not activation.is_active(registration):
+                return redirect(url_for("SignupView.finish"))
+            token = activation.issue_login_token(registration)
+            db.session.commit()
+            return redirect(tenant_url(registration.slug, url_for("SignupView.sign_in", token=token)))
+
+    @expose("/masuk/<token>", methods=["GET", "POST"])
     def sign_in(self, token):
-        """The one-time sign-in on the company's own address, right after activation."""
+        """The one-time sign-in on the company's own address, right after activation. The link shows a
+        button that the page presses by itself: redeeming the token (a write) takes the POST."""
         if g.host_tenant is None:
             abort(404)
+        if request.method == "GET":
+            return self._page("signup/sign_in.html")
         with all_tenants():
             user = activation.redeem_login_token(token, g.host_tenant)
             db.session.commit()
