@@ -218,3 +218,27 @@ def test_the_jwt_api_needs_no_token_but_the_session_does(csrf_app):
     bearer = {"Authorization": f"Bearer {login.json['access_token']}"}
     assert client.post("/api/v1/shipments/", json=shipment_payload(), headers=bearer).status_code == 201
     assert signed_in(csrf_app, "owner@demo.test").post("/api/v1/shipments/", json=shipment_payload()).status_code == 400
+
+
+def test_a_delete_link_opened_with_get_deletes_nothing(app, client_as):
+    """The attack of the report: a page on another site loads /tariffs/delete/<id> in the signed-in owner's
+    browser. Every FAB delete and action route takes only a POST (and the POST needs the token)."""
+    from app.logistics.tariffs.models import Tariff
+
+    with app.app_context(), tenant_scope(_demo_id(app)):
+        tariff_id = db.session.execute(sa.select(Tariff.id).order_by(Tariff.id).limit(1)).scalar_one()
+    response = client_as("owner@demo.test").get(f"/tariffs/delete/{tariff_id}")
+    assert response.status_code == 405
+    with app.app_context(), all_tenants():
+        assert db.session.get(Tariff, tariff_id) is not None
+    fab_mutations = [
+        r for r in discover(app) if not r.is_api and r.view is not None and r.method_name in ("delete", "action")
+    ]
+    assert fab_mutations and [(r.rule, sorted(r.methods)) for r in fab_mutations if r.methods != {"POST"}] == []
+
+
+def _demo_id(app) -> int:
+    from app.tenancy.services import tenant_by_slug
+
+    with app.app_context():
+        return tenant_by_slug("demo").id
