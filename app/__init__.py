@@ -121,9 +121,11 @@ def _init_appbuilder(app: Flask) -> None:
 
 
 def _init_web(app: Flask) -> None:
-    from app.core import errors, formatting, health, locales, templating
+    from app.core import csrf, errors, formatting, headers, health, locales, templating
     from app.tenancy import request as tenant_request
 
+    headers.init_app(app)  # first: its nonce exists before any other hook may answer
+    csrf.init_app(app)
     locales.init_app(app)
     tenant_request.init_app(app)
     templating.init_app(app)

@@ -12,7 +12,6 @@ from app.extensions import db
 from app.logistics.settings import services
 from app.logistics.shipments.calculator import ROUNDING_MODES, ShipmentInputError
 from app.logistics.shipments.numbering import preview
-from app.logistics.web import check_csrf, csrf_token
 
 FORM_FIELDS = (
     "tracking_prefix",
@@ -51,7 +50,6 @@ class TenantSettingsView(TenantBaseView):
             errors=errors,
             examples=examples,
             rounding_modes=ROUNDING_MODES,
-            csrf_token=csrf_token(),
             can_write=self.appbuilder.sm.has_access("can_write", self.class_permission_name),
         ), status
 
@@ -65,7 +63,6 @@ class TenantSettingsView(TenantBaseView):
     @expose("/save", methods=["POST"])
     @has_access
     def save(self):
-        check_csrf()
         settings = services.get_settings(g.user.tenant_id)
         values = {key: request.form.get(key, "") for key in FORM_FIELDS}
         try:
@@ -81,7 +78,6 @@ class TenantSettingsView(TenantBaseView):
     @expose("/logo", methods=["POST"])
     @has_access
     def upload_logo(self):
-        check_csrf()
         settings = services.get_settings(g.user.tenant_id)
         upload = request.files.get("logo")
         data = upload.read(services.MAX_LOGO_BYTES + 1) if upload else b""

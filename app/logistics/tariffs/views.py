@@ -22,7 +22,6 @@ from app.logistics.tariffs.excel import JOB_ROWS, MAX_IMPORT_BYTES, ImportReject
 from app.logistics.tariffs.jobs import import_tariffs as import_tariffs_job
 from app.logistics.tariffs.models import Tariff
 from app.logistics.tariffs.services import MAX_EST_DAYS, find_tariff, save_tariffs
-from app.logistics.web import check_csrf, csrf_token
 
 
 class CitySelectWidget:
@@ -114,7 +113,6 @@ class TariffView(TenantModelView):
     def import_xlsx(self):
         problems = []
         if request.method == "POST":
-            check_csrf()
             upload = request.files.get("file")
             try:
                 items = parse_rows(upload.read(MAX_IMPORT_BYTES + 1) if upload else b"")
@@ -133,6 +131,5 @@ class TariffView(TenantModelView):
         return self.render_template(
             "logistics/tariff_import.html",
             problems=problems,
-            csrf_token=csrf_token(),
             job=request.args.get("job", "")[:36],
         ), (422 if problems else 200)
