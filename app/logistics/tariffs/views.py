@@ -123,6 +123,7 @@ class TariffView(TenantModelView):
                 if len(items) > JOB_ROWS:
                     rows = [(i.origin, i.destination, i.price_per_kg, i.est_days) for i in items]
                     run = enqueue(import_tariffs_job, tenant_id=g.user.tenant_id, user_id=g.user.id, rows=rows)
+                    db.session.commit()
                     return redirect(url_for("TariffView.import_xlsx", job=run.id))
                 created, updated = save_tariffs(items)
                 db.session.commit()
