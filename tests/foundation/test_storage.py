@@ -316,3 +316,15 @@ def test_upgrade_turns_stored_absolute_paths_into_keys_the_app_reads(tmp_path, a
     _flask_db(url, files, "downgrade", "0011_sqlite_integrity")
     with sqlite3.connect(tmp_path / "previous.db") as connection:
         assert connection.execute("SELECT logo_path FROM tenant_settings").fetchone()[0] == f"{files}/7/logo.png"
+
+
+def test_the_backend_is_chosen_by_the_environment(tmp_path):
+    local = storage.backend_from_config({"FILE_STORAGE": "local", "FILE_STORAGE_DIR": str(tmp_path)})
+    assert isinstance(local, storage.LocalStorage) and local.root == tmp_path
+    by_bucket = storage.backend_from_config({"FILE_STORAGE": "", "FILE_STORAGE_DIR": "x", "S3_BUCKET": "b"})
+    assert isinstance(by_bucket, storage.S3Storage) and by_bucket.bucket == "b" and by_bucket.prefix == ""
+    prefixed = storage.backend_from_config({"FILE_STORAGE": "s3", "S3_BUCKET": "b", "S3_PREFIX": "/silog/"})
+    assert prefixed.prefix == "silog/"
+    for wrong in ({"FILE_STORAGE": "s3"}, {"FILE_STORAGE": "ftp", "S3_BUCKET": "b"}):
+        with pytest.raises(RuntimeError):
+            storage.backend_from_config(wrong)
