@@ -87,6 +87,9 @@ def _init_data(app: Flask) -> None:
     install_autocommit_reads()
     install_query_plans()
     install_sqlite_foreign_keys()
+    from app.core import storage
+
+    storage.init_app(app)
 
 
 def _init_queues(app: Flask) -> None:

@@ -1,10 +1,6 @@
 """Background work for invoices: invoice and credit note PDFs for download, and the e-mail with the
 invoice PDF attached."""
 
-from pathlib import Path
-
-from flask import current_app
-
 from app.billing.documents import invoice_email, pdf_filename, render_credit_note_pdf, render_invoice_pdf
 from app.billing.invoices import set_email_state
 from app.billing.models import CreditNote, Invoice
@@ -22,11 +18,7 @@ def _invoice(invoice_id: int) -> Invoice:
 
 def _store_pdf(ctx, filename: str, content: bytes) -> None:
     """The job's downloadable result, only for the user who asked."""
-    folder = Path(current_app.config["FILE_STORAGE_DIR"]) / "invoices" / ctx.run.id
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / filename
-    path.write_bytes(content)
-    ctx.set_result(str(path), filename)
+    ctx.store_result(filename, content, "application/pdf")
 
 
 @job("documents")

@@ -26,7 +26,9 @@ import sqlalchemy as sa
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from sqlalchemy import event
+from werkzeug.utils import secure_filename
 
+from app.core import storage
 from app.extensions import db
 from app.jobs.models import JobRun
 from app.tenancy.context import Scope, all_tenants, reset_scope, set_scope
@@ -70,9 +72,16 @@ class JobContext:
             self.run.message = message[:255]
         db.session.commit()
 
-    def set_result(self, path: str, download_name: str) -> None:
-        self.run.result_path = path
+    def set_result(self, key: str, download_name: str) -> None:
+        """Name an already stored file (a storage key, not a path) as the run's download."""
+        self.run.result_path = storage.check_key(key)
         self.run.result_name = download_name
+
+    def store_result(self, filename: str, content, content_type: str) -> str:
+        """Store the run's output file (bytes or a binary file object) and offer it as its download."""
+        key = storage.put(f"jobs/{self.run.id}/{secure_filename(filename) or 'result'}", content, content_type)
+        self.set_result(key, filename)
+        return key
 
 
 def job(queue: str = "default", *, retry: bool = False, on_abandon=None):

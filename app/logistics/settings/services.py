@@ -2,13 +2,12 @@
 
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from app.core import uploads
+from app.core import storage, uploads
 from app.core.query_plans import fixed_plan
 from app.extensions import db
 from app.logistics.settings.models import TenantSettings
@@ -222,8 +221,8 @@ def logo_kind(data: bytes) -> tuple[str, str] | None:
     return (found.extension, found.mime) if found and found.kind in LOGO_KINDS else None
 
 
-def save_logo(settings: TenantSettings, data: bytes, storage_dir: str) -> str:
-    """Store a PNG/JPEG (checked by its first bytes, at most 1 MB) under <storage>/<tenant_id>/."""
+def save_logo(settings: TenantSettings, data: bytes) -> str:
+    """Store a PNG/JPEG (checked by its first bytes, at most 1 MB) as the tenant's logo; returns its key."""
     if not data:
         raise ShipmentInputError("logo", _l("Choose a file to upload."))
     if len(data) > MAX_LOGO_BYTES:
@@ -231,23 +230,29 @@ def save_logo(settings: TenantSettings, data: bytes, storage_dir: str) -> str:
     kind = logo_kind(data)
     if kind is None:
         raise ShipmentInputError("logo", _l("The logo must be a PNG or JPEG image."))
-    folder = Path(storage_dir) / str(settings.tenant_id)
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"logo.{kind[0]}"
-    for old in folder.glob("logo.*"):
-        old.unlink()
-    path.write_bytes(data)
-    settings.logo_path = str(path)
+    key = storage.put(f"logos/{settings.tenant_id}/logo.{kind[0]}", data, kind[1])
+    previous = settings.logo_path
+    settings.logo_path = key
     db.session.flush()
-    return str(path)
+    if previous and previous != key:
+        storage.delete(previous)
+    return key
 
 
-def logo_file(settings: TenantSettings) -> tuple[Path, str] | None:
-    """(path, mimetype) of the tenant's logo, when one is stored and still on disk."""
+def logo_mimetype(settings: TenantSettings) -> str | None:
+    """The stored logo's type (its key ends in the extension its first bytes gave), or None without one."""
     if not settings.logo_path:
         return None
-    path = Path(settings.logo_path)
-    if not path.is_file():
+    extension = settings.logo_path.rsplit(".", 1)[-1]
+    return next((uploads.KINDS[kind].mime for kind in LOGO_KINDS if uploads.KINDS[kind].extension == extension), None)
+
+
+def logo_image(settings: TenantSettings) -> tuple[bytes, str] | None:
+    """(bytes, mimetype) of the tenant's logo, when one is stored and still there."""
+    mimetype = logo_mimetype(settings)
+    if mimetype is None:
         return None
-    kind = logo_kind(path.read_bytes()[: uploads.HEAD_BYTES])
-    return (path, kind[1]) if kind else None
+    try:
+        return storage.read(settings.logo_path), mimetype
+    except FileNotFoundError:
+        return None

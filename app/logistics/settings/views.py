@@ -1,11 +1,11 @@
 """Tenant settings page (Super Admin writes, others with access read) and the tenant's logo."""
 
-from flask import current_app, flash, g, redirect, request, send_file, url_for
+from flask import flash, g, redirect, request, url_for
 from flask_appbuilder import expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext as _
 
-from app.core import uploads
+from app.core import storage, uploads
 from app.core.access import METHOD_PERMISSIONS, READ, WRITE
 from app.core.views import TenantBaseView
 from app.extensions import db
@@ -82,7 +82,7 @@ class TenantSettingsView(TenantBaseView):
         upload = request.files.get("logo")
         data = upload.read(services.MAX_LOGO_BYTES + 1) if upload else b""
         try:
-            services.save_logo(settings, data, current_app.config["FILE_STORAGE_DIR"])
+            services.save_logo(settings, data)
         except ShipmentInputError as exc:
             db.session.rollback()
             settings = services.get_settings(g.user.tenant_id)
@@ -94,8 +94,9 @@ class TenantSettingsView(TenantBaseView):
     @expose("/logo")
     @has_access
     def logo(self):
-        found = services.logo_file(services.get_settings(g.user.tenant_id))
-        if found is None:
+        settings = services.get_settings(g.user.tenant_id)
+        mimetype = services.logo_mimetype(settings)
+        if mimetype is None or not storage.exists(settings.logo_path):
             return "", 204
-        path, mimetype = found
-        return uploads.harden(send_file(path, mimetype=mimetype, max_age=0), mimetype)
+        response = storage.send(settings.logo_path, content_type=mimetype, inline=True)
+        return uploads.harden(response, mimetype)
