@@ -137,6 +137,7 @@ def test_a_job_output_is_downloaded_by_its_owner_only(app, backend, client_as, m
     user_id, tenant_id = _user(app, "owner@demo.test")
     with app.app_context(), tenant_scope(tenant_id, user_id):
         run_id = enqueue(write_report, tenant_id=tenant_id, user_id=user_id, size=256 * 1024).id
+        db.session.commit()
     owner = client_as("owner@demo.test")
     assert _wait_done(owner, run_id) == {
         "id": run_id,
@@ -277,7 +278,7 @@ def test_upgrade_turns_stored_absolute_paths_into_keys_the_app_reads(tmp_path, a
     (files / "7").mkdir(parents=True)
     (files / "7" / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\nlogo")
     url = f"sqlite:///{tmp_path / 'previous.db'}"
-    _flask_db(url, files, "upgrade", "0011_sqlite_integrity")
+    _flask_db(url, files, "upgrade", "0014_numbers_periods")
     with sqlite3.connect(tmp_path / "previous.db") as connection:
         connection.execute(
             "INSERT INTO tenant (id, slug, name, client_type, status, joined_on, created_at, subscription_state)"
@@ -313,7 +314,7 @@ def test_upgrade_turns_stored_absolute_paths_into_keys_the_app_reads(tmp_path, a
         "r4": None,
     }
     assert storage.LocalStorage(str(files)).open(logo_key).read() == b"\x89PNG\r\n\x1a\nlogo"
-    _flask_db(url, files, "downgrade", "0011_sqlite_integrity")
+    _flask_db(url, files, "downgrade", "0014_numbers_periods")
     with sqlite3.connect(tmp_path / "previous.db") as connection:
         assert connection.execute("SELECT logo_path FROM tenant_settings").fetchone()[0] == f"{files}/7/logo.png"
 
