@@ -65,7 +65,21 @@ TIMEZONE = env_str("TIMEZONE", "Asia/Jakarta")
 SINGLE_DYNO = env_bool("SINGLE_DYNO")
 # Without Redis, periodic jobs (overdue invoices, SLA checks, reminders) tick inside the web process.
 PERIODIC_IN_PROCESS = env_bool("PERIODIC_IN_PROCESS", True)
+# Tests and deploy smokes only: `flask scheduler` runs every periodic job every N seconds instead of its cron.
+PERIODIC_INTERVAL_SECONDS = env_int("PERIODIC_INTERVAL_SECONDS", 0)
+# A running job writes a heartbeat this often; 4 missed beats mean its worker died (app/jobs/queue.py).
+JOB_HEARTBEAT_SECONDS = env_int("JOB_HEARTBEAT_SECONDS", 15)
 FILE_STORAGE_DIR = env_str("FILE_STORAGE_DIR", str(BASE_DIR / "instance" / "files"))
+# Logos, ticket attachments and job outputs (app/core/storage.py): the local folder above, or an
+# S3-compatible bucket (FILE_STORAGE=s3, or S3_BUCKET set) that every dyno sees and a restart keeps.
+# Credentials: S3_ACCESS_KEY_ID/S3_SECRET_ACCESS_KEY, else boto3's own (AWS_ACCESS_KEY_ID, ...).
+FILE_STORAGE = env_str("FILE_STORAGE", "s3" if env_str("S3_BUCKET") else "local").lower()
+S3_BUCKET = env_str("S3_BUCKET")
+S3_PREFIX = env_str("S3_PREFIX")
+S3_ENDPOINT_URL = env_str("S3_ENDPOINT_URL")
+S3_REGION = env_str("S3_REGION")
+S3_ACCESS_KEY_ID = env_str("S3_ACCESS_KEY_ID")
+S3_SECRET_ACCESS_KEY = env_str("S3_SECRET_ACCESS_KEY")
 # FAB's own file columns (unused by the product) and its download route read from here.
 UPLOAD_FOLDER = str(Path(FILE_STORAGE_DIR) / "fab-uploads")
 MAX_CONTENT_LENGTH = env_int("MAX_UPLOAD_MB", 10) * 1024 * 1024

@@ -21,6 +21,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     if overrides:
         app.config.update(overrides)
     logging.basicConfig(level=logging.INFO)
+    _init_catalogues(app)
     _init_proxy(app)
     _init_data(app)
     _init_queues(app)
@@ -55,6 +56,13 @@ def _init_periodic(app: Flask) -> None:
     start_in_process_ticker(app)
 
 
+def _init_catalogues(app: Flask) -> None:
+    """A deploy ships only .po files: compile the .mo catalogues this process lacks (app/core/catalogues.py)."""
+    from app.core.catalogues import compile_missing
+
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = compile_missing(app.config["BABEL_TRANSLATION_DIRECTORIES"])
+
+
 def _init_proxy(app: Flask) -> None:
     hops = app.config["PROXY_FIX_HOPS"]
     if hops:
@@ -79,9 +87,15 @@ def _init_data(app: Flask) -> None:
     install_autocommit_reads()
     install_query_plans()
     install_sqlite_foreign_keys()
+    from app.core import storage
+
+    storage.init_app(app)
 
 
 def _init_queues(app: Flask) -> None:
+    from app.jobs.queue import install as install_job_hand_over
+
+    install_job_hand_over()  # runs reach their queue or thread after the commit that recorded them
     url = app.config["REDIS_URL"]
     if not url:
         return
@@ -110,9 +124,11 @@ def _init_appbuilder(app: Flask) -> None:
 
 
 def _init_web(app: Flask) -> None:
-    from app.core import errors, formatting, health, locales, templating
+    from app.core import csrf, errors, formatting, headers, health, locales, templating
     from app.tenancy import request as tenant_request
 
+    headers.init_app(app)  # first: its nonce exists before any other hook may answer
+    csrf.init_app(app)
     locales.init_app(app)
     tenant_request.init_app(app)
     templating.init_app(app)

@@ -49,24 +49,43 @@ def seed_demo_command():
 @click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
 @with_appcontext
 def worker_command(burst):
-    """Run an RQ worker (with scheduler) on every queue."""
+    """Run an RQ worker on every queue (periodic jobs come from `flask scheduler`)."""
     from rq import Worker
-
-    from app.jobs.schedule import start_cron_scheduler
 
     queues = list(current_app.extensions.get("rq_queues", {}).values())
     if not queues:
         raise click.ClickException("REDIS_URL is not set: jobs run in-process, no worker needed.")
-    if not burst:
-        start_cron_scheduler(current_app._get_current_object(), current_app.extensions["redis"])
-    Worker(queues, connection=current_app.extensions["redis"]).work(with_scheduler=True, burst=burst)
+    # No RQ scheduler process (it serves enqueue_in/enqueue_at, which nothing uses): one process less per dyno.
+    Worker(queues, connection=current_app.extensions["redis"]).work(with_scheduler=False, burst=burst)
+
+
+@click.command("scheduler")
+@with_appcontext
+def scheduler_command():
+    """Enqueue the periodic jobs at their cron times (RQ's CronScheduler). Run exactly one."""
+    import time
+
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    from app.jobs.schedule import cron_scheduler
+
+    if not current_app.extensions.get("rq_queues"):
+        raise click.ClickException("REDIS_URL is not set: periodic jobs tick in the web process, no scheduler needed.")
+    app = current_app._get_current_object()
+    while True:  # on the main thread: CronScheduler installs its signal handlers here
+        try:
+            cron_scheduler(app, app.extensions["redis"]).start()
+            return
+        except RedisConnectionError:
+            click.echo("scheduler: Redis unreachable, retrying in 5 s", err=True)
+            time.sleep(5)
 
 
 @click.command("run-periodic")
 @click.argument("name", required=False)
 @with_appcontext
 def run_periodic_command(name):
-    """Start a periodic job now; without NAME, list them."""
+    """Run a periodic job now; without NAME, list them. Without Redis it runs here, to the end."""
     from app.jobs.schedule import registered, run_periodic
 
     if not name:
@@ -75,10 +94,31 @@ def run_periodic_command(name):
         return
     if name not in registered():
         raise click.ClickException(f"unknown periodic job {name}; run without a name to list them")
-    run = run_periodic(name)
-    click.echo(f"started {name} as job {run.id}")
+    if current_app.extensions.get("rq_queues"):
+        run = run_periodic(name)
+        db.session.commit()  # hands it to RQ
+        click.echo(f"queued {name} as job {run.id}")
+        return
+    from app.jobs.queue import execute, without_hand_over
+
+    with without_hand_over():
+        run = run_periodic(name)
+        db.session.commit()
+    run_id = run.id
+    try:
+        execute(run_id)
+    except Exception as exc:
+        raise click.ClickException(f"{name} failed: {exc}") from exc
+    click.echo(f"ran {name} as job {run_id}")
 
 
 def init_app(app) -> None:
-    for command in (sync_roles_command, app_release_command, seed_demo_command, worker_command, run_periodic_command):
+    for command in (
+        sync_roles_command,
+        app_release_command,
+        seed_demo_command,
+        worker_command,
+        scheduler_command,
+        run_periodic_command,
+    ):
         app.cli.add_command(command)

@@ -2,7 +2,8 @@
 per session, Redis when reachable, and helpers to act as any demo user on any host.
 
 TEST_DATABASE_URL / TEST_REDIS_URL choose the servers; when unset, PostgreSQL at
-127.0.0.1:5432/test and Redis at 127.0.0.1:6379 are used if they answer.
+127.0.0.1:5432/test and Redis at 127.0.0.1:6379 are used if they answer. TEST_FILE_STORAGE=s3 keeps
+stored files in S3 (a moto server the session starts) instead of the local folder.
 """
 
 import os
@@ -66,6 +67,8 @@ def app_config(database_url: str, redis_url: str | None, files, **overrides) -> 
         # Assertions read English msgids; Indonesian rendering has its own tests.
         "BABEL_DEFAULT_LOCALE": "en",
     }
+    if os.environ.get("TEST_FILE_STORAGE") == "s3":  # the whole session's files in S3 (a local moto server)
+        config.update(servers.s3_app_config(servers.shared_s3_endpoint()))
     config.update(overrides)
     return config
 

@@ -3,7 +3,7 @@
 import re
 import secrets
 from dataclasses import dataclass, fields
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -13,6 +13,7 @@ from app.audit.services import record_event
 from app.billing.catalogue import module_by_code, plan_by_code
 from app.billing.errors import BillingError
 from app.billing.models import Plan, Subscription
+from app.core.periods import wib_midnight_utc
 from app.extensions import db
 from app.security.catalogue import SUPER_ADMIN
 from app.security.models import TenantUser
@@ -77,7 +78,13 @@ def subscription_of(tenant: Tenant) -> Subscription | None:
 
 
 def _ends_at(day: date) -> datetime:
-    return datetime.combine(day + timedelta(days=1), time.min)
+    """The naive-UTC end of the WIB `day` (the period's last day, included)."""
+    return wib_midnight_utc(day + timedelta(days=1))
+
+
+def first_period_end(start: date, plan: Plan) -> date:
+    """The last day (included) of a period of `plan` starting on `start`: exactly the plan's days."""
+    return start + timedelta(days=plan.period_days - 1)
 
 
 def apply_subscription(tenant: Tenant, subscription: Subscription) -> None:
@@ -89,6 +96,7 @@ def apply_subscription(tenant: Tenant, subscription: Subscription) -> None:
         shipment_quota=plan.shipment_quota,
         user_quota=plan.user_quota,
         status=subscription.status,
+        period_days=plan.period_days,
     )
 
 
@@ -98,7 +106,7 @@ def subscribe(tenant: Tenant, plan: Plan, start: date) -> Subscription:
     subscription.plan = plan
     subscription.status = "active"
     subscription.started_on = start
-    subscription.period_end = start + timedelta(days=plan.period_days)
+    subscription.period_end = first_period_end(start, plan)
     db.session.add(subscription)
     db.session.flush()
     apply_subscription(tenant, subscription)

@@ -1,10 +1,6 @@
 """Background work for invoices: invoice and credit note PDFs for download, and the e-mail with the
 invoice PDF attached."""
 
-from pathlib import Path
-
-from flask import current_app
-
 from app.billing.documents import invoice_email, pdf_filename, render_credit_note_pdf, render_invoice_pdf
 from app.billing.invoices import set_email_state
 from app.billing.models import CreditNote, Invoice
@@ -22,11 +18,7 @@ def _invoice(invoice_id: int) -> Invoice:
 
 def _store_pdf(ctx, filename: str, content: bytes) -> None:
     """The job's downloadable result, only for the user who asked."""
-    folder = Path(current_app.config["FILE_STORAGE_DIR"]) / "invoices" / ctx.run.id
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / filename
-    path.write_bytes(content)
-    ctx.set_result(str(path), filename)
+    ctx.store_result(filename, content, "application/pdf")
 
 
 @job("documents")
@@ -43,7 +35,15 @@ def credit_note_pdf(ctx, credit_note_id: int) -> None:
     _store_pdf(ctx, pdf_filename(credit_note), render_credit_note_pdf(credit_note))
 
 
-@job("mail")
+def _release_invoice(run, invoice_id: int) -> None:
+    """A run abandoned by a killed worker: the invoice is no longer "being sent" and may be sent again."""
+    invoice = db.session.get(Invoice, invoice_id)
+    if invoice is not None and invoice.email_state == "queued" and invoice.email_job_id in (None, run.id):
+        set_email_state(invoice, "failed", run.id)
+
+
+# Not retried when abandoned: the worker may have died after the SMTP server took the message.
+@job("mail", on_abandon=_release_invoice)
 def send_invoice(ctx, invoice_id: int) -> None:
     """Idempotent: a run that already sent leaves the invoice as sent and does not send again."""
     invoice = _invoice(invoice_id)

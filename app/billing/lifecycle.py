@@ -3,9 +3,10 @@ and the billing side of plan changes (the tenant-facing rules are in app/signup/
 
 `only` limits a run to some tenants.
 
-Days are counted in WIB (Asia/Jakarta); a period includes its `period_end` day. Every periodic job here is
-idempotent: renewal invoices are unique per period end, reminders are remembered per period end and kind,
-expiry is a state change.
+Days are counted in WIB (Asia/Jakarta); a period is exactly the plan's `period_days` days, from its first
+day to its `period_end` day, both included (the next period starts the day after `period_end`). Every
+periodic job here is idempotent: renewal invoices are unique per period end, reminders are remembered
+per period end and kind, expiry is a state change.
 
 Plan changes. An upgrade is charged for the rest of the current period with `prorated_charge` and switches
 the plan when its invoice is paid (the period end stays). A downgrade waits for the period's end: the
@@ -23,7 +24,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.audit.services import record_event
 from app.billing import invoices
-from app.billing.clients import apply_subscription, subscription_of
+from app.billing.clients import apply_subscription, first_period_end, subscription_of
 from app.billing.credit_notes import issue_credit_note
 from app.billing.errors import BillingError
 from app.billing.invoice_rules import DEFAULT_TAX_RULE
@@ -87,7 +88,7 @@ def extend_subscription(tenant: Tenant, plan: Plan, today: date) -> Subscription
     if restart:
         subscription.plan = plan
         subscription.started_on = today
-        subscription.period_end = today + timedelta(days=plan.period_days)
+        subscription.period_end = first_period_end(today, plan)
     else:
         subscription.period_end = subscription.period_end + timedelta(days=plan.period_days)
     subscription.status = "active"
@@ -162,6 +163,44 @@ def create_renewal_invoices(today: date, only: list[int] | None = None) -> int:
         )
         created += 1
     return created
+
+
+def open_subscription_invoice(tenant: Tenant, today: date) -> Invoice | None:
+    """The invoice that brings an expired (or ending) paid subscription back: the open signup or renewal
+    invoice, or, when none was ever issued or it was cancelled, a renewal for the current period end issued
+    now (the period restarts on the day it is paid). Idempotent: one renewal per period end, the
+    subscription row locked meanwhile. None when there is nothing to renew (a running Free plan, a period
+    far from its end, or its renewal already paid)."""
+    subscription = locked_subscription(tenant)
+    if subscription is None:
+        return None
+    links = db.session.execute(
+        sa.select(SubscriptionInvoice)
+        .where(SubscriptionInvoice.tenant_id == tenant.id, SubscriptionInvoice.kind.in_(("signup", "renewal")))
+        .order_by(SubscriptionInvoice.id.desc())
+    ).scalars()
+    for link in links:
+        invoice = link.invoice
+        if not invoice.cancelled and Decimal(invoice.outstanding) > 0:
+            return invoice
+    running = subscription.status == "active" and subscription.period_end >= today
+    plan = scheduled_plan(subscription) if running else subscription.plan
+    if _is_free(plan) or (running and (subscription.period_end - today).days > RENEWAL_LEAD_DAYS):
+        return None
+    link = renewal_link(tenant.id, subscription.period_end)
+    if link is not None:
+        if not link.invoice.cancelled:
+            return None  # paid: the period is extended already
+        db.session.delete(link)  # cancelled by a credit note: issued again
+        db.session.flush()
+    return subscription_invoice(
+        tenant,
+        plan,
+        kind="renewal",
+        today=today,
+        due=max(subscription.period_end, today),
+        for_period_end=subscription.period_end,
+    )
 
 
 def send_reminders(today: date, only: list[int] | None = None) -> int:
@@ -245,16 +284,19 @@ def expire_subscriptions(today: date, only: list[int] | None = None) -> int:
 
 
 # --- plan changes -------------------------------------------------------------------------
-def remaining_days(period_end: date, today: date) -> int:
-    """Days of the period still to use, today (WIB) and the last day included."""
-    return max((period_end - today).days + 1, 0)
+def remaining_days(period_end: date, today: date, period_days: int = PRORATION_DAYS) -> int:
+    """Days of the period still to use, today (WIB) and the last day included; at most a whole period
+    (a renewal paid ahead is not charged twice)."""
+    return min(max((period_end - today).days + 1, 0), period_days)
 
 
-def prorated_charge(current_price, new_price, days: int) -> Decimal:
-    """The upgrade charge: (new price - current price) x remaining days / 30, rounded half up to whole
-    Rupiah (before tax, which the invoice adds like on every subscription invoice)."""
+def prorated_charge(current_price, new_price, days: int, period_days: int = PRORATION_DAYS) -> Decimal:
+    """The upgrade charge: (new price - current price) x remaining days / period days, rounded half up to
+    whole Rupiah (before tax, which the invoice adds like on every subscription invoice); never more than
+    the difference for a whole period."""
     difference = Decimal(new_price) - Decimal(current_price)
-    return (difference * days / PRORATION_DAYS).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    days = min(max(days, 0), period_days)
+    return (difference * days / period_days).quantize(Decimal(1), rounding=ROUND_HALF_UP)
 
 
 def pending_change(tenant_id: int) -> PlanChange | None:
@@ -320,14 +362,15 @@ def _decide(change: PlanChange, status: str, actor_id: int | None, note: str | N
 
 def request_upgrade(subscription: Subscription, plan: Plan, today: date, actor_id: int | None) -> PlanChange:
     """The upgrade and its invoice for the rest of the period; it switches the plan when paid."""
-    days = remaining_days(subscription.period_end, today)
-    charge = prorated_charge(subscription.plan.price, plan.price, days)
+    period_days = subscription.plan.period_days
+    days = remaining_days(subscription.period_end, today, period_days)
+    charge = prorated_charge(subscription.plan.price, plan.price, days, period_days)
     change = _new_change(subscription, "upgrade", plan, actor_id)
     if charge <= 0:  # prices a few Rupiah apart: nothing to pay
         _upgrade_now(change, subscription, today, actor_id)
         return change
     line = (
-        f"SiLogistik upgrade {subscription.plan.name} to {plan.name}: {days}/{PRORATION_DAYS} days "
+        f"SiLogistik upgrade {subscription.plan.name} to {plan.name}: {days}/{period_days} days "
         f"({wib_date(today)} - {wib_date(subscription.period_end)})",
         1,
         charge,

@@ -5,6 +5,7 @@ import logging
 
 from flask import g, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError
 from werkzeug.exceptions import BadRequest
 
@@ -23,6 +24,8 @@ MESSAGES = {
 }
 
 
+# A missing or stale CSRF token (app/core/csrf.py): most often a form left open too long.
+CSRF_MESSAGE = _l("The form has expired; reload the page and try again.")
 NUL_MESSAGE = _l("Text cannot contain the NUL character (a zero byte). Remove it and try again.")
 
 
@@ -46,6 +49,7 @@ def init_app(app) -> None:
     app.register_error_handler(DataError, _value_out_of_range)
     app.register_error_handler(OverflowError, _value_out_of_range)
     app.register_error_handler(NulInText, lambda exc: _respond(400, NUL_MESSAGE))
+    app.register_error_handler(CSRFError, lambda exc: _respond(400, CSRF_MESSAGE))
     app.before_request(_refuse_nul_characters)
 
 

@@ -2,12 +2,15 @@
 entries, its CSS and JS links once per script root, and the templates' translations looked up once
 per locale."""
 
+import re
+
 from flask import current_app, g, request
 from flask_babel import get_locale, get_translations
 from jinja2 import pass_context
 from markupsafe import Markup
 
 MENU_TEMPLATE = "appbuilder/navbar_menu.html"
+_NONCE = re.compile(r'\snonce="[^"]*"')
 MAX_RENDERED_MENUS = 256
 
 
@@ -67,14 +70,14 @@ def navbar_menu() -> Markup:
 
 def frame_part(name: str, render) -> Markup:
     """A block of FAB's frame that is the same on every page (its CSS and JS links: 18 url_for calls),
-    rendered once per script root. Not with a CSP nonce, which changes on every request."""
-    if "csp_nonce" in current_app.jinja_env.globals:
-        return Markup(render())
+    rendered once per script root. Its scripts are files of the app, which the Content-Security-Policy
+    allows as 'self' (app/core/headers.py): the nonce FAB puts on them changes on every request, so it
+    is left out of the kept copy."""
     key = (name, request.script_root)
     rendered = current_app.extensions.setdefault("rendered_frame_parts", {})
     html = rendered.get(key)
     if html is None:
-        html = rendered[key] = Markup(render())
+        html = rendered[key] = Markup(_NONCE.sub("", render()))
     return html
 
 

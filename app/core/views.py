@@ -1,12 +1,15 @@
 """Base views: each resource has a read and a write permission, a realm and an optional module."""
 
+import functools
+
 import prison
 from flask import abort, g, jsonify, request
 from flask_appbuilder import BaseView, ModelView, expose
 from flask_appbuilder.api import BaseApi, ModelRestApi
 from flask_appbuilder.exceptions import ApplyFilterException
 from flask_appbuilder.security.decorators import has_access
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
 from werkzeug.routing import IntegerConverter
 
 from app.core.access import METHOD_PERMISSIONS, TENANT, VENDOR
@@ -21,13 +24,26 @@ class AreaMixin:
 
 
 class ModelViewFixes:
-    """Two FAB ModelView routes that answer 500 to ordinary input."""
+    """FAB ModelView routes that answered 500 to ordinary input, or changed data on a GET."""
 
     def get_action_permission_name(self, name: str) -> str:
         # FAB answers an unknown action name with a 500; it is a missing page.
         if name not in getattr(self, "actions", {}):
             abort(404)
         return super().get_action_permission_name(name)
+
+    # Changes take a POST (with the CSRF token, app/core/csrf.py): FAB serves its delete and single-object
+    # action routes on GET too, refusing there only when CSRF protection is set up. A GET is a 405 here.
+    @expose("/delete/<pk>", methods=["POST"])
+    @has_access
+    def delete(self, pk):
+        return super().delete(pk)
+
+    @expose("/action/<string:name>/<pk>", methods=["POST"])
+    def action(self, name, pk):
+        if name not in getattr(self, "actions", {}):
+            abort(404)
+        return super().action(name, pk)
 
     @expose("/download/<string:filename>")
     @has_access
@@ -79,8 +95,42 @@ class DenialAwareApi:
         return blueprint
 
 
+LOST_RACE = (StaleDataError, ObjectDeletedError)
+WRITE_METHODS = ("post_headless", "put_headless", "delete_headless")
+
+
+def _answer_lost_races(method):
+    """A write that lost a race with another request: the row was deleted meanwhile (the UPDATE or DELETE
+    matched nothing, or its values could not be read again) answers 404; a unique or foreign key the
+    other request took first answers 409. Both in the API's {"message": ...} shape, the transaction
+    rolled back, instead of FAB's 500."""
+
+    @functools.wraps(method)
+    def answered(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except LOST_RACE:
+            db.session.rollback()
+            return self.response_404()
+        except IntegrityError:
+            db.session.rollback()
+            return self.response(409, message="The row was changed by another request; reload it and try again.")
+
+    answered.answers_lost_races = True
+    return answered
+
+
 class SafeModelApi(DenialAwareApi):
-    """FAB's model API without its 500s on hostile input, and without the catalogue header in `_info`."""
+    """FAB's model API without its 500s on hostile input, and without the catalogue header in `_info`.
+
+    Every create, update and delete (FAB's or a subclass's own) answers a lost race with 404 / 409."""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for name in WRITE_METHODS:
+            method = getattr(cls, name, None)
+            if method is not None and not getattr(method, "answers_lost_races", False):
+                setattr(cls, name, _answer_lost_races(method))
 
     def _get_field_info(self, field, filter_rel_field, page=None, page_size=None):
         info = super()._get_field_info(field, filter_rel_field, page=page, page_size=page_size)

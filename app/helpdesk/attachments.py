@@ -1,15 +1,13 @@
 """Ticket attachments: PNG, JPEG or PDF by their content (app/core/uploads.py), at most 5 MB, stored
-outside static/ and named with the detected extension."""
+through app/core/storage.py and named with the detected extension."""
 
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
 
-from flask import current_app
 from flask_babel import gettext as _
 from werkzeug.utils import secure_filename
 
-from app.core import uploads
+from app.core import storage, uploads
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_FILES = 5
@@ -53,18 +51,13 @@ def _read(item) -> tuple[str, bytes]:
     return item.filename or "", content
 
 
-def storage_dir() -> Path:
-    folder = Path(current_app.config["FILE_STORAGE_DIR"]) / "helpdesk"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+def key_of(stored_name: str) -> str:
+    """The storage key of an attachment (its row keeps only the stored name)."""
+    return f"helpdesk/{stored_name}"
 
 
 def store(upload: Upload) -> str:
     suffix = {"image/png": ".png", "image/jpeg": ".jpg", "application/pdf": ".pdf"}[upload.content_type]
     stored_name = uuid.uuid4().hex + suffix
-    (storage_dir() / stored_name).write_bytes(upload.content)
+    storage.put(key_of(stored_name), upload.content, upload.content_type)
     return stored_name
-
-
-def path_of(stored_name: str) -> Path:
-    return storage_dir() / stored_name

@@ -1,19 +1,19 @@
 """Ticket pages: the tenant's "Bantuan" and the vendor's helpdesk. Thin: rules live in services."""
 
 import sqlalchemy as sa
-from flask import abort, flash, g, redirect, request, send_file, url_for
+from flask import abort, flash, g, redirect, request, url_for
 from flask_appbuilder import expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app.core import uploads
+from app.core import storage, uploads
 from app.core.access import METHOD_PERMISSIONS, READ, WRITE, special_action
 from app.core.ids import db_integer_id
 from app.core.views import TenantBaseView, VendorBaseView
 from app.extensions import db
 from app.helpdesk import queries, services
-from app.helpdesk.attachments import path_of
+from app.helpdesk.attachments import key_of
 from app.helpdesk.client_context import client_context
 from app.helpdesk.forms import AssignForm, NewTicketForm, NoteForm, ReplyForm, StatusForm
 from app.helpdesk.models import CATEGORIES, PRIORITIES, STATUSES, Ticket, TicketAttachment
@@ -47,16 +47,13 @@ def _send_attachment(attachment_id: int, *, include_internal: bool):
     ticket = _ticket_or_404(attachment.ticket_id)
     if attachment not in services.attachments(ticket, include_internal=include_internal):
         abort(404)
-    path = path_of(attachment.stored_name)
-    if not path.is_file():
-        abort(404)
-    response = send_file(path, mimetype=attachment.content_type, as_attachment=True, download_name=attachment.filename)
+    response = storage.send(key_of(attachment.stored_name), attachment.filename, attachment.content_type)
     return uploads.harden(response, attachment.content_type)
 
 
 def _commit_and_mail(mails) -> None:
+    deliver_mails(mails, tenant_id=g.user.tenant_id, user_id=g.user.id)  # sent once the commit succeeded
     db.session.commit()
-    deliver_mails(mails, tenant_id=g.user.tenant_id, user_id=g.user.id)
 
 
 def _flash_errors(error: services.TicketError) -> None:

@@ -1,15 +1,15 @@
 """Job progress for the page that started it, and its output file: only for the user who asked."""
 
-from pathlib import Path
-
-from flask import abort, g, jsonify, send_file
+from flask import abort, g, jsonify
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
 
+from app.core import storage
 from app.core.access import COMMON, READ
 from app.core.views import AreaMixin
 from app.extensions import db
 from app.jobs.models import JobRun
+from app.jobs.queue import recover
 
 
 class JobsView(AreaMixin, BaseView):
@@ -29,6 +29,9 @@ class JobsView(AreaMixin, BaseView):
     @has_access
     def status(self, run_id):
         run = self._own_run(run_id)
+        if run.state == "running" and recover([run.id]):  # its worker was killed: failed or restarted
+            db.session.expire_all()
+            run = self._own_run(run_id)
         return jsonify(
             id=run.id,
             state=run.state,
@@ -41,6 +44,6 @@ class JobsView(AreaMixin, BaseView):
     @has_access
     def download(self, run_id):
         run = self._own_run(run_id)
-        if run.state != "done" or not run.result_path or not Path(run.result_path).is_file():
+        if run.state != "done" or not run.result_path:
             abort(404)
-        return send_file(run.result_path, as_attachment=True, download_name=run.result_name)
+        return storage.send(run.result_path, download_name=run.result_name)

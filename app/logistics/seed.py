@@ -45,7 +45,7 @@ def seed_logistics(tenant, users_by_role) -> None:
 
 def _seed_settings(tenant):
     settings = get_settings(tenant.id)
-    if settings.company_name is None:
+    if settings.company_website is None:  # not seeded yet (the name is there from the start)
         settings.tracking_prefix = PREFIXES.get(tenant.slug, "RESI")
         settings.tracking_padding = 5
         settings.company_name = tenant.name

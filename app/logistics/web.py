@@ -1,25 +1,11 @@
-"""Small helpers the logistics views share: CSRF for hand-written forms, the signed-in tenant, 404s."""
+"""Small helpers the logistics views share: the signed-in tenant, 404s."""
 
 import sqlalchemy as sa
-from flask import abort, current_app, g, request
-from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
+from flask import abort, g
 
 from app.core.query_plans import fixed_plan
 from app.extensions import db
 from app.tenancy.models import Tenant
-
-
-def csrf_token() -> str:
-    return generate_csrf()
-
-
-def check_csrf() -> None:
-    if not current_app.config.get("WTF_CSRF_ENABLED", True):
-        return
-    try:
-        validate_csrf(request.form.get("csrf_token") or request.headers.get("X-CSRFToken"))
-    except (CSRFError, Exception):
-        abort(400)
 
 
 def current_tenant() -> Tenant:

@@ -29,7 +29,7 @@ class Mail:
 
 
 def deliver_mails(mails, *, tenant_id: int | None, user_id: int | None) -> None:
-    """Hand e-mails to the mail queue; call after the caller's transaction is complete."""
+    """Hand e-mails to the mail queue once the caller's transaction commits."""
     from app.jobs.queue import enqueue
     from app.jobs.tasks import send_email
 
@@ -210,10 +210,15 @@ def inbox_size(user) -> int:
     ).scalar_one()
 
 
+def visible_notification(user, notification_id: int) -> Notification | None:
+    """The notification if this user received it, else None. Reads only: showing it marks nothing."""
+    visible = db.session.execute(_visible_ids(user).where(RECIPIENTS.c.notification_id == notification_id)).first()
+    return None if visible is None else db.session.get(Notification, notification_id)
+
+
 def open_notification(user, notification_id: int) -> Notification | None:
     """The notification if this user received it (then marked read), else None."""
-    visible = db.session.execute(_visible_ids(user).where(RECIPIENTS.c.notification_id == notification_id)).first()
-    if visible is None:
+    if visible_notification(user, notification_id) is None:
         return None
     _mark_read(user, sa.select(sa.literal(notification_id)).where(sa.literal(notification_id).not_in(_read_ids(user))))
     return db.session.get(Notification, notification_id)

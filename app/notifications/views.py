@@ -30,7 +30,7 @@ class BellView(AreaMixin, BaseView):
     object_model = Notification
     realm = COMMON
     default_view = "inbox"
-    method_permission_name = {"summary": READ, "inbox": READ, "open": READ, "read_all": READ}
+    method_permission_name = {"summary": READ, "inbox": READ, "open": READ, "read": READ, "read_all": READ}
 
     @expose("/summary")
     @has_access
@@ -68,11 +68,19 @@ class BellView(AreaMixin, BaseView):
     @expose("/<int:pk>")
     @has_access
     def open(self, pk):
-        notification = services.open_notification(g.user, pk)
+        """Shows it; the page then marks it read with a POST (`read`): a GET never writes."""
+        notification = services.visible_notification(g.user, pk)
         if notification is None:
             abort(404)
-        db.session.commit()
         return self.render_template("notifications/open.html", notification=notification, types=TYPES)
+
+    @expose("/<int:pk>/read", methods=["POST"])
+    @has_access
+    def read(self, pk):
+        if services.open_notification(g.user, pk) is None:
+            abort(404)
+        db.session.commit()
+        return jsonify(unread=services.unread_count(g.user))
 
     @expose("/read-all", methods=["GET", "POST"])
     @has_access
@@ -150,11 +158,11 @@ class VendorNotificationView(VendorBaseView):
                 for message in error.errors.values():
                     flash(message, "danger")
             else:
-                db.session.commit()
                 from app.jobs.queue import enqueue
                 from app.notifications.jobs import send_notification
 
                 run = enqueue(send_notification, tenant_id=None, user_id=g.user.id, notification_id=notification.id)
+                db.session.commit()
                 flash(_("Notification is being sent."), "success")
                 return redirect(url_for(".detail", pk=notification.id, job=run.id))
         tenants = db.session.execute(sa.select(Tenant.id, Tenant.name).order_by(Tenant.name)).all()

@@ -5,12 +5,10 @@ from flask_appbuilder import expose
 from flask_appbuilder.security.decorators import has_access
 from flask_appbuilder.security.sqla.models import Role
 from flask_babel import gettext as _
-from flask_wtf.csrf import generate_csrf
 
 from app.core.views import VendorBaseView
 from app.extensions import db
 from app.security import roles as service
-from app.security.staff_views import require_csrf
 
 
 class VendorRoleView(VendorBaseView):
@@ -46,7 +44,6 @@ class VendorRoleView(VendorBaseView):
     @has_access
     def delete(self, pk):
         role = _vendor_role_or_404(pk)
-        require_csrf()
         name = role.name
         try:
             service.delete_custom_role(role)
@@ -63,7 +60,6 @@ class VendorRoleView(VendorBaseView):
         held = {(pv.permission.name, pv.view_menu.name) for pv in role.permissions} if role else set()
         name = role.name if role else ""
         if request.method == "POST":
-            require_csrf()
             name = request.form.get("name", "")
             try:
                 held = service.chosen_pairs(request.form.getlist("perm"), matrix)
@@ -85,7 +81,6 @@ class VendorRoleView(VendorBaseView):
             name=name,
             error=error,
             read_only=role is not None and not service.is_custom(role),
-            csrf_token=generate_csrf,
         )
 
 

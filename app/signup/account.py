@@ -1,7 +1,7 @@
 """The tenant's own view of its subscription: plan, period, usage against quotas, open invoices, paying."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -90,6 +90,14 @@ def pay_invoice(invoice: Invoice) -> PaymentOrder:
     if invoice.outstanding <= 0:
         raise SignupError(_l("This invoice is already paid."), "invoice")
     return payments.new_order(invoice, payments.configured_gateway())
+
+
+def renewal_invoice(tenant: Tenant, today: date) -> Invoice:
+    """The invoice to pay to renew (expired: always one, issued on demand)."""
+    invoice = lifecycle.open_subscription_invoice(tenant, today)
+    if invoice is None:
+        raise SignupError(_l("There is nothing to renew yet: your subscription is running."), "invoice")
+    return invoice
 
 
 def order_state(tenant: Tenant, order_id: str) -> dict | None:

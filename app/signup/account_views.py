@@ -2,11 +2,10 @@
 those routes need only the read permission (the expiry lock refuses writes); changing the plan is a write
 (the Super Admin's)."""
 
-from flask import Response, abort, current_app, flash, g, jsonify, redirect, request, url_for
+from flask import Response, abort, flash, g, jsonify, redirect, request, url_for
 from flask_appbuilder import expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext as _
-from flask_wtf.csrf import generate_csrf, validate_csrf
 
 from app.billing.documents import pdf_filename, render_invoice_pdf
 from app.billing.models import Invoice
@@ -30,6 +29,7 @@ class SubscriptionView(TenantBaseView):
         **METHOD_PERMISSIONS,
         "index": READ,
         "pay": READ,
+        "renew": READ,
         "order": READ,
         "invoice_pdf": READ,
         "change": WRITE,
@@ -38,13 +38,6 @@ class SubscriptionView(TenantBaseView):
 
     def _tenant(self) -> Tenant:
         return db.session.get(Tenant, g.user.tenant_id)
-
-    def _check_csrf(self) -> None:
-        if current_app.config.get("WTF_CSRF_ENABLED", True):
-            try:
-                validate_csrf(request.form.get("csrf_token"))
-            except Exception:
-                abort(400)
 
     def _back(self, message: str | None = None, **args):
         if message:
@@ -58,7 +51,8 @@ class SubscriptionView(TenantBaseView):
         except SignupError as exc:
             db.session.rollback()
             return self._back(str(exc))
-        enqueue(create_checkout, tenant_id=order.tenant_id, user_id=g.user.id, order_pk=order.id)  # commits
+        enqueue(create_checkout, tenant_id=order.tenant_id, user_id=g.user.id, order_pk=order.id)
+        db.session.commit()
         return self._back(order=order.order_id)
 
     @expose("/")
@@ -67,7 +61,6 @@ class SubscriptionView(TenantBaseView):
         tenant = self._tenant()
         return self.render_template(
             "signup/subscription.html",
-            csrf_token=generate_csrf,
             order_id=request.args.get("order", ""),
             options=plan_changes.options(tenant, jakarta_today()),
             **account.overview(tenant),
@@ -76,10 +69,20 @@ class SubscriptionView(TenantBaseView):
     @expose("/pay/<int:pk>", methods=["POST"])
     @has_access
     def pay(self, pk):
-        self._check_csrf()
         invoice = account.own_invoice(self._tenant(), pk)
         if invoice is None:
             abort(404)
+        return self._checkout(invoice)
+
+    @expose("/renew", methods=["POST"])
+    @has_access
+    def renew(self):
+        """Continue to payment: the open renewal (or signup) invoice, issued now when there is none."""
+        try:
+            invoice = account.renewal_invoice(self._tenant(), jakarta_today())
+        except SignupError as exc:
+            db.session.rollback()
+            return self._back(str(exc))
         return self._checkout(invoice)
 
     @expose("/invoice/<int:pk>/pdf")
@@ -97,7 +100,6 @@ class SubscriptionView(TenantBaseView):
     @expose("/change", methods=["POST"])
     @has_access
     def change(self):
-        self._check_csrf()
         try:
             change = plan_changes.request_change(
                 self._tenant(), request.form.get("plan", "")[:20], actor_id=g.user.id, today=jakarta_today()
@@ -117,7 +119,6 @@ class SubscriptionView(TenantBaseView):
     @expose("/change/cancel", methods=["POST"])
     @has_access
     def cancel_change(self):
-        self._check_csrf()
         try:
             plan_changes.cancel_pending_downgrade(self._tenant(), actor_id=g.user.id, today=jakarta_today())
         except SignupError as exc:

@@ -3,9 +3,10 @@
 Upgrade (to a plan with a higher price; Free -> a paid plan is one) takes effect when paid. It costs the
 price difference for the rest of the current period:
 
-    (new price - current price) x remaining days / 30, rounded half up to whole Rupiah,
+    (new price - current price) x remaining days / period days (30), rounded half up to whole Rupiah,
 
-the remaining days running from today (WIB) to the period's last day, both included; the invoice adds
+the remaining days running from today (WIB) to the period's last day, both included, at most a whole
+period (so it never costs more than the difference for a whole period); the invoice adds
 PPN like every subscription invoice. It is the invoice the vendor sees, paid through the configured
 gateway like a checkout. Once paid, the plan and its quotas switch at once and the period end stays; a
 renewal invoice already issued for the next period is issued again for the new plan.
@@ -59,10 +60,11 @@ def options(tenant: Tenant, today: date) -> list[Option]:
     subscription = subscription_of(tenant)
     if subscription is None:
         return []
-    current, days = subscription.plan, lifecycle.remaining_days(subscription.period_end, today)
+    current = subscription.plan
+    days = lifecycle.remaining_days(subscription.period_end, today, current.period_days)
     next_period = subscription.period_end + timedelta(days=1)
     return [
-        Option(plan, "upgrade", lifecycle.prorated_charge(current.price, plan.price, days), today)
+        Option(plan, "upgrade", lifecycle.prorated_charge(current.price, plan.price, days, current.period_days), today)
         if is_upgrade(current, plan)
         else Option(plan, "downgrade", None, next_period, quota_problem(tenant, plan))
         for plan in offered_plans()

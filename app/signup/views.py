@@ -1,10 +1,9 @@
 """Public signup pages on BASE_DOMAIN: register, OTP, plan, checkout wait, return page; one-time sign-in."""
 
-from flask import abort, current_app, g, jsonify, redirect, request, session, url_for
+from flask import abort, g, jsonify, redirect, request, session, url_for
 from flask_appbuilder import BaseView, expose
 from flask_babel import gettext as _
 from flask_login import login_user
-from flask_wtf.csrf import generate_csrf, validate_csrf
 
 from app.billing.payment_jobs import create_checkout
 from app.core.formatting import jakarta_today
@@ -19,20 +18,12 @@ from app.tenancy.request import tenant_url
 SESSION_KEY = "signup_token"
 
 
-def _check_csrf() -> None:
-    if not current_app.config.get("WTF_CSRF_ENABLED", True):
-        return
-    try:
-        validate_csrf(request.form.get("csrf_token"))
-    except Exception:
-        abort(400, "The form has expired; reload the page and try again.")
-
-
 def _send_code(registration, code: str) -> None:
     text = _("Your SiLogistik verification code is %(code)s. It is valid for 10 minutes.", code=code)
     enqueue(
         send_email, tenant_id=None, user_id=None, to=registration.email, subject=_("Your verification code"), text=text
     )
+    db.session.commit()  # the registration and its code, then the mail
 
 
 class SignupView(BaseView):
@@ -42,7 +33,7 @@ class SignupView(BaseView):
     default_view = "register"
 
     def _page(self, template: str, **context):
-        return self.render_template(template, csrf_token=generate_csrf, **context)
+        return self.render_template(template, **context)
 
     def _registration(self):
         registration = services.by_token(session.get(SESSION_KEY))
@@ -59,7 +50,6 @@ class SignupView(BaseView):
         self._public_host_only()
         form, error = RegistrationForm(), None
         if request.method == "POST":
-            _check_csrf()
             form = RegistrationForm.from_form(request.form)
             ip_key = (limits.REGISTRATIONS_PER_IP, f"register-ip:{request.remote_addr}")
             if limits.exhausted(ip_key):
@@ -98,7 +88,6 @@ class SignupView(BaseView):
                 return redirect(url_for("SignupView.plan"))
             error, status = None, 200
             if request.method == "POST":
-                _check_csrf()
                 error, status = self._verify(registration)
                 if error is None:
                     return redirect(url_for("SignupView.plan"))
@@ -123,7 +112,6 @@ class SignupView(BaseView):
     @expose("/otp/resend", methods=["POST"])
     def resend(self):
         self._public_host_only()
-        _check_csrf()
         with all_tenants():
             registration = self._registration()
             try:
@@ -145,7 +133,6 @@ class SignupView(BaseView):
                 return redirect(url_for("SignupView.finish"))
             error = None
             if request.method == "POST":
-                _check_csrf()
                 try:
                     choice = activation.choose_plan(registration, request.form.get("plan", ""), jakarta_today())
                 except SignupError as exc:
@@ -160,7 +147,7 @@ class SignupView(BaseView):
         if choice.order is None:
             db.session.commit()
             return redirect(url_for("SignupView.finish"))
-        run = enqueue(create_checkout, tenant_id=None, user_id=None, order_pk=choice.order.id)  # commits
+        run = enqueue(create_checkout, tenant_id=None, user_id=None, order_pk=choice.order.id)
         registration.checkout_job_id = run.id
         db.session.commit()
         return redirect(url_for("SignupView.finish"))
@@ -168,7 +155,6 @@ class SignupView(BaseView):
     @expose("/pay", methods=["POST"])
     def pay_again(self):
         self._public_host_only()
-        _check_csrf()
         with all_tenants():
             registration = self._registration()
             try:
@@ -177,6 +163,7 @@ class SignupView(BaseView):
                 db.session.rollback()
                 return redirect(url_for("SignupView.finish"))
             enqueue(create_checkout, tenant_id=None, user_id=None, order_pk=order.id)
+            db.session.commit()
             return redirect(url_for("SignupView.finish"))
 
     @expose("/finish")
@@ -200,10 +187,7 @@ class SignupView(BaseView):
 
     def _state(self, registration) -> dict:
         if activation.is_active(registration):
-            token = activation.issue_login_token(registration)
-            db.session.commit()
-            url = tenant_url(registration.slug, url_for("SignupView.sign_in", token=token))
-            return {"state": "active", "next": url}
+            return {"state": "active", "next": url_for("SignupView.enter")}
         order = activation.latest_order(registration)
         if order is None or order.status in ("failed", "expired"):
             return {"state": "failed", "message": _("The payment did not go through. You can try again.")}
@@ -211,11 +195,27 @@ class SignupView(BaseView):
             return {"state": "checkout", "next": order.redirect_url, "order_id": order.order_id}
         return {"state": "preparing"}
 
-    @expose("/masuk/<token>")
+    @expose("/masuk", methods=["POST"])
+    def enter(self):
+        """Sent by the finish page once the company is active: a one-time sign-in link on its own address.
+        Issuing the token is a write, so a POST (the status poll only reads)."""
+        self._public_host_only()
+        with all_tenants():
+            registration = self._registration()
+            if not activation.is_active(registration):
+                return redirect(url_for("SignupView.finish"))
+            token = activation.issue_login_token(registration)
+            db.session.commit()
+            return redirect(tenant_url(registration.slug, url_for("SignupView.sign_in", token=token)))
+
+    @expose("/masuk/<token>", methods=["GET", "POST"])
     def sign_in(self, token):
-        """The one-time sign-in on the company's own address, right after activation."""
+        """The one-time sign-in on the company's own address, right after activation. The link shows a
+        button that the page presses by itself: redeeming the token (a write) takes the POST."""
         if g.host_tenant is None:
             abort(404)
+        if request.method == "GET":
+            return self._page("signup/sign_in.html")
         with all_tenants():
             user = activation.redeem_login_token(token, g.host_tenant)
             db.session.commit()

@@ -47,11 +47,14 @@ def computes_in_sql(session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
-def insert_new(session, root, *collections: str) -> None:
+def insert_new(session, root, *collections: str, unless_taken: str | None = None) -> bool:
     """INSERT `root` (a new object) and the new objects of its one-to-many `collections`.
 
     On PostgreSQL a column of the root may hold a SQL expression (a constant, built once: statements are
-    cached by it), computed by the database in the INSERT and read back into the object."""
+    cached by it), computed by the database in the INSERT and read back into the object. With
+    `unless_taken` (the name of a unique constraint of the root's table), a root whose values are already
+    taken there is not inserted (PostgreSQL: ON CONFLICT DO NOTHING; the statement's other effects, such
+    as a counter it moved, stay): False, and the objects stay new. Elsewhere the caller makes sure first."""
     mapper = sa.inspect(root).mapper
     children = [(mapper.relationships[name], list(getattr(root, name))) for name in collections]
     objects = [root, *(child for _relationship, group in children for child in group)]
@@ -59,7 +62,8 @@ def insert_new(session, root, *collections: str) -> None:
         stamp_and_check(obj, is_new=True)
     in_one_statement = computes_in_sql(session)
     if in_one_statement:
-        _insert_tree(session, root, children)
+        if not _insert_tree(session, root, children, unless_taken):
+            return False
     else:
         _insert(session, [root])
         for relationship, group in children:
@@ -74,6 +78,7 @@ def insert_new(session, root, *collections: str) -> None:
     record_created(session, objects)
     if not in_one_statement:  # the tree statement has moved the version (its rows are the root's tenant's)
         note_written(session, objects)
+    return True
 
 
 def update_columns(session, obj, **values) -> None:
@@ -97,8 +102,9 @@ def _link(relationship, parent, children) -> None:
             setattr(child, child_column.key, getattr(parent, parent_column.key))
 
 
-def _insert_tree(session, root, children) -> None:
-    """PostgreSQL: the root, its computed columns and every child in one statement."""
+def _insert_tree(session, root, children, unless_taken: str | None) -> bool:
+    """PostgreSQL: the root, its computed columns and every child in one statement; False when the root's
+    values were taken in the constraint `unless_taken` (nothing inserted)."""
     mapper = sa.inspect(root).mapper
     key = _key_of(mapper)
     computed, params = [], {}
@@ -116,7 +122,10 @@ def _insert_tree(session, root, children) -> None:
             for order, value in enumerate(_values(child, child_mapper, child_key) for child in group)
         ]
         params[relationship.key] = json.dumps(rows, default=json_ready)
-    found = session.connection().execute(_tree_statement(mapper, relationships, computed), params).one()
+    statement = _tree_statement(mapper, relationships, computed, unless_taken)
+    found = session.connection().execute(statement, params).one_or_none()
+    if found is None:
+        return False
     setattr(root, key, found[0])
     for (name, _expression), value in zip(computed, found[1 : 1 + len(computed)], strict=True):
         setattr(root, name, value)
@@ -126,6 +135,7 @@ def _insert_tree(session, root, children) -> None:
         # Ids come from the sequence in the order of the rows' ORDER BY (as SQLAlchemy's insertmanyvalues relies on).
         for child, new_id in zip(group, sorted(ids or ()), strict=True):
             setattr(child, child_key, new_id)
+    return True
 
 
 def _key_of(mapper) -> str:
@@ -141,7 +151,7 @@ def _child_data_columns(relationship) -> list:
 
 
 @cache
-def _tree_statement(mapper, relationships: tuple, computed: tuple):
+def _tree_statement(mapper, relationships: tuple, computed: tuple, unless_taken: str | None = None):
     """WITH root AS (INSERT ... VALUES ... RETURNING key, computed), <child> AS (INSERT ... SELECT FROM root,
     json_to_recordset(<the children, one JSON array>) ORDER BY their order RETURNING key), ... SELECT key,
     computed, ids of each child. Its text does not depend on the number of children: PostgreSQL prepares it
@@ -155,7 +165,10 @@ def _tree_statement(mapper, relationships: tuple, computed: tuple):
     moves_version = any(issubclass(m.class_, FeedsTenantFigures) for m in (mapper, *(r.mapper for r in relationships)))
     returned = [*table.primary_key, *(table.c[name] for name in expressions), *(table.c[key] for key in linked)]
     versioned = [table.c.tenant_id] if moves_version else []
-    root = sa.insert(table).values(values).returning(*dict.fromkeys(returned + versioned)).cte("new_root")
+    insert = postgresql.insert(table).values(values)
+    if unless_taken:  # no row: the children (joined to it) and the final SELECT have none either
+        insert = insert.on_conflict_do_nothing(constraint=unless_taken)
+    root = insert.returning(*dict.fromkeys(returned + versioned)).cte("new_root")
     child_ids = [_child_ids(root, relationship) for relationship in relationships]
     statement = sa.select(*(root.c[column.key] for column in returned[: 1 + len(computed)]), *child_ids)
     if moves_version:  # reads the new row: runs after the insert, and after the counter a computed column takes

@@ -34,7 +34,8 @@ class Tenant(Audited, Model):
     created_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
     # Entitlements: written by billing through tenancy.services, read by the access check.
     subscription_state = sa.Column(sa.String(20), nullable=False, default="active")
-    subscription_ends_at = sa.Column(sa.DateTime)
+    subscription_ends_at = sa.Column(sa.DateTime)  # naive UTC: WIB midnight after the period's last day
+    subscription_period_days = sa.Column(sa.Integer)  # the plan's period; quota periods count back from the end
     shipment_quota = sa.Column(sa.Integer)  # None = unlimited
     user_quota = sa.Column(sa.Integer)  # None = unlimited
     # Moves with every write to the tenant's shipments and users (app/tenancy/freshness.py).

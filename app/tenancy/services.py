@@ -4,7 +4,7 @@ Billing changes entitlements only through these functions.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -13,6 +13,7 @@ from app.extensions import db
 from app.tenancy.models import Tenant, TenantModule, utcnow
 from app.tenancy.scoping import SKIP_OPTION
 
+DEFAULT_PERIOD_DAYS = 30
 EXPIRED_MESSAGE = _l("Your subscription period has ended. Please continue with payment to use the features again.")
 RESERVED_SLUGS = frozenset({"www", "admin", "api", "mail", "app", "static", "billing", "support", "help"})
 
@@ -42,7 +43,7 @@ def is_read_only(tenant: Tenant, now: datetime | None = None) -> bool:
     now = now or utcnow()
     if tenant.subscription_state == "expired":
         return True
-    return tenant.subscription_ends_at is not None and tenant.subscription_ends_at < now
+    return tenant.subscription_ends_at is not None and tenant.subscription_ends_at <= now  # [start, end)
 
 
 def entitlements_for(tenant: Tenant, modules: frozenset[str]) -> Entitlements:
@@ -77,15 +78,34 @@ def set_subscription(
     shipment_quota: int | None,
     user_quota: int | None,
     status: str | None = None,
+    period_days: int | None = None,
 ) -> None:
-    """`status` (active / inactive / overdue) is the client's subscription status the vendor sees."""
+    """`status` (active / inactive / overdue) is the client's subscription status the vendor sees;
+    `ends_at` the naive-UTC instant the paid time ends (WIB midnight after the period's last day) and
+    `period_days` the plan's period, from which `quota_period` counts."""
     if status is not None:
         tenant.status = status
     tenant.subscription_state = state
     tenant.subscription_ends_at = ends_at
+    if period_days is not None:
+        tenant.subscription_period_days = period_days
     tenant.shipment_quota = shipment_quota
     tenant.user_quota = user_quota
     db.session.flush()
+
+
+def quota_period(tenant: Tenant, now: datetime) -> tuple[datetime, datetime]:
+    """The naive-UTC [start, end) of the subscription period `now` falls in: periods of the plan's days,
+    back to back, counted from the end of the paid time (a renewal paid early does not start the next
+    period before the current one is over). Both the first and the last WIB day are in the period."""
+    length = timedelta(days=tenant.subscription_period_days or DEFAULT_PERIOD_DAYS)
+    ends_at = tenant.subscription_ends_at
+    if ends_at is None:  # no subscription end (demo data): the last period's length up to now
+        return now - length, now + timedelta(microseconds=1)
+    end = ends_at - ((ends_at - now) // length) * length  # the first period boundary at or after now
+    if end <= now:
+        end += length
+    return end - length, end
 
 
 class QuotaExceeded(Exception):

@@ -104,7 +104,7 @@ def test_expiry_locks_and_payment_after_expiry_reactivates(app, pro_tenant):
         db.session.commit()
         assert tenant.subscription_state == "active" and not tenancy.is_read_only(tenant)
         sub = subscription_of(tenant)
-        assert sub.status == "active" and sub.period_end == jakarta_today() + timedelta(days=30)
+        assert sub.status == "active" and sub.period_end == jakarta_today() + timedelta(days=29)  # 30 days
 
 
 def test_payment_before_the_end_extends_the_period(app, pro_tenant):
@@ -143,7 +143,7 @@ def test_free_plan_renews_by_itself(app, db, create_tenant):
     with all_tenants():
         lifecycle.expire_subscriptions(PERIOD_END + timedelta(days=1), only=[tenant.id])
         assert tenant.subscription_state == "active"
-        assert subscription_of(tenant).period_end == PERIOD_END + timedelta(days=31)
+        assert subscription_of(tenant).period_end == PERIOD_END + timedelta(days=30)  # 30 days from the day after
 
 
 def test_user_account_quota(db, create_tenant):
@@ -274,7 +274,7 @@ def test_renewal_invoice_bills_the_scheduled_downgrade_and_the_period_end_switch
         assert lifecycle.expire_subscriptions(PERIOD_END + timedelta(days=1), only=[pro_tenant]) == 0  # not locked
         lifecycle.apply_downgrade(change, PERIOD_END + timedelta(days=1))
         sub = _subscription(pro_tenant)
-        assert sub.plan == free and sub.status == "active" and sub.period_end == PERIOD_END + timedelta(days=31)
+        assert sub.plan == free and sub.status == "active" and sub.period_end == PERIOD_END + timedelta(days=30)
         assert sub.tenant.shipment_quota == 100 and sub.tenant.user_quota == 3
 
 

@@ -20,11 +20,13 @@ LAUNCH_ARGS = [
 
 @pytest.fixture(scope="session")
 def live_server(app, database_url, redis_url, test_files):
-    """The product as users get it: Indonesian by default, on the suite's migrated database."""
+    """The product as users get it: Indonesian by default, CSRF protection on (every form and script
+    sends the token), on the suite's migrated database."""
     from app import create_app
     from tests.conftest import app_config
 
-    served = create_app(app_config(database_url, redis_url, test_files, BABEL_DEFAULT_LOCALE="id"))
+    config = app_config(database_url, redis_url, test_files, BABEL_DEFAULT_LOCALE="id", WTF_CSRF_ENABLED=True)
+    served = create_app(config)
     server = make_server("127.0.0.1", 0, served, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

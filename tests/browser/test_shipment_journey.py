@@ -131,7 +131,7 @@ def test_admin_creates_two_item_shipment_prints_resi_updates_status_and_finds_it
 
     fill_party(page, "sender", sender, "081234567890", ORIGIN)
     fill_party(page, "receiver", "Penerima Uji", "+62 812-3456-7891", DESTINATION)
-    page.wait_for_function("document.getElementById('price-per-kg').textContent.trim() !== '-'")
+    page.wait_for_function("() => document.getElementById('price-per-kg').textContent.trim() !== '-'")
     price = Decimal(re.sub(r"\D", "", page.inner_text("#price-per-kg")))
 
     page.select_option("#discount_type", "percent")

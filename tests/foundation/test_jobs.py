@@ -15,15 +15,7 @@ from app.tenancy.context import all_tenants, tenant_scope
 def count_to(ctx, n: int) -> None:
     for i in range(1, n + 1):
         ctx.progress(i * 100 // n, f"{i}/{n}")
-    path = ctx.run.id + ".txt"
-    from pathlib import Path
-
-    from flask import current_app
-
-    folder = Path(current_app.config["FILE_STORAGE_DIR"]) / "jobs"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / path).write_text(f"counted to {n}")
-    ctx.set_result(str(folder / path), "count.txt")
+    ctx.store_result("count.txt", f"counted to {n}".encode(), "text/plain")
 
 
 def _tenant_user(app, email):
@@ -37,7 +29,9 @@ def _tenant_user(app, email):
 def _start(app, email, n=3):
     user_id, tenant_id = _tenant_user(app, email)
     with app.app_context(), tenant_scope(tenant_id, user_id):
-        return enqueue(count_to, tenant_id=tenant_id, user_id=user_id, n=n).id
+        run_id = enqueue(count_to, tenant_id=tenant_id, user_id=user_id, n=n).id
+        db.session.commit()
+        return run_id
 
 
 def _wait_done(client, run_id, seconds=10):
@@ -108,11 +102,12 @@ def test_periodic_jobs_are_due_by_their_cron_and_run_on_demand(app, monkeypatch)
 
     monkeypatch.setitem(app.extensions, "rq_queues", {})
     with app.app_context():
-        run = run_periodic("app.helpdesk.jobs.check_sla_breaches")
+        run_id = run_periodic("app.helpdesk.jobs.check_sla_breaches").id
+        db.session.commit()
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         with app.app_context(), all_tenants():
-            state = db.session.get(JobRun, run.id).state
+            state = db.session.get(JobRun, run_id).state
         if state in ("done", "failed"):
             break
         time.sleep(0.05)

@@ -136,8 +136,18 @@ def test_full_quote_with_percent_discount():
     assert quote.total_cost == D("13500")
 
 
-def test_amount_discount_larger_than_cost_gives_zero_total():
-    quote = calculate([item(weight=3)], price_per_kg=5000, discount_type="amount", discount_value=20000)
+def test_amount_discount_larger_than_cost_is_refused():
+    with pytest.raises(ShipmentInputError) as info:
+        calculate([item(weight=3)], price_per_kg=5000, discount_type="amount", discount_value=20000)
+    assert info.value.field == "discount_value" and "15.000" in str(info.value.message)
+    whole = calculate([item(weight=3)], price_per_kg=5000, discount_type="amount", discount_value=15000)
+    assert whole.total_cost == D("0")  # the whole cost may be given away on purpose
+
+
+def test_a_drafts_amount_discount_larger_than_cost_gives_zero_total():
+    quote = calculate(
+        [item(weight=3)], price_per_kg=5000, discount_type="amount", discount_value=20000, refuse_excess_discount=False
+    )
     assert quote.shipping_cost == D("15000")
     assert quote.discount_amount == D("15000")
     assert quote.total_cost == D("0")

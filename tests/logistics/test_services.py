@@ -40,10 +40,10 @@ def test_issue_computes_everything_on_the_server(acting):
         assert [event.status for event in shipment.events] == ["ready_pickup"]
 
 
-def test_dropoff_starts_ready_to_ship_and_discount_never_below_zero(acting):
+def test_dropoff_starts_ready_to_ship_and_a_whole_discount_makes_it_free(acting):
     with acting("owner@demo.test") as (tenant, user):
         shipment = services.issue(
-            tenant, user, _input(shipment_type="dropoff", discount_type="amount", discount_value="999999999")
+            tenant, user, _input(shipment_type="dropoff", discount_type="percent", discount_value="100")
         )
         assert shipment.status == "ready_dispatch"
         assert shipment.total_cost == 0 and shipment.discount_amount == shipment.shipping_cost

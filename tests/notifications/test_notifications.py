@@ -111,6 +111,8 @@ def test_bell_counts_per_user_over_http(client_as):
     assert not item["read"]
     page = owner.get(item["url"]).get_data(as_text=True)
     assert title in page
+    assert owner.get("/notifications/summary").json["unread"] == owner_summary["unread"]  # showing is not a write
+    assert owner.post(item["url"] + "/read").json == {"unread": owner_summary["unread"] - 1}  # the page's POST
     assert owner.get("/notifications/summary").json["unread"] == owner_summary["unread"] - 1
     assert admin.get("/notifications/summary").json["unread"] == admin_before
     assert owner.post("/notifications/read-all", headers={"Accept": "application/json"}).json == {"unread": 0}

@@ -12,12 +12,22 @@ from tests.conftest import client_on, tenant_host
 from tests.signup.conftest import poll_status
 
 
-def land(app, client, state):
+def sign_in_link(client, state) -> str:
+    """What the finish page's form does once active: POST, and the answer is the one-time sign-in link."""
+    assert state["next"] == "/daftar/masuk"
+    response = client.post(state["next"])
+    assert response.status_code == 302
+    return response.headers["Location"]
+
+
+def land(app, client, state, link=None):
     """Follow the one-time sign-in link to the tenant's host; returns the signed-in client."""
-    path = state["next"].split("localhost", 1)[1]
-    host = state["next"].split(path)[0]
-    tenant_client = client_on(app, host)
-    response = tenant_client.get(path)
+    link = link or sign_in_link(client, state)
+    path = link.split("localhost", 1)[1]
+    tenant_client = client_on(app, link.split(path)[0])
+    shown = tenant_client.get(path)  # the page with the button its script presses: nothing redeemed yet
+    assert shown.status_code == 200 and 'id="signup-sign-in"' in shown.get_data(as_text=True)
+    response = tenant_client.post(path)
     assert response.status_code == 302 and response.headers["Location"].endswith("/")
     return tenant_client
 
@@ -41,8 +51,9 @@ def test_free_plan_activates_at_once_and_signs_in_on_the_subdomain(app, signup):
     response = client.post("/daftar/plan", data={"plan": "free"})
     assert response.headers["Location"].endswith("/daftar/finish")
     state = poll_status(app, client, "active")
-    assert f"{identity['slug']}.localhost" in state["next"]
-    tenant_client = land(app, client, state)
+    link = sign_in_link(client, state)
+    assert f"{identity['slug']}.localhost" in link
+    tenant_client = land(app, client, state, link)
     home = tenant_client.get("/")
     assert home.status_code == 200
     with app.app_context(), all_tenants():
@@ -53,7 +64,7 @@ def test_free_plan_activates_at_once_and_signs_in_on_the_subdomain(app, signup):
         sub = db.session.execute(sa.select(Subscription).where(Subscription.tenant_id == tenant.id)).scalar_one()
         assert sub.plan.code == "free" and sub.status == "active"
     # The token is single use.
-    again = client_on(app, tenant_host(identity["slug"])).get(state["next"].split("localhost", 1)[1])
+    again = client_on(app, tenant_host(identity["slug"])).post(link.split("localhost", 1)[1])
     assert again.headers["Location"].endswith("/login/")
     # And the chosen password works on the normal sign-in.
     login = client_on(app, tenant_host(identity["slug"])).post(

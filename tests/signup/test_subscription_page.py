@@ -65,3 +65,34 @@ def test_other_tenants_orders_and_invoices_are_not_reachable(app, signup, client
     other = client_as("owner@demo.test")
     assert other.post(f"/langganan/pay/{invoice_id}").status_code == 404
     assert other.get(f"/langganan/invoice/{invoice_id}/pdf").status_code == 404
+
+
+def test_an_expired_tenant_without_a_renewal_invoice_renews_from_the_page(app, signup):
+    tenant_client, identity = _signed_in_pro_tenant(app, signup)
+    with app.app_context(), all_tenants():
+        tenant = tenant_by_slug(identity["slug"])
+        end = subscription_of(tenant).period_end
+        lifecycle.expire_subscriptions(end + timedelta(days=1), only=[tenant.id])  # the H-7 invoice never came
+        db.session.commit()
+        assert is_read_only(tenant)
+    page = tenant_client.get("/langganan/").get_data(as_text=True)
+    assert 'id="renew-pay"' in page
+    first = tenant_client.post("/langganan/renew")
+    again = tenant_client.post("/langganan/renew")  # a second click: the same invoice, a new checkout
+    with app.app_context(), all_tenants():
+        tenant = tenant_by_slug(identity["slug"])
+        renewals = db.session.execute(
+            sa.select(SubscriptionInvoice).where(
+                SubscriptionInvoice.tenant_id == tenant.id, SubscriptionInvoice.kind == "renewal"
+            )
+        ).scalars()
+        (renewal,) = renewals
+        assert renewal.invoice.outstanding > 0 and renewal.plan.code == "pro"
+    assert first.status_code == 302 and "order=" in first.headers["Location"]
+    pay_in_sandbox(app, tenant_client, again)
+    with app.app_context(), all_tenants():
+        tenant = tenant_by_slug(identity["slug"])
+        assert not is_read_only(tenant) and subscription_of(tenant).status == "active"
+    assert 'id="renew-pay"' not in tenant_client.get("/langganan/").get_data(as_text=True)
+    nothing = tenant_client.post("/langganan/renew", follow_redirects=True)  # running again: nothing to renew
+    assert nothing.status_code == 200 and "order=" not in nothing.request.url

@@ -35,6 +35,7 @@ PUBLIC_ENDPOINTS = {
     "SignupView.finish",
     "SignupView.status",
     "SignupView.sign_in",
+    "SignupView.enter",
     "PaymentWebhookView.notify",
     "PaymentWebhookView.sandbox",
     "PaymentWebhookView.sandbox_post",

@@ -57,7 +57,6 @@ class ModuleView(BillingPage):
         )
 
     def _save(self, module):
-        self.check_csrf()
         data = service.ModuleData(code=request.form.get("code", ""), name=request.form.get("name", ""))
         try:
             data = self._data_from_form()
@@ -90,7 +89,6 @@ class ModuleView(BillingPage):
     @expose("/<int:pk>/delete", methods=["POST"])
     @has_access
     def remove(self, pk):
-        self.check_csrf()
         module = self.get_or_404(ProductModule, pk)
         try:
             name = module.name
@@ -104,7 +102,6 @@ class ModuleView(BillingPage):
     @expose("/<int:pk>/active", methods=["POST"])
     @has_access
     def set_active(self, pk):
-        self.check_csrf()
         module = self.get_or_404(ProductModule, pk)
         active = request.form.get("active") == "1"
         removed = service.set_module_active(

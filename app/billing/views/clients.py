@@ -123,7 +123,6 @@ class ClientView(BillingPage):
         plans = db.session.execute(sa.select(Plan).order_by(Plan.price)).scalars().all()
         if request.method == "GET":
             return self._form(service.ClientProfile("", "logistik", ""), plans=plans)
-        self.check_csrf()
         profile = service.ClientProfile.from_form(request.form)
         try:
             tenant, user, _password = service.create_client(
@@ -134,6 +133,7 @@ class ClientView(BillingPage):
             db.session.rollback()
             return self._form(profile, plans=plans, error=exc, status=400)
         enqueue_invitation(user, actor_id=self.actor_id())  # a link to choose a password, on the client's host
+        db.session.commit()
         flash(
             _("Client %(name)s created; an invitation was sent to %(email)s.", name=tenant.name, email=user.email),
             "success",
@@ -146,7 +146,6 @@ class ClientView(BillingPage):
         tenant = self.get_or_404(Tenant, pk)
         if request.method == "GET":
             return self._form(service.ClientProfile.of(tenant), tenant=tenant)
-        self.check_csrf()
         profile = service.ClientProfile.from_form(request.form)
         try:
             service.update_profile(tenant, profile, actor_id=self.actor_id())
@@ -160,7 +159,6 @@ class ClientView(BillingPage):
     @expose("/<int:pk>/status", methods=["POST"])
     @has_access
     def change_status(self, pk):
-        self.check_csrf()
         tenant = self.get_or_404(Tenant, pk)
         try:
             service.change_status(
@@ -175,7 +173,6 @@ class ClientView(BillingPage):
     @expose("/<int:pk>/modules", methods=["POST"])
     @has_access
     def toggle_module(self, pk):
-        self.check_csrf()
         tenant = self.get_or_404(Tenant, pk)
         try:
             service.set_client_module(

@@ -1,9 +1,8 @@
-"""What every billing page shares: CSRF on hand-written forms, dates in WIB, flashing rule errors."""
+"""What every billing page shares: dates in WIB, flashing rule errors."""
 
 from datetime import date
 
-from flask import abort, current_app, flash, g, request
-from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
+from flask import abort, current_app, flash, g
 
 from app.core.formatting import jakarta_today
 from app.core.views import VendorBaseView
@@ -14,16 +13,7 @@ class BillingPage(VendorBaseView):
     default_view = "index"
 
     def render(self, template: str, **context):
-        return self.render_template(template, csrf_token=generate_csrf, today=jakarta_today(), **context)
-
-    @staticmethod
-    def check_csrf() -> None:
-        if not current_app.config.get("WTF_CSRF_ENABLED", True):
-            return
-        try:
-            validate_csrf(request.form.get("csrf_token"))
-        except (CSRFError, Exception):
-            abort(400, "The form has expired; reload the page and try again.")
+        return self.render_template(template, today=jakarta_today(), **context)
 
     @staticmethod
     def today() -> date:

@@ -23,7 +23,7 @@ from app.core.access import METHOD_PERMISSIONS, READ, WRITE, special_action
 from app.core.ids import db_integer_id
 from app.extensions import db
 from app.jobs.models import JobRun
-from app.jobs.queue import enqueue
+from app.jobs.queue import enqueue, recover
 from app.tenancy.models import Tenant
 
 SORTS = {
@@ -134,7 +134,6 @@ class InvoiceView(BillingPage):
     def create(self):
         if request.method == "GET":
             return self._form({"tenant_id": request.args.get("client", "")})
-        self.check_csrf()
         try:
             invoice = service.create_invoice(
                 draft_from_form(request.form), today=self.today(), actor_id=self.actor_id()
@@ -149,15 +148,14 @@ class InvoiceView(BillingPage):
     @expose("/<int:pk>/pdf", methods=["POST"])
     @has_access
     def pdf(self, pk):
-        self.check_csrf()
         invoice = self.get_or_404(Invoice, pk)
         run = enqueue(invoice_pdf, tenant_id=None, user_id=self.actor_id(), invoice_id=invoice.id)
+        db.session.commit()
         return redirect(url_for("InvoiceView.detail", pk=pk, pdf_job=run.id))
 
     @expose("/<int:pk>/credit-note", methods=["POST"])
     @has_access
     def credit(self, pk):
-        self.check_csrf()
         self.get_or_404(Invoice, pk)
         try:
             credit_note = issue_credit_note(
@@ -172,19 +170,18 @@ class InvoiceView(BillingPage):
     @expose("/<int:pk>/credit-note/pdf", methods=["POST"])
     @has_access
     def credit_note_pdf(self, pk):
-        self.check_csrf()
         invoice = self.get_or_404(Invoice, pk)
         if not invoice.cancelled:
             abort(404)
         run = enqueue(
             credit_note_pdf_job, tenant_id=None, user_id=self.actor_id(), credit_note_id=invoice.credit_note.id
         )
+        db.session.commit()
         return redirect(url_for("InvoiceView.detail", pk=pk, pdf_job=run.id))
 
     @expose("/<int:pk>/send", methods=["POST"])
     @has_access
     def send(self, pk):
-        self.check_csrf()
         invoice = self.get_or_404(Invoice, pk)
         if invoice.cancelled:
             flash(_("A cancelled invoice is not sent; it is no longer payable."), "danger")
@@ -192,7 +189,6 @@ class InvoiceView(BillingPage):
         if not service.claim_email_send(invoice):
             flash(_("This invoice is being sent or was sent a moment ago."), "info")
             return redirect(url_for("InvoiceView.detail", pk=pk))
-        db.session.commit()
         run = enqueue(send_invoice, tenant_id=None, user_id=self.actor_id(), invoice_id=invoice.id)
         service.remember_email_job(pk, run.id)
         db.session.commit()
@@ -204,6 +200,10 @@ class InvoiceView(BillingPage):
     def email_state(self, pk):
         invoice = self.get_or_404(Invoice, pk)
         job = db.session.get(JobRun, invoice.email_job_id) if invoice.email_job_id else None
+        if job is not None and job.state == "running" and recover([job.id]):  # its worker was killed
+            db.session.expire_all()
+            invoice = self.get_or_404(Invoice, pk)
+            job = db.session.get(JobRun, invoice.email_job_id)
         return jsonify(
             state=invoice.email_state,
             at=invoice.email_state_at.isoformat() if invoice.email_state_at else None,

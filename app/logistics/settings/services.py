@@ -2,18 +2,19 @@
 
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 
-from app.core import uploads
+from app.core import storage, uploads
 from app.core.query_plans import fixed_plan
 from app.extensions import db
 from app.logistics.settings.models import TenantSettings
 from app.logistics.shipments import numbering
 from app.logistics.shipments.calculator import ShipmentInputError, WeightRounding, validate_divisor
 from app.tenancy.direct_writes import computes_in_sql, new_row_value
+from app.tenancy.models import Tenant
 from app.tenancy.scoping import SKIP_OPTION
 
 MAX_LOGO_BYTES = 1024 * 1024
@@ -21,14 +22,19 @@ LOGO_KINDS = ("png", "jpeg")  # printed on labels and PDFs
 
 
 def get_settings(tenant_id: int) -> TenantSettings:
-    """The tenant's settings row, created with defaults on first use."""
+    """The tenant's settings row, created with defaults on first use; its company profile starts with
+    the name the tenant registered with (the name on labels)."""
     settings = db.session.execute(
         sa.select(TenantSettings).where(TenantSettings.tenant_id == tenant_id), execution_options={SKIP_OPTION: True}
     ).scalar_one_or_none()
     if settings is None:
-        settings = TenantSettings(tenant_id=tenant_id)
-        db.session.add(settings)
-        db.session.flush()
+        name = db.session.execute(sa.select(Tenant.name).where(Tenant.id == tenant_id)).scalar_one_or_none()
+        settings = TenantSettings(tenant_id=tenant_id, company_name=name[:150] if name else None)
+        try:
+            with db.session.begin_nested():  # two first requests of a new tenant: one creates it
+                db.session.add(settings)
+        except IntegrityError:
+            return get_settings(tenant_id)
     return settings
 
 
@@ -49,7 +55,60 @@ def allocate_tracking_number(tenant_id: int) -> str:
     if row is None:  # no settings row yet: create it with the defaults
         get_settings(tenant_id)
         row = _take_next_sequence(tenant_id)
+    number = numbering.format_tracking_number(row.tracking_prefix, row.tracking_padding, row.next_sequence - 1)
+    if not number_in_use(tenant_id, number):
+        return number
+    skip_used_numbers(tenant_id)  # the counter pointed at a number already issued: the next free one
+    row = _take_next_sequence(tenant_id)
     return numbering.format_tracking_number(row.tracking_prefix, row.tracking_padding, row.next_sequence - 1)
+
+
+def number_in_use(tenant_id: int, number: str) -> bool:
+    return bool(_numbers_in_use(tenant_id, [number]))
+
+
+def _numbers_in_use(tenant_id: int, numbers: list[str]) -> set[str]:
+    shipment = sa.table("shipment", sa.column("tenant_id"), sa.column("tracking_number"))  # no import cycle
+    rows = db.session.execute(
+        sa.select(shipment.c.tracking_number).where(
+            shipment.c.tenant_id == tenant_id, shipment.c.tracking_number.in_(numbers)
+        )
+    )
+    return set(rows.scalars())
+
+
+def next_free_sequence(tenant_id: int, prefix: str, padding: int, sequence: int, chunk: int = 100) -> int:
+    """The first sequence from `sequence` on whose number no shipment of the tenant has."""
+    while True:
+        numbers = {
+            numbering.format_tracking_number(prefix, padding, candidate): candidate
+            for candidate in range(sequence, sequence + chunk)
+        }
+        used = _numbers_in_use(tenant_id, list(numbers))
+        free = [candidate for number, candidate in numbers.items() if number not in used]
+        if free:
+            return free[0]
+        sequence += chunk
+
+
+def lock_counter(tenant_id: int) -> None:
+    """Lock the tenant's counter row until the transaction ends (PostgreSQL; SQLite writes one at a time)."""
+    table = TenantSettings.__table__
+    db.session.execute(sa.select(table.c.id).where(table.c.tenant_id == tenant_id).with_for_update())
+
+
+def skip_used_numbers(tenant_id: int) -> None:
+    """Move the tenant's counter past numbers already issued (after the settings pointed it at one): the
+    next number taken is free. Locks the counter row until the transaction ends, as taking a number does."""
+    table = TenantSettings.__table__
+    row = db.session.execute(
+        sa.select(table.c.next_sequence, table.c.tracking_prefix, table.c.tracking_padding)
+        .where(table.c.tenant_id == tenant_id)
+        .with_for_update()
+    ).one()
+    free = next_free_sequence(tenant_id, row.tracking_prefix, row.tracking_padding, row.next_sequence)
+    if free != row.next_sequence:
+        db.session.execute(sa.update(table).where(table.c.tenant_id == tenant_id).values(next_sequence=free))
 
 
 def tracking_number_for_insert(tenant_id: int):
@@ -119,6 +178,8 @@ def update_settings(settings: TenantSettings, data: SettingsInput) -> TenantSett
     _check_length("company_name", data.company_name, 150)
     _check_length("company_website", data.company_website, 255)
     _check_length("company_phone", data.company_phone, 30)
+    if str(data.start_number).strip() != start_number_of(settings) or prefix != settings.tracking_prefix:
+        _check_start_free(settings.tenant_id, prefix, padding, first)
     if str(data.start_number).strip() != start_number_of(settings):
         settings.next_sequence = first
     settings.tracking_prefix = prefix
@@ -135,6 +196,20 @@ def update_settings(settings: TenantSettings, data: SettingsInput) -> TenantSett
     return settings
 
 
+def _check_start_free(tenant_id: int, prefix: str, padding: int, first: int) -> None:
+    number = numbering.format_tracking_number(prefix, padding, first)
+    if number_in_use(tenant_id, number):
+        free = next_free_sequence(tenant_id, prefix, padding, first)
+        raise ShipmentInputError(
+            "start_number",
+            _l(
+                "%(number)s is already used by a shipment. The next free start number is %(free)s.",
+                number=number,
+                free=numbering.format_start(free, padding),
+            ),
+        )
+
+
 def _check_length(field: str, value: str | None, maximum: int) -> None:
     if value and len(value.strip()) > maximum:
         raise ShipmentInputError(field, _l("At most %(max)s characters.", max=maximum))
@@ -146,8 +221,8 @@ def logo_kind(data: bytes) -> tuple[str, str] | None:
     return (found.extension, found.mime) if found and found.kind in LOGO_KINDS else None
 
 
-def save_logo(settings: TenantSettings, data: bytes, storage_dir: str) -> str:
-    """Store a PNG/JPEG (checked by its first bytes, at most 1 MB) under <storage>/<tenant_id>/."""
+def save_logo(settings: TenantSettings, data: bytes) -> str:
+    """Store a PNG/JPEG (checked by its first bytes, at most 1 MB) as the tenant's logo; returns its key."""
     if not data:
         raise ShipmentInputError("logo", _l("Choose a file to upload."))
     if len(data) > MAX_LOGO_BYTES:
@@ -155,23 +230,29 @@ def save_logo(settings: TenantSettings, data: bytes, storage_dir: str) -> str:
     kind = logo_kind(data)
     if kind is None:
         raise ShipmentInputError("logo", _l("The logo must be a PNG or JPEG image."))
-    folder = Path(storage_dir) / str(settings.tenant_id)
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"logo.{kind[0]}"
-    for old in folder.glob("logo.*"):
-        old.unlink()
-    path.write_bytes(data)
-    settings.logo_path = str(path)
+    key = storage.put(f"logos/{settings.tenant_id}/logo.{kind[0]}", data, kind[1])
+    previous = settings.logo_path
+    settings.logo_path = key
     db.session.flush()
-    return str(path)
+    if previous and previous != key:
+        storage.delete(previous)
+    return key
 
 
-def logo_file(settings: TenantSettings) -> tuple[Path, str] | None:
-    """(path, mimetype) of the tenant's logo, when one is stored and still on disk."""
+def logo_mimetype(settings: TenantSettings) -> str | None:
+    """The stored logo's type (its key ends in the extension its first bytes gave), or None without one."""
     if not settings.logo_path:
         return None
-    path = Path(settings.logo_path)
-    if not path.is_file():
+    extension = settings.logo_path.rsplit(".", 1)[-1]
+    return next((uploads.KINDS[kind].mime for kind in LOGO_KINDS if uploads.KINDS[kind].extension == extension), None)
+
+
+def logo_image(settings: TenantSettings) -> tuple[bytes, str] | None:
+    """(bytes, mimetype) of the tenant's logo, when one is stored and still there."""
+    mimetype = logo_mimetype(settings)
+    if mimetype is None:
         return None
-    kind = logo_kind(path.read_bytes()[: uploads.HEAD_BYTES])
-    return (path, kind[1]) if kind else None
+    try:
+        return storage.read(settings.logo_path), mimetype
+    except FileNotFoundError:
+        return None

@@ -1,18 +1,17 @@
 """Tenant settings page (Super Admin writes, others with access read) and the tenant's logo."""
 
-from flask import current_app, flash, g, redirect, request, send_file, url_for
+from flask import flash, g, redirect, request, url_for
 from flask_appbuilder import expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext as _
 
-from app.core import uploads
+from app.core import storage, uploads
 from app.core.access import METHOD_PERMISSIONS, READ, WRITE
 from app.core.views import TenantBaseView
 from app.extensions import db
 from app.logistics.settings import services
 from app.logistics.shipments.calculator import ROUNDING_MODES, ShipmentInputError
 from app.logistics.shipments.numbering import preview
-from app.logistics.web import check_csrf, csrf_token
 
 FORM_FIELDS = (
     "tracking_prefix",
@@ -51,7 +50,6 @@ class TenantSettingsView(TenantBaseView):
             errors=errors,
             examples=examples,
             rounding_modes=ROUNDING_MODES,
-            csrf_token=csrf_token(),
             can_write=self.appbuilder.sm.has_access("can_write", self.class_permission_name),
         ), status
 
@@ -65,7 +63,6 @@ class TenantSettingsView(TenantBaseView):
     @expose("/save", methods=["POST"])
     @has_access
     def save(self):
-        check_csrf()
         settings = services.get_settings(g.user.tenant_id)
         values = {key: request.form.get(key, "") for key in FORM_FIELDS}
         try:
@@ -81,12 +78,11 @@ class TenantSettingsView(TenantBaseView):
     @expose("/logo", methods=["POST"])
     @has_access
     def upload_logo(self):
-        check_csrf()
         settings = services.get_settings(g.user.tenant_id)
         upload = request.files.get("logo")
         data = upload.read(services.MAX_LOGO_BYTES + 1) if upload else b""
         try:
-            services.save_logo(settings, data, current_app.config["FILE_STORAGE_DIR"])
+            services.save_logo(settings, data)
         except ShipmentInputError as exc:
             db.session.rollback()
             settings = services.get_settings(g.user.tenant_id)
@@ -98,8 +94,9 @@ class TenantSettingsView(TenantBaseView):
     @expose("/logo")
     @has_access
     def logo(self):
-        found = services.logo_file(services.get_settings(g.user.tenant_id))
-        if found is None:
+        settings = services.get_settings(g.user.tenant_id)
+        mimetype = services.logo_mimetype(settings)
+        if mimetype is None or not storage.exists(settings.logo_path):
             return "", 204
-        path, mimetype = found
-        return uploads.harden(send_file(path, mimetype=mimetype, max_age=0), mimetype)
+        response = storage.send(settings.logo_path, content_type=mimetype, inline=True)
+        return uploads.harden(response, mimetype)

@@ -12,7 +12,8 @@ Rules (spec "Manajemen Pengiriman", "Pengali Berat Volume"):
   A whole-kg mode never rounds a non-empty shipment down to 0 kg (it charges at least 1 kg).
 * Shipping cost = price per kg x chargeable weight, rounded to whole Rupiah half-up.
   Discount is an amount (Rupiah, rounded to whole Rupiah) or a percent 0-100 of the shipping cost
-  (rounded half-up); the applied discount is capped at the shipping cost, so the total is never < 0.
+  (rounded half-up). An amount larger than the shipping cost is refused (a shipment to be issued must
+  have a price); a draft's (``refuse_excess_discount=False``) is capped, so the total is never < 0.
 
 Bad input raises :class:`ShipmentInputError` carrying a stable field key (WTForms names, e.g.
 "items-0-weight") and a lazily translated message.
@@ -26,6 +27,8 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal,
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+
+from app.core.formatting import rupiah
 
 DEFAULT_DIVISOR = 6000
 MAX_DIVISOR = 1_000_000
@@ -324,12 +327,23 @@ def calculate(
     price_per_kg: Any = 0,
     discount_type: str | None = DISCOUNT_NONE,
     discount_value: Any = ZERO,
+    *,
+    refuse_excess_discount: bool = True,
 ) -> Quote:
     """Validate everything and return the full :class:`Quote` (weights, cost, discount, total)."""
     summary = weigh(items, divisor, rounding)
     price = validate_price_per_kg(price_per_kg)
     kind, value = validate_discount(discount_type, discount_value)
     cost = shipping_cost(price, summary.chargeable_weight)
+    if refuse_excess_discount and kind == DISCOUNT_AMOUNT and value.quantize(ONE, ROUND_HALF_UP) > cost:
+        raise ShipmentInputError(
+            "discount_value",
+            _l(
+                "The discount (%(discount)s) is more than the shipping cost (%(cost)s).",
+                discount=rupiah(value),
+                cost=rupiah(cost),
+            ),
+        )
     discount = discount_amount(cost, kind, value)
     return Quote(
         lines=summary.lines,

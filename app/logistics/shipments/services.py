@@ -14,7 +14,9 @@ from app.logistics.settings.models import TenantSettings
 from app.logistics.settings.services import (
     allocate_tracking_number,
     get_settings,
+    lock_counter,
     rounding_of,
+    skip_used_numbers,
     tracking_number_for_insert,
 )
 from app.logistics.shipments import calculator
@@ -34,9 +36,11 @@ from app.logistics.shipments.statuses import INITIAL_STATUS, STATUSES
 from app.logistics.tariffs.models import Tariff
 from app.tenancy.direct_writes import insert_new, update_columns
 from app.tenancy.models import Tenant, utcnow
+from app.tenancy.services import quota_period
 
-QUOTA_PERIOD = timedelta(days=30)
 MAX_NOTE_LENGTH = 1000
+TRACKING_CONSTRAINT = "uq_shipment_tracking"
+STATUS_CLOCK_SKEW = timedelta(minutes=5)  # a status dated later than this ahead of the server is refused
 FULL_ACCESS_ROLES = frozenset({"Super Admin", "Admin"})
 COURIER_ROLE = "Kurir"
 MARKETING_ROLE = "Marketing"
@@ -71,6 +75,7 @@ def quote_for(tenant_id: int, data: ShipmentInput, *, complete: bool, require_ta
         price,
         data.discount_type,
         data.discount_value,
+        refuse_excess_discount=complete,
     )
 
 
@@ -180,7 +185,13 @@ def issue(tenant: Tenant, user, data: ShipmentInput, shipment: Shipment | None =
     session = db.session()
     if sa.inspect(shipment).transient:  # a new shipment: the hot path, written without the unit of work
         shipment.tracking_number = tracking_number_for_insert(tenant.id)
-        insert_new(session, shipment, "items", "events")
+        if not insert_new(session, shipment, "items", "events", unless_taken=TRACKING_CONSTRAINT):
+            # PostgreSQL: the counter pointed at a number already issued (it has moved past it): skip to the
+            # next free one, under the counter's row lock.
+            skip_used_numbers(tenant.id)
+            shipment.tracking_number = tracking_number_for_insert(tenant.id)
+            if not insert_new(session, shipment, "items", "events", unless_taken=TRACKING_CONSTRAINT):
+                raise RuntimeError(f"tenant {tenant.id}: the next free tracking number was taken")
     else:
         session.flush()
         update_columns(session, shipment, tracking_number=allocate_tracking_number(tenant.id))
@@ -215,23 +226,22 @@ def delete_shipment(user, shipment: Shipment) -> None:
 
 
 # --- quota -------------------------------------------------------------------------------
-def quota_period_start(tenant: Tenant, now: datetime) -> datetime:
-    if tenant.subscription_ends_at is not None and tenant.subscription_ends_at > now:
-        return tenant.subscription_ends_at - QUOTA_PERIOD
-    return now - QUOTA_PERIOD
-
-
 def issued_in_period(tenant: Tenant, now: datetime) -> int:
+    """Shipments issued in the subscription period `now` falls in, its first and last day included."""
+    start, end = quota_period(tenant, now)
     return db.session.execute(
         sa.select(sa.func.count(Shipment.id)).where(
-            Shipment.tenant_id == tenant.id, Shipment.issued_at >= quota_period_start(tenant, now)
+            Shipment.tenant_id == tenant.id, Shipment.issued_at >= start, Shipment.issued_at < end
         )
     ).scalar_one()
 
 
 def check_quota(tenant: Tenant, now: datetime | None = None) -> None:
+    """Refuse the shipment over the plan's quota. The tenant's counter row is locked first (issuing takes it
+    anyway), so that concurrent issues of one tenant count one after the other: never one over."""
     if tenant.shipment_quota is None:
         return
+    lock_counter(tenant.id)
     now = now or utcnow()
     if issued_in_period(tenant, now) >= tenant.shipment_quota:
         raise QuotaExceeded(
@@ -291,12 +301,14 @@ def _check_status_access(user, shipments) -> None:
             )
 
 
-def clean_status(status, occurred_at, note) -> tuple[str, datetime, str | None]:
+def clean_status(status, occurred_at, note, now: datetime | None = None) -> tuple[str, datetime, str | None]:
     errors = {}
     if not isinstance(status, str) or status not in STATUSES:
         errors["status"] = _l("Choose a status from the list.")
     if not isinstance(occurred_at, datetime):
         errors["occurred_at"] = _l("Enter a valid date and time.")
+    elif occurred_at > (now or utcnow()) + STATUS_CLOCK_SKEW:
+        errors["occurred_at"] = _l("The date and time are in the future.")
     if note is not None and not isinstance(note, str):
         errors["note"], note = _l("Enter text."), None
     note = (note or "").strip() or None
@@ -317,11 +329,14 @@ def _check_not_before_issue(shipments, occurred_at: datetime) -> None:
             )
 
 
-def update_status(user, shipments: list[Shipment], status, occurred_at, note=None) -> list[ShipmentStatusEvent]:
-    """Record a status change on one or many shipments: all or nothing."""
+def update_status(
+    user, shipments: list[Shipment], status, occurred_at, note=None, *, now: datetime | None = None
+) -> list[ShipmentStatusEvent]:
+    """Record a status change on one or many shipments: all or nothing. Not dated in the future (beyond
+    a few minutes' difference between the user's clock and the server's)."""
     if not shipments:
         raise InvalidShipment({"ids": _l("Select at least one shipment.")})
-    status, occurred_at, note = clean_status(status, occurred_at, note)
+    status, occurred_at, note = clean_status(status, occurred_at, note, now)
     _check_status_access(user, shipments)
     _check_not_before_issue(shipments, occurred_at)
     events = []

