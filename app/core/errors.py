@@ -9,6 +9,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError
 from werkzeug.exceptions import BadRequest
 
+from app.core.validation import FieldError
 from app.extensions import db
 
 log = logging.getLogger(__name__)
@@ -41,6 +42,13 @@ def _respond(code: int, message=None):
     return render_template("error.html", code=code, message=message), code
 
 
+def _refused_fields(exc: FieldError):
+    """A FieldError no form caught: 422 naming the fields (the API's one shape), or the error page."""
+    if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
+        return jsonify(message=exc.as_json()), 422
+    return render_template("error.html", code=422, message=str(exc)), 422
+
+
 def init_app(app) -> None:
     for code in MESSAGES:
         app.register_error_handler(code, lambda exc, code=code: _respond(code))
@@ -49,6 +57,7 @@ def init_app(app) -> None:
     app.register_error_handler(DataError, _value_out_of_range)
     app.register_error_handler(OverflowError, _value_out_of_range)
     app.register_error_handler(NulInText, lambda exc: _respond(400, NUL_MESSAGE))
+    app.register_error_handler(FieldError, _refused_fields)
     app.register_error_handler(CSRFError, lambda exc: _respond(400, CSRF_MESSAGE))
     app.before_request(_refuse_nul_characters)
 
