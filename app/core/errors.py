@@ -4,6 +4,7 @@ database column can store refused before any view runs."""
 import logging
 
 from flask import g, jsonify, render_template, request
+from flask.json.provider import DefaultJSONProvider
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import DataError
 from werkzeug.exceptions import BadRequest
@@ -24,6 +25,7 @@ MESSAGES = {
 
 
 NUL_MESSAGE = _l("Text cannot contain the NUL character (a zero byte). Remove it and try again.")
+TOO_DEEP_MESSAGE = _l("The request is nested too deeply to be read.")
 
 
 class NulInText(BadRequest):
@@ -38,7 +40,35 @@ def _respond(code: int, message=None):
     return render_template("error.html", code=code, message=message), code
 
 
+class DepthLimitedJSON(DefaultJSONProvider):
+    """Request JSON nested thousands of levels deep ([[[[...]]]]) exhausts the parser's recursion: that is
+    unreadable input like any malformed body (ValueError: get_json(silent=True) gives None, get_json()
+    answers 400), not a crash."""
+
+    def loads(self, s, **kwargs):
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError:
+            raise ValueError("JSON nested too deeply") from None
+
+
+def _too_deep(exc):
+    """The same for code that reads a body itself (the payment webhooks parse the raw bytes they verify):
+    a RecursionError while serving a request is the request's nesting; answered 400 in the API's shape."""
+    db.session.rollback()
+    log.warning("request nested too deeply: %s %s", request.method, request.path)
+    if request.is_json or request.path.startswith("/api/") or request.path.startswith("/payments/"):
+        return jsonify(message=str(TOO_DEEP_MESSAGE)), 400
+    return _respond(400, TOO_DEEP_MESSAGE)
+
+
 def init_app(app) -> None:
+    if type(app.json) is DefaultJSONProvider:
+        limited = DepthLimitedJSON(app)
+        for setting in ("ensure_ascii", "sort_keys", "compact", "mimetype"):
+            setattr(limited, setting, getattr(app.json, setting))
+        app.json = limited
+    app.register_error_handler(RecursionError, _too_deep)
     for code in MESSAGES:
         app.register_error_handler(code, lambda exc, code=code: _respond(code))
     # FAB's generic /download/<filename> routes send_file() without checking existence.
