@@ -46,8 +46,9 @@ def test_deeply_nested_json_is_a_4xx_on_every_route(app, client_as, api_client, 
         email = _realm_user(route)
         client = _client(route, email, client_as, api_client, anon)
         object_id = IMPOSSIBLE_ID
-        if route.object_args and route.is_api and email:
-            object_id = own_object_id(app, route, email) or IMPOSSIBLE_ID  # the API reads its body, on a real row
+        if route.object_args and route.is_api and email and not route.methods & {"DELETE"}:
+            # The API reads its body on a real row (a DELETE reads none: it would delete the row).
+            object_id = own_object_id(app, route, email) or IMPOSSIBLE_ID
         gateways = ("midtrans", "xendit") if route.endpoint == "PaymentWebhookView.notify" else (None,)
         for gateway in gateways:
             url = (
