@@ -7,6 +7,7 @@ from flask import abort, g, jsonify, request
 from flask_appbuilder import BaseView, ModelView, expose
 from flask_appbuilder.api import BaseApi, ModelRestApi
 from flask_appbuilder.exceptions import ApplyFilterException
+from flask_appbuilder.models.sqla.filters import FilterEqualFunction
 from flask_appbuilder.security.decorators import has_access
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
@@ -44,6 +45,16 @@ class ModelViewFixes:
         if name not in getattr(self, "actions", {}):
             abort(404)
         return super().action(name, pk)
+
+    def _get_list_widget(self, filters, actions=None, order_column="", order_direction="", **kwargs):
+        # FAB orders by any `_oc_<View>=` value it is given; an unknown column failed in SQL (a 500).
+        if order_column and order_column not in self.order_columns:
+            abort(400)
+        if order_direction and order_direction not in ("asc", "desc"):
+            abort(400)
+        return super()._get_list_widget(
+            filters, actions=actions, order_column=order_column, order_direction=order_direction, **kwargs
+        )
 
     @expose("/download/<string:filename>")
     @has_access
@@ -158,7 +169,55 @@ class SafeModelApi(DenialAwareApi):
             return self.response_400(message="A filter or page value is out of range")
 
 
-class TenantModelView(AreaMixin, ModelViewFixes, ModelView):
+TENANT_COLUMNS = frozenset({"tenant", "tenant_id"})
+COLUMN_LISTS = ("list_columns", "show_columns", "add_columns", "edit_columns", "search_columns", "order_columns")
+RELATED_CHOICES = (
+    "add_query_rel_fields",  # the API's _info (add_columns)
+    "edit_query_rel_fields",  # the API's _info (edit_columns)
+    "filter_rel_fields",  # the API's /related/<column>
+    "add_form_query_rel_fields",  # the HTML add form
+    "edit_form_query_rel_fields",  # the HTML edit form
+    "search_form_query_rel_fields",  # the HTML search form
+)
+NO_TENANT = -1  # no tenant id is negative: a picker without a signed-in tenant user offers nothing
+
+
+def _users_tenant_id() -> int:
+    tenant_id = getattr(g.get("user"), "tenant_id", None)
+    return NO_TENANT if tenant_id is None else tenant_id
+
+
+class TenantRealmColumns:
+    """Every tenant model view and API, present and future: no column names the tenant (it is always the
+    signed-in user's), and every choice of a related row that has a tenant_id (users: couriers, marketing;
+    tenant-owned rows) offers the user's own tenant's rows only: not another tenant's (which the scoping
+    hook already hides) and not the vendor's staff."""
+
+    def _init_properties(self):
+        super()._init_properties()
+        for name in COLUMN_LISTS:
+            columns = getattr(self, name, None)
+            if columns:
+                setattr(self, name, [column for column in columns if column not in TENANT_COLUMNS])
+        search_filters = getattr(self, "search_filters", None)
+        self._filters = (
+            self.datamodel.get_filters(search_columns=self.search_columns, search_filters=search_filters)
+            if isinstance(self, ModelRestApi)
+            else self.datamodel.get_filters(self.search_columns)
+        )
+        with_tenant = [
+            column
+            for column in self.datamodel.get_columns_list()
+            if self.datamodel.is_relation(column) and hasattr(self.datamodel.get_related_model(column), "tenant_id")
+        ]
+        for name in RELATED_CHOICES:
+            choices = dict(getattr(self, name, None) or {})  # the class's dict is left alone
+            for column in with_tenant:
+                choices[column] = [*choices.get(column, []), ["tenant_id", FilterEqualFunction, _users_tenant_id]]
+            setattr(self, name, choices)
+
+
+class TenantModelView(TenantRealmColumns, AreaMixin, ModelViewFixes, ModelView):
     realm = TENANT
 
 
@@ -174,7 +233,7 @@ class VendorBaseView(AreaMixin, BaseView):
     realm = VENDOR
 
 
-class TenantModelApi(SafeModelApi, AreaMixin, ModelRestApi):
+class TenantModelApi(TenantRealmColumns, SafeModelApi, AreaMixin, ModelRestApi):
     realm = TENANT
 
 

@@ -64,6 +64,17 @@ class TenantScoped:
         )
 
 
+class TenantMember:
+    """A mapped class whose rows belong to one tenant or (tenant_id NULL) to the vendor without being
+    tenant-owned: the users. In a tenant's scope the scoping hook hides other tenants' rows and leaves the
+    vendor's (a ticket's reply names its vendor author); the tenant views' pickers narrow to the tenant's own
+    (app/core/views.py)."""
+
+    @declared_attr
+    def tenant_id(cls):
+        return sa.Column(sa.Integer, sa.ForeignKey("tenant.id", ondelete="CASCADE"), nullable=True, index=True)
+
+
 class TenantMixin(TenantScoped):
     """Every tenant-owned table: a non-null, indexed tenant_id."""
 

@@ -219,11 +219,12 @@ def overlong_rows(app) -> list[str]:
     return found
 
 
-def form_pages(app, email: str | None) -> tuple[list[str], set[str]]:
+def form_pages(app, email: str | None) -> tuple[list[str], set[str], list[str]]:
     """The pages a user (or anonymous visitor) may GET: URLs to start from (objects named by an id the
-    user can see) and the endpoints worth following when a page links to them (objects of views that
-    name no model: clients, invoices, shipments)."""
-    urls, endpoints = [], set()
+    user can see) and the endpoints worth following when a page links to them. Pages of views without a
+    datamodel (clients, invoices, shipments) start from the user's first row only if no page links to one:
+    they come after the pages without an object (the list links to the row whose forms are richest)."""
+    urls, endpoints, later = [], set(), []
     for route in discover(app):
         if "GET" not in route.methods or route.is_api or route.endpoint in SKIPPED_ENDPOINTS:
             continue
@@ -235,8 +236,11 @@ def form_pages(app, email: str | None) -> tuple[list[str], set[str]]:
             object_id = own_object_id(app, route, email, custom_views=True) if email else None
             if object_id is None:
                 continue
+            if getattr(route.view, "datamodel", None) is None:
+                later.append(url_for_route(route, object_id))
+                continue
         urls.append(url_for_route(route, object_id))
-    return urls, endpoints
+    return urls, endpoints, later
 
 
 def _endpoint(app, path: str) -> str | None:
@@ -304,11 +308,11 @@ class Sweep:
                 self.problems.append(f"{where}: form refused but rows written in {sorted(changed)}")
         return True
 
-    def run(self, app, client, pages: tuple[list[str], set[str]]):
-        queue, endpoints = list(pages[0]), pages[1]
+    def run(self, app, client, pages: tuple[list[str], set[str], list[str]]):
+        queue, endpoints, later = list(pages[0]), pages[1], list(pages[2])
         seen, visited = set(), set()
-        while queue:
-            page = queue.pop(0)
+        while queue or later:
+            page = queue.pop(0) if queue else later.pop(0)
             endpoint = _endpoint(app, page)
             if endpoint in visited or endpoint not in endpoints:
                 continue

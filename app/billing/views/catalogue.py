@@ -25,6 +25,7 @@ CATEGORY_LABELS = {"mvp": _l("MVP modules"), "advanced": _l("Advanced modules")}
 class ModuleView(BillingPage):
     route_base = "/billing/modules"
     class_permission_name = "Module"
+    object_model = ProductModule  # what <pk> names, for the sweeps
     method_permission_name = {
         **METHOD_PERMISSIONS,
         "index": READ,

@@ -57,6 +57,8 @@ class ShipmentStatusView(TenantBaseView):
     class_permission_name = "ShipmentStatus"
     module_code = "shipments"
     default_view = "history"
+    object_model = Shipment  # what <pk> names (for the sweeps); deleting an entry names the entry
+    object_models = {"delete_event": ShipmentStatusEvent}
     method_permission_name = {**METHOD_PERMISSIONS, "history": READ, "update": WRITE, "delete_event": WRITE}
 
     @expose("/<int:pk>")
@@ -69,6 +71,7 @@ class ShipmentStatusView(TenantBaseView):
             statuses=STATUSES,
             can_change=self.appbuilder.sm.has_access("can_write", "ShipmentStatus")
             and services.can_change_status(g.user, shipment),
+            can_delete=lambda event: services.can_delete_status_event(g.user, event),
         )
 
     @expose("/update", methods=["POST"])
