@@ -11,6 +11,9 @@ class TenantUser(FeedsTenantFigures, FabUser):
 
     tenant_id = sa.Column(sa.Integer, sa.ForeignKey("tenant.id", ondelete="CASCADE"), nullable=True, index=True)
     phone = sa.Column(sa.String(30))
+    # Moved by logout and by any password change: sessions and API tokens carry the value they were
+    # issued with and stop working once it moves (app/security/sessions.py).
+    session_epoch = sa.Column(sa.Integer, nullable=False, default=0, server_default="0")
 
     tenant = sa.orm.relationship("Tenant", foreign_keys=[tenant_id])
 

@@ -1,21 +1,26 @@
 """FAB's user screens, showing which tenant a user belongs to (empty for vendor staff), its
-reset-password form without its 500, and its own-profile form refusing names the columns cannot hold
-and no longer saying "changed" when nothing was saved."""
+reset-password form without its 500, its own-profile form refusing names the columns cannot hold
+and no longer saying "changed" when nothing was saved, and its change-my-password form asking for the
+current password."""
 
 from flask import abort, flash, g, redirect, request, url_for
 from flask_appbuilder import expose
 from flask_appbuilder.security.decorators import has_access
-from flask_appbuilder.security.forms import UserInfoEdit
+from flask_appbuilder.security.forms import ResetPasswordForm, UserInfoEdit
+from flask_appbuilder.security.views import ResetMyPasswordView as FabResetMyPasswordView
 from flask_appbuilder.security.views import ResetPasswordView as FabResetPasswordView
 from flask_appbuilder.security.views import UserDBModelView
 from flask_appbuilder.security.views import UserInfoEditView as FabUserInfoEditView
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms.validators import Length
+from werkzeug.security import check_password_hash
+from wtforms import PasswordField
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from app.core.ids import db_integer_id
 from app.core.views import ModelViewFixes
 from app.extensions import db
+from app.security import sessions
 from app.security.models import TenantUser
 from app.tenancy.models import Tenant
 from app.tenancy.services import check_user_quota
@@ -103,3 +108,33 @@ class UserInfoEditView(FabUserInfoEditView):
             return redirect(url_for(".this_form_get"))
         flash(str(self.message), "info")
         return None
+
+
+def _again(unbound):
+    """The same form field declared anew, so that it comes after the fields declared before it."""
+    return unbound.field_class(*unbound.args, **unbound.kwargs)
+
+
+class ChangeMyPasswordForm(ResetPasswordForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
+    password = _again(ResetPasswordForm.password)
+    conf_password = _again(ResetPasswordForm.conf_password)
+
+    def validate_current_password(self, field) -> None:
+        stored = db.session.get(TenantUser, g.user.id).password
+        if not stored or not check_password_hash(stored, field.data or ""):
+            raise ValidationError(_l("The current password is not correct."))
+
+
+class ResetMyPasswordView(FabResetMyPasswordView):
+    """FAB's "change my password" form (/resetmypassword/form). It asked only for the new password: anyone
+    at a signed-in browser could take the account over. It now asks for the current one (a wrong one is the
+    field's message, nothing changes). The change ends every other session and token of the user
+    (app/security/sessions.py); this browser stays signed in. Same class name: the permissions are keyed on it."""
+
+    form = ChangeMyPasswordForm
+
+    def form_post(self, form):
+        self.appbuilder.sm.reset_password(g.user.id, form.password.data)  # commits
+        sessions.remember_epoch(self.appbuilder.sm.get_user_by_id(g.user.id))
+        flash(str(self.message), "info")
