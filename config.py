@@ -42,13 +42,19 @@ def database_url(raw: str) -> str:
     return raw
 
 
-APP_ENV = env_str("APP_ENV") or env_str("FLASK_ENV") or "development"
+APP_ENV = (env_str("APP_ENV") or env_str("FLASK_ENV")).lower()
 IS_PRODUCTION = APP_ENV == "production"
+# Only an explicit development mode (`make run` sets it) may sign sessions and API tokens with the public
+# development key: anyone can sign a token with it. Anything else, an unset APP_ENV included, refuses to start.
+IS_DEVELOPMENT = APP_ENV == "development"
 
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
-    if IS_PRODUCTION:
-        raise ConfigError("SECRET_KEY is required in production")
+    if not IS_DEVELOPMENT:
+        raise ConfigError(
+            "SECRET_KEY is required: set SECRET_KEY to a long random value "
+            "(APP_ENV=development alone allows the public development key, on your own machine only)"
+        )
     SECRET_KEY = "dev-only-secret-key-change-me-in-production"
 
 SQLALCHEMY_DATABASE_URI = database_url(env_str("DATABASE_URL"))
