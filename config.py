@@ -123,8 +123,14 @@ AUTH_USER_REGISTRATION = False
 FAB_PASSWORD_COMPLEXITY_ENABLED = True
 AUTH_RATE_LIMITED = env_bool("AUTH_RATE_LIMITED", True)
 AUTH_RATE_LIMIT = env_str("AUTH_RATE_LIMIT", "10 per 20 second")
+# Wrong passwords (sign-in page and API token login), per client address and per account tried.
+AUTH_FAILURES_PER_ADDRESS = env_str("AUTH_FAILURES_PER_ADDRESS", "30 per 15 minutes")
+AUTH_FAILURES_PER_ACCOUNT = env_str("AUTH_FAILURES_PER_ACCOUNT", "10 per 15 minutes")
 RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
 RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+# Redis unreachable: limits are counted in each process's memory instead of failing the request.
+RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+RATELIMIT_SWALLOW_ERRORS = True
 RATELIMIT_HEADERS_ENABLED = True
 FAB_SAFE_REDIRECT_HOSTS = [BASE_DOMAIN, f"*.{BASE_DOMAIN}"]
 PROXY_FIX_HOPS = env_int("PROXY_FIX_HOPS", 1 if IS_PRODUCTION else 0)

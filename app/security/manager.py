@@ -24,11 +24,11 @@ from flask_login import current_user
 from app.core.access import COMMON, TENANT, VENDOR, WRITE_PERMISSIONS, area_of
 from app.core.ids import db_integer_id
 from app.core.views import with_fixes
-from app.security import sessions
+from app.security import login_limits, sessions
 from app.security.api import SecurityApi
 from app.security.grants import GrantCache
 from app.security.models import TenantUser as User
-from app.security.views import ResetMyPasswordView, ResetPasswordView, TenantAwareUserView, UserInfoEditView
+from app.security.views import AuthDBView, ResetMyPasswordView, ResetPasswordView, TenantAwareUserView, UserInfoEditView
 from app.tenancy.freshness import note_version
 from app.tenancy.models import Tenant
 from app.tenancy.request import STATIC_ENDPOINTS
@@ -77,6 +77,7 @@ def _expired(claims: dict) -> bool:
 class SecurityManager(FabSecurityManager):
     user_model = User
     userdbmodelview = TenantAwareUserView
+    authdbview = AuthDBView
     resetpasswordview = ResetPasswordView
     resetmypasswordview = ResetMyPasswordView
     userinfoeditview = UserInfoEditView
@@ -110,12 +111,18 @@ class SecurityManager(FabSecurityManager):
         self.session.commit()
 
     def auth_user_db(self, username, password):
-        user = super().auth_user_db(username, password)
-        if user is None or not has_request_context():
-            return user
-        host_tenant = getattr(g, "host_tenant", None)
-        if host_tenant is not None and user.tenant_id != host_tenant.id:
+        """FAB's, refusing users of another tenant on a tenant's host, and counting wrong passwords per address and
+        account (app/security/login_limits.py): once a cap is reached no password is checked."""
+        if not has_request_context():
+            return super().auth_user_db(username, password)
+        if login_limits.exhausted(username):
             return None
+        user = super().auth_user_db(username, password)
+        host_tenant = getattr(g, "host_tenant", None)
+        if user is not None and host_tenant is not None and user.tenant_id != host_tenant.id:
+            user = None
+        if user is None:
+            login_limits.failed(username)
         return user
 
     # --- the access check -------------------------------------------------------------

@@ -5,22 +5,26 @@ current password."""
 
 from flask import abort, flash, g, redirect, request, url_for
 from flask_appbuilder import expose
-from flask_appbuilder.security.decorators import has_access
-from flask_appbuilder.security.forms import ResetPasswordForm, UserInfoEdit
+from flask_appbuilder._compat import as_unicode
+from flask_appbuilder.security.decorators import has_access, no_cache
+from flask_appbuilder.security.forms import LoginForm_db, ResetPasswordForm, UserInfoEdit
+from flask_appbuilder.security.views import AuthDBView as FabAuthDBView
 from flask_appbuilder.security.views import ResetMyPasswordView as FabResetMyPasswordView
 from flask_appbuilder.security.views import ResetPasswordView as FabResetPasswordView
 from flask_appbuilder.security.views import UserDBModelView
 from flask_appbuilder.security.views import UserInfoEditView as FabUserInfoEditView
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import login_user
 from werkzeug.security import check_password_hash
 from wtforms import PasswordField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from app.core.ids import db_integer_id
+from app.core.redirects import safe_target
 from app.core.views import ModelViewFixes
 from app.extensions import db
-from app.security import sessions
+from app.security import login_limits, sessions
 from app.security.models import TenantUser
 from app.tenancy.models import Tenant
 from app.tenancy.services import check_user_quota
@@ -138,3 +142,29 @@ class ResetMyPasswordView(FabResetMyPasswordView):
         self.appbuilder.sm.reset_password(g.user.id, form.password.data)  # commits
         sessions.remember_epoch(self.appbuilder.sm.get_user_by_id(g.user.id))
         flash(str(self.message), "info")
+
+
+class AuthDBView(FabAuthDBView):
+    """FAB's sign-in page (/login/) with two changes: `next=` is followed only to this site
+    (app/core/redirects.py; FAB's check let `/\\evil.com` and `http://evil.com\\.<BASE_DOMAIN>` through), and
+    wrong passwords are limited per address and per account (app/security/login_limits.py): 429."""
+
+    def _next_url(self) -> str:
+        return safe_target(request.args.get("next")) or self.appbuilder.get_url_for_index
+
+    @expose("/login/", methods=["GET", "POST"])
+    @no_cache
+    def login(self):
+        if g.user is not None and g.user.is_authenticated:
+            return redirect(self._next_url())
+        form = LoginForm_db()
+        if form.validate_on_submit():
+            login_limits.refuse_if_exhausted(form.username.data)
+            next_url = self._next_url()
+            user = self.appbuilder.sm.auth_user_db(form.username.data, form.password.data)
+            if not user:
+                flash(as_unicode(self.invalid_login_message), "warning")
+                return redirect(self.appbuilder.get_url_for_login_with(next_url))
+            login_user(user, remember=False)
+            return redirect(next_url)
+        return self.render_template(self.login_template, title=self.title, form=form, appbuilder=self.appbuilder)
