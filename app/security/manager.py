@@ -7,7 +7,7 @@ tenant AND, for writes, a subscription that has not expired.
 from datetime import UTC, datetime, timedelta
 from threading import Lock
 
-from flask import g, has_request_context, request
+from flask import current_app, g, has_request_context, request
 from flask_appbuilder.security.sqla.manager import SecurityManager as FabSecurityManager
 from flask_appbuilder.security.views import (
     PermissionModelView,
@@ -92,7 +92,7 @@ class SecurityManager(FabSecurityManager):
     def __init__(self, appbuilder):
         super().__init__(appbuilder)
         self.grant_cache = GrantCache()
-        sessions.install()
+        sessions.install(current_app._get_current_object())  # built inside the app's context
 
     def create_jwt_manager(self, app) -> JWTManager:
         jwt_manager = VerifyingOnceJWTManager()

@@ -5,11 +5,12 @@ with (in the signed session cookie), an API token carries it as a claim; the use
 and the token's, app/security/manager.py) accept a session or token only while the user's counter still
 has that value. Logout and every password change (whoever sets it: the user, FAB's reset form, an admin,
 an invitation) move the counter, so a cookie copied before the logout, a token issued before it, or any
-session of a user whose password was changed stops working at its next request, in every process.
+session of a user whose password was changed stops working at its next request, in every process. The browser
+in which users change their own password (whichever form) stays signed in: it takes the new value.
 """
 
 import sqlalchemy as sa
-from flask import session
+from flask import g, has_request_context, session
 from flask_login import user_logged_in
 
 from app.extensions import db
@@ -43,15 +44,29 @@ def end_all_sessions(user_id: int) -> None:
 
 
 def _password_set(target, value, oldvalue, initiator) -> None:
-    if sa.inspect(target).key is not None:  # a stored user: a new one has no session yet
-        target.session_epoch = TenantUser.session_epoch + 1
+    if sa.inspect(target).key is None:  # a new user has no session yet
+        return
+    target.session_epoch = TenantUser.session_epoch + 1
+    user = g.get("user") if has_request_context() else None
+    if user is not None and getattr(user, "is_authenticated", False) and user.id == target.id:
+        g.own_password_changed = True
+
+
+def _keep_own_session(response):
+    """After a request in which the signed-in user changed their own password: this browser keeps its session."""
+    if g.pop("own_password_changed", False) and SESSION_KEY in session:
+        table = TenantUser.__table__
+        statement = sa.select(table.c.session_epoch).where(table.c.id == g.user.id)
+        session[SESSION_KEY] = db.session.execute(statement).scalar() or 0
+    return response
 
 
 def _logged_in(sender, user, **extra) -> None:
     remember_epoch(user)
 
 
-def install() -> None:
+def install(app) -> None:
     if not sa.event.contains(TenantUser.password, "set", _password_set):
         sa.event.listen(TenantUser.password, "set", _password_set)
     user_logged_in.connect(_logged_in)
+    app.after_request(_keep_own_session)

@@ -24,7 +24,7 @@ from app.core.ids import db_integer_id
 from app.core.redirects import safe_target
 from app.core.views import ModelViewFixes
 from app.extensions import db
-from app.security import login_limits, sessions
+from app.security import login_limits
 from app.security.models import TenantUser
 from app.tenancy.models import Tenant
 from app.tenancy.services import check_user_quota
@@ -140,7 +140,6 @@ class ResetMyPasswordView(FabResetMyPasswordView):
 
     def form_post(self, form):
         self.appbuilder.sm.reset_password(g.user.id, form.password.data)  # commits
-        sessions.remember_epoch(self.appbuilder.sm.get_user_by_id(g.user.id))
         flash(str(self.message), "info")
 
 

@@ -127,3 +127,18 @@ def test_an_admin_resetting_a_password_ends_that_users_sessions(app, member, cli
     assert not _signed_in(browser)
     assert _api_status(app, token) == 401
     assert _signed_in(login(app, member, NEW_PASSWORD))
+
+
+def test_an_admin_resetting_their_own_password_stays_signed_in_there(app):
+    from tests.support.staff import ADMIN, add_staff, user_state
+
+    admin = login(app, ADMIN)
+    _response, email = add_staff(admin, app, "Vendor Admin")
+    browser, other = login(app, email), login(app, email)
+    user_id = user_state(app, email)["id"]
+    response = browser.post(
+        f"/resetpassword/form?pk={user_id}", data={"password": NEW_PASSWORD, "conf_password": NEW_PASSWORD}
+    )
+    assert response.status_code == 302
+    assert browser.get("/vendor/home/").status_code == 200
+    assert other.get("/vendor/home/").status_code == 302
