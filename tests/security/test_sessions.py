@@ -1,12 +1,11 @@
 """Logout and password changes end every session and API token of the user; changing one's own password
 asks for the current one."""
 
-import uuid
-
 import pytest
 import sqlalchemy as sa
 
 from tests.conftest import DEMO_PASSWORD, client_on, login, tenant_host
+from tests.support.users import own_user
 
 NEW_PASSWORD = "Ganti#Sandi2026xy"
 HOST = tenant_host("demo")
@@ -15,20 +14,8 @@ HOST = tenant_host("demo")
 @pytest.fixture()
 def member(app):
     """A fresh Viewer of tenant demo (the shared demo accounts stay signed in for other tests)."""
-    from app.extensions import db
-    from app.security.models import TenantUser
-    from app.tenancy.services import tenant_by_slug
-
-    email = f"sesi-{uuid.uuid4().hex[:8]}@demo.test"
-    with app.app_context():
-        sm = app.appbuilder.sm
-        user = sm.add_user(email, "Sesi", "Uji", email, sm.find_role("Viewer"), password=DEMO_PASSWORD)
-        user.tenant_id = tenant_by_slug("demo").id
-        db.session.commit()
-    yield email
-    with app.app_context():
-        db.session.execute(sa.delete(TenantUser.__table__).where(TenantUser.__table__.c.email == email))
-        db.session.commit()
+    with own_user(app, "demo", "Viewer", "sesi") as email:
+        yield email
 
 
 def _signed_in(client) -> bool:
