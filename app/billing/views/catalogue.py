@@ -120,6 +120,10 @@ class ModuleView(BillingPage):
 class PlanView(VendorModelView):
     route_base = "/billing/plans"
     class_permission_name = "Plan"
+    list_title = _l("Plans")
+    show_title = _l("Plan")
+    add_title = _l("New plan")
+    edit_title = _l("Edit plan")
     datamodel = SQLAInterface(Plan)
     base_permissions = ["can_read", "can_write"]
     list_columns = ["code", "name", "price", "period_days", "shipment_quota", "user_quota"]
