@@ -16,6 +16,7 @@ from app.billing.invoices import parse_amount
 from app.billing.models import Plan, ProductModule
 from app.billing.views.common import BillingPage
 from app.core.access import METHOD_PERMISSIONS, READ, WRITE
+from app.core.formatting import rupiah
 from app.core.views import VendorModelView
 from app.extensions import db
 
@@ -139,6 +140,7 @@ class PlanView(VendorModelView):
         "user_quota": _l("User accounts"),
         "modules": _l("Included modules"),
     }
+    formatters_columns = {"price": rupiah}
     description_columns = {
         "shipment_quota": _l("Empty means unlimited."),
         "user_quota": _l("Empty means unlimited."),
