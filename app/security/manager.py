@@ -95,7 +95,9 @@ class SecurityManager(FabSecurityManager):
     permissionmodelview = with_fixes(PermissionModelView)
     # a resource's name, as the role editor shows it ("Client" -> "Klien")
     viewmenumodelview = with_fixes(ViewMenuModelView, formatters_columns={"name": lambda name: _(name)})
-    permissionviewmodelview = with_fixes(PermissionViewModelView)
+    permissionviewmodelview = with_fixes(
+        PermissionViewModelView, formatters_columns={"view_menu": lambda menu: _(str(menu)) if menu else "—"}
+    )
 
     def __init__(self, appbuilder):
         super().__init__(appbuilder)
