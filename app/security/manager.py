@@ -16,6 +16,7 @@ from flask_appbuilder.security.views import (
     UserGroupModelView,
     ViewMenuModelView,
 )
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_jwt_extended import JWTManager
 from flask_jwt_extended.config import config as jwt_config
@@ -83,11 +84,26 @@ class SecurityManager(FabSecurityManager):
     userinfoeditview = UserInfoEditView
     userstatschartview = None  # loads Google Charts from the internet: useless offline
     security_api = SecurityApi
-    rolemodelview = with_fixes(RoleModelView)
-    groupmodelview = with_fixes(UserGroupModelView)
+    rolemodelview = with_fixes(
+        RoleModelView,
+        list_title=_l("Roles"),
+        show_title=_l("Role"),
+        add_title=_l("New role"),
+        edit_title=_l("Edit role"),
+    )
+    groupmodelview = with_fixes(
+        UserGroupModelView,
+        list_title=_l("Groups"),
+        show_title=_l("Group"),
+        add_title=_l("New group"),
+        edit_title=_l("Edit group"),
+    )
     permissionmodelview = with_fixes(PermissionModelView)
-    viewmenumodelview = with_fixes(ViewMenuModelView)
-    permissionviewmodelview = with_fixes(PermissionViewModelView)
+    # a resource's name, as the role editor shows it ("Client" -> "Klien")
+    viewmenumodelview = with_fixes(ViewMenuModelView, formatters_columns={"name": lambda name: _(name)})
+    permissionviewmodelview = with_fixes(
+        PermissionViewModelView, formatters_columns={"view_menu": lambda menu: _(str(menu)) if menu else "—"}
+    )
 
     def __init__(self, appbuilder):
         super().__init__(appbuilder)

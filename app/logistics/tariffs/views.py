@@ -82,6 +82,9 @@ class TariffView(TenantModelView):
     datamodel = SQLAInterface(Tariff)
     method_permission_name = {**METHOD_PERMISSIONS, "export": READ, "import_xlsx": WRITE}
     list_title = _l("Tariffs")
+    show_title = _l("Tariff")
+    add_title = _l("New tariff")
+    edit_title = _l("Edit tariff")
     list_columns = ["origin_label", "destination_label", "price_per_kg", "est_days"]
     show_columns = ["origin_label", "destination_label", "price_per_kg", "est_days"]
     add_columns = edit_columns = ["origin", "destination", "price_per_kg", "est_days"]
