@@ -21,6 +21,7 @@ class _ActivityLogView:
     formatters_columns = {
         "action": lambda code: ACTION_LABELS.get(code, code),
         "entity_type": lambda name: gettext(name) if name else "—",  # the model's name, e.g. "Invoice"
+        "summary": lambda text: gettext(text) if text else "—",  # stored as the source text (audit._summary)
     }
     label_columns = {
         "created_at": _l("Time"),
