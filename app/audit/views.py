@@ -5,6 +5,7 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 
 from app.audit.models import ActivityLog
+from app.core.names import TENANT_ACTIVITY, VENDOR_ACTIVITY
 from app.core.views import TenantModelView, VendorModelView
 
 
@@ -29,14 +30,14 @@ class _ActivityLogView:
 
 class TenantActivityView(_ActivityLogView, TenantModelView):
     route_base = "/activity"
-    class_permission_name = "TenantActivity"
+    class_permission_name = TENANT_ACTIVITY
     list_title = _l("Activity Log")
     base_filters = [["realm", FilterEqual, "tenant"]]
 
 
 class VendorActivityView(_ActivityLogView, VendorModelView):
     route_base = "/vendor/activity"
-    class_permission_name = "VendorActivity"
+    class_permission_name = VENDOR_ACTIVITY
     list_title = _l("Activity Log")
     list_columns = ["created_at", "actor", "tenant", "action", "entity_type", "entity_id", "summary"]
     base_filters = [["realm", FilterEqual, "vendor"]]

@@ -8,6 +8,38 @@ This is also the expected permission matrix: the permission sweep test asks
 from dataclasses import dataclass, field
 
 from app.core.access import READ, TENANT, VENDOR, WRITE, special_permissions
+from app.core.names import (
+    ADMIN,
+    CAN_READ,
+    CLIENT,
+    COURIER,
+    DASHBOARD,
+    INVOICE,
+    JOBS,
+    MARKETING,
+    NOTIFICATION,
+    PAYMENT,
+    PLAN,
+    SHIPMENT,
+    SHIPMENT_STATUS,
+    SUPER_ADMIN,
+    TARIFF,
+    TENANT_ACTIVITY,
+    TENANT_SETTINGS,
+    TENANT_SUBSCRIPTION,
+    TICKET,
+    TICKET_SETTINGS,
+    VENDOR_ACTIVITY,
+    VENDOR_ADMIN,
+    VENDOR_FINANCE,
+    VENDOR_HOME,
+    VENDOR_NOTIFICATION,
+    VENDOR_SUPPORT,
+    VENDOR_TICKET,
+    VENDOR_VIEWER,
+    VIEWER,
+    WEBHOOK_INBOX,
+)
 
 ALL = "*"
 
@@ -32,8 +64,8 @@ SELF_SERVICE = frozenset(
         ("can_this_form_post", "ResetMyPasswordView"),
         ("can_this_form_get", "UserInfoEditView"),
         ("can_this_form_post", "UserInfoEditView"),
-        ("can_read", "Jobs"),
-        ("can_read", "Notification"),  # the bell: every signed-in user, both realms
+        (CAN_READ, JOBS),
+        (CAN_READ, NOTIFICATION),  # the bell: every signed-in user, both realms
     }
 )
 
@@ -64,44 +96,39 @@ SECURITY_VIEWS = frozenset(
     }
 )
 
-VENDOR_ADMIN = "Vendor Admin"
-SUPER_ADMIN = "Super Admin"
-
 ROLES: dict[str, RoleSpec] = {
     VENDOR_ADMIN: RoleSpec(VENDOR, {ALL: WRITE}, security_admin=True),
-    "Vendor Support": RoleSpec(
+    VENDOR_SUPPORT: RoleSpec(
         VENDOR,
         {
-            "Client": READ,
-            "VendorTicket": WRITE,
-            "TicketSettings": READ,
-            "VendorNotification": WRITE,
-            "VendorActivity": READ,
-            "VendorHome": READ,
+            CLIENT: READ,
+            VENDOR_TICKET: WRITE,
+            TICKET_SETTINGS: READ,
+            VENDOR_NOTIFICATION: WRITE,
+            VENDOR_ACTIVITY: READ,
+            VENDOR_HOME: READ,
         },
     ),
-    "Vendor Finance": RoleSpec(
+    VENDOR_FINANCE: RoleSpec(
         VENDOR,
         {
-            "Client": READ,
-            "Invoice": WRITE,
-            "Payment": WRITE,
-            "Plan": READ,
-            "WebhookInbox": WRITE,
-            "VendorActivity": READ,
-            "VendorHome": READ,
+            CLIENT: READ,
+            INVOICE: WRITE,
+            PAYMENT: WRITE,
+            PLAN: READ,
+            WEBHOOK_INBOX: WRITE,
+            VENDOR_ACTIVITY: READ,
+            VENDOR_HOME: READ,
         },
     ),
-    "Vendor Viewer": RoleSpec(VENDOR, {ALL: READ}),
+    VENDOR_VIEWER: RoleSpec(VENDOR, {ALL: READ}),
     SUPER_ADMIN: RoleSpec(TENANT, {ALL: WRITE}),
-    "Admin": RoleSpec(TENANT, {ALL: WRITE, "TenantSettings": READ, "TenantActivity": READ, "TenantSubscription": READ}),
-    "Viewer": RoleSpec(TENANT, {ALL: READ, "TenantActivity": None}),
-    "Kurir": RoleSpec(
-        TENANT, {"Dashboard": READ, "Shipment": READ, "ShipmentStatus": WRITE, "Ticket": WRITE, "Notification": READ}
+    ADMIN: RoleSpec(TENANT, {ALL: WRITE, TENANT_SETTINGS: READ, TENANT_ACTIVITY: READ, TENANT_SUBSCRIPTION: READ}),
+    VIEWER: RoleSpec(TENANT, {ALL: READ, TENANT_ACTIVITY: None}),
+    COURIER: RoleSpec(
+        TENANT, {DASHBOARD: READ, SHIPMENT: READ, SHIPMENT_STATUS: WRITE, TICKET: WRITE, NOTIFICATION: READ}
     ),
-    "Marketing": RoleSpec(
-        TENANT, {"Dashboard": READ, "Shipment": WRITE, "Tariff": READ, "Ticket": WRITE, "Notification": READ}
-    ),
+    MARKETING: RoleSpec(TENANT, {DASHBOARD: READ, SHIPMENT: WRITE, TARIFF: READ, TICKET: WRITE, NOTIFICATION: READ}),
 }
 
 VENDOR_ROLES = tuple(name for name, spec in ROLES.items() if spec.realm == VENDOR)

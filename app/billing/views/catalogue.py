@@ -16,6 +16,7 @@ from app.billing.invoices import parse_amount
 from app.billing.models import Plan, ProductModule
 from app.billing.views.common import BillingPage
 from app.core.access import METHOD_PERMISSIONS, READ, WRITE
+from app.core.names import MODULE, PLAN
 from app.core.views import VendorModelView
 from app.extensions import db
 
@@ -24,7 +25,7 @@ CATEGORY_LABELS = {"mvp": _l("MVP modules"), "advanced": _l("Advanced modules")}
 
 class ModuleView(BillingPage):
     route_base = "/billing/modules"
-    class_permission_name = "Module"
+    class_permission_name = MODULE
     method_permission_name = {
         **METHOD_PERMISSIONS,
         "index": READ,
@@ -119,7 +120,7 @@ class ModuleView(BillingPage):
 
 class PlanView(VendorModelView):
     route_base = "/billing/plans"
-    class_permission_name = "Plan"
+    class_permission_name = PLAN
     datamodel = SQLAInterface(Plan)
     base_permissions = ["can_read", "can_write"]
     list_columns = ["code", "name", "price", "period_days", "shipment_quota", "user_quota"]

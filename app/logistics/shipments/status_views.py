@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from app.core.access import METHOD_PERMISSIONS, READ, WRITE
 from app.core.formatting import JAKARTA
 from app.core.ids import db_integer_id
+from app.core.names import CAN_WRITE, SHIPMENT_STATUS
 from app.core.views import TenantBaseView
 from app.extensions import db
 from app.logistics.shipments import services
@@ -54,7 +55,7 @@ def _local_path(raw: str | None) -> str | None:
 
 class ShipmentStatusView(TenantBaseView):
     route_base = "/shipment-status"
-    class_permission_name = "ShipmentStatus"
+    class_permission_name = SHIPMENT_STATUS
     module_code = "shipments"
     default_view = "history"
     method_permission_name = {**METHOD_PERMISSIONS, "history": READ, "update": WRITE, "delete_event": WRITE}
@@ -67,7 +68,7 @@ class ShipmentStatusView(TenantBaseView):
             "logistics/shipment_status.html",
             shipment=shipment,
             statuses=STATUSES,
-            can_change=self.appbuilder.sm.has_access("can_write", "ShipmentStatus")
+            can_change=self.appbuilder.sm.has_access(CAN_WRITE, SHIPMENT_STATUS)
             and services.can_change_status(g.user, shipment),
         )
 
