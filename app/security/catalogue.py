@@ -125,10 +125,13 @@ ROLES: dict[str, RoleSpec] = {
     SUPER_ADMIN: RoleSpec(TENANT, {ALL: WRITE}),
     ADMIN: RoleSpec(TENANT, {ALL: WRITE, TENANT_SETTINGS: READ, TENANT_ACTIVITY: READ, TENANT_SUBSCRIPTION: READ}),
     VIEWER: RoleSpec(TENANT, {ALL: READ, TENANT_ACTIVITY: None}),
+    # Spec §9 "Role Tetap": a Kurir updates the status of its own shipments (the row rule in
+    # app/logistics/shipments/services.py narrows to them, and to the entries it recorded itself);
+    # Marketing monitors the shipments of the customers it looks after: it reads, it does not write.
     COURIER: RoleSpec(
         TENANT, {DASHBOARD: READ, SHIPMENT: READ, SHIPMENT_STATUS: WRITE, TICKET: WRITE, NOTIFICATION: READ}
     ),
-    MARKETING: RoleSpec(TENANT, {DASHBOARD: READ, SHIPMENT: WRITE, TARIFF: READ, TICKET: WRITE, NOTIFICATION: READ}),
+    MARKETING: RoleSpec(TENANT, {DASHBOARD: READ, SHIPMENT: READ, TARIFF: READ, TICKET: WRITE, NOTIFICATION: READ}),
 }
 
 VENDOR_ROLES = tuple(name for name, spec in ROLES.items() if spec.realm == VENDOR)

@@ -94,6 +94,7 @@ def _tax_rule(form) -> TaxRule:
 class InvoiceView(BillingPage):
     route_base = "/billing/invoices"
     class_permission_name = INVOICE
+    object_model = Invoice  # what <pk> names, for the isolation sweep
     method_permission_name = {
         **METHOD_PERMISSIONS,
         "index": READ,

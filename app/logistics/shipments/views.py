@@ -36,6 +36,7 @@ def _json_default(value):
 
 class ShipmentView(TenantBaseView):
     route_base = "/shipments"
+    object_model = Shipment  # what <pk> names, for the isolation and permission sweeps
     class_permission_name = SHIPMENT
     module_code = "shipments"
     default_view = "list"
