@@ -20,7 +20,7 @@ from tests.conftest import login
 PAGES = {
     "shipment_list_filters": ("/shipments/", "/shipments/?tab=archive"),
     "shipment_list_rows": ("/shipments/", "/shipments/?tab=archive", "/shipments/?q=Cache&sort=status&dir=asc"),
-    "shipment_list_pager": ("/shipments/", "/shipments/?per_page=25&sort=weight"),
+    "shipment_list_pager": ("/shipments/", "/shipments/?q=Cache&sort=status&dir=asc"),
     "shipment_detail": ("/shipments/{shipment}/detail", "/shipments/{draft}/detail"),
     "staff_pickers": ("/shipments/", "/shipments/new"),
     "tenant_dashboard_figures": ("/dashboard/", "/dashboard/data", "/dashboard/data?trend=12m"),
