@@ -11,6 +11,7 @@ from app.core.access import READ, TENANT, VENDOR, WRITE, special_permissions
 from app.core.names import (
     ADMIN,
     CAN_READ,
+    CAN_WRITE,
     CLIENT,
     COURIER,
     DASHBOARD,
@@ -170,7 +171,7 @@ def expected_permissions(
 def custom_role_permissions(chosen: set[tuple[str, str]], menus: dict[str, set[str]]) -> set[tuple[str, str]]:
     """(permission, view) pairs of a role built in the role editor from the `chosen` resource
     permissions: writing or a special action implies reading, menus follow as for catalogue roles."""
-    granted = set(SELF_SERVICE) | chosen | {("can_read", resource) for _perm, resource in chosen}
+    granted = set(SELF_SERVICE) | chosen | {(CAN_READ, resource) for _perm, resource in chosen}
     return _with_menus(granted, menus)
 
 
@@ -178,12 +179,10 @@ def _level_pairs(resource: str, level: str | None) -> set[tuple[str, str]]:
     if level not in (READ, WRITE):
         return set()
     if level == READ:
-        return {("can_read", resource)}
-    return {("can_read", resource), ("can_write", resource)} | {
-        (name, resource) for name in special_permissions(resource)
-    }
+        return {(CAN_READ, resource)}
+    return {(CAN_READ, resource), (CAN_WRITE, resource)} | {(name, resource) for name in special_permissions(resource)}
 
 
 def _with_menus(granted: set[tuple[str, str]], menus: dict[str, set[str]]) -> set[tuple[str, str]]:
-    readable = {view for perm, view in granted if perm == "can_read"}
+    readable = {view for perm, view in granted if perm == CAN_READ}
     return granted | {("menu_access", menu) for menu, shown_by in menus.items() if shown_by & readable}

@@ -14,6 +14,8 @@ from flask_babel import lazy_gettext as _l
 
 from app.core.access import VENDOR, special_permissions
 from app.core.names import (
+    CAN_READ,
+    CAN_WRITE,
     CLIENT,
     INVOICE,
     MODULE,
@@ -131,9 +133,7 @@ def _row(resource: str, label: str, available: set[tuple[str, str]]) -> Row:
         return Cell(permission, resource, text) if (permission, resource) in available else None
 
     specials = (cell(permission, text) for permission, text in special_permissions(resource).items())
-    return Row(
-        resource, label, cell("can_read", READ_LABEL), cell("can_write", WRITE_LABEL), tuple(filter(None, specials))
-    )
+    return Row(resource, label, cell(CAN_READ, READ_LABEL), cell(CAN_WRITE, WRITE_LABEL), tuple(filter(None, specials)))
 
 
 def chosen_pairs(keys: list[str], matrix: list[Group]) -> set[tuple[str, str]]:

@@ -17,7 +17,7 @@ from app.billing.models import Plan, ProductModule
 from app.billing.views.common import BillingPage
 from app.core.access import METHOD_PERMISSIONS, READ, WRITE
 from app.core.formatting import rupiah
-from app.core.names import MODULE, PLAN
+from app.core.names import CAN_READ, CAN_WRITE, MODULE, PLAN
 from app.core.views import VendorModelView
 from app.extensions import db
 
@@ -128,7 +128,7 @@ class PlanView(VendorModelView):
     add_title = _l("New plan")
     edit_title = _l("Edit plan")
     datamodel = SQLAInterface(Plan)
-    base_permissions = ["can_read", "can_write"]
+    base_permissions = [CAN_READ, CAN_WRITE]
     list_columns = ["code", "name", "price", "period_days", "shipment_quota", "user_quota"]
     show_columns = ["code", "name", "price", "period_days", "shipment_quota", "user_quota", "modules"]
     edit_columns = ["name", "price", "period_days", "shipment_quota", "user_quota", "modules"]
