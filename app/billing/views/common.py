@@ -4,6 +4,8 @@ from datetime import date
 
 from flask import abort, current_app, flash, g
 
+from app.billing.models import PAYMENT_METHOD_LABELS
+from app.billing.payment_models import WEBHOOK_OUTCOME_LABELS
 from app.core.formatting import jakarta_today
 from app.core.names import CAN_READ
 from app.core.views import VendorBaseView
@@ -14,7 +16,13 @@ class BillingPage(VendorBaseView):
     default_view = "index"
 
     def render(self, template: str, **context):
-        return self.render_template(template, today=jakarta_today(), **context)
+        return self.render_template(
+            template,
+            today=jakarta_today(),
+            method_label=lambda code: PAYMENT_METHOD_LABELS.get(code, code),
+            outcome_label=lambda code: WEBHOOK_OUTCOME_LABELS.get(code, code),
+            **context,
+        )
 
     @staticmethod
     def today() -> date:
