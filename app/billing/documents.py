@@ -7,11 +7,11 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from app.billing.errors import BillingError
 from app.billing.invoice_rules import STATUS_LABELS
 from app.billing.models import CreditNote, Invoice
 from app.billing.terbilang import rupiah_in_words
 from app.core.formatting import jakarta_today, rupiah, wib_date
+from app.core.validation import FieldError
 
 VENDOR_DEFAULTS = {
     "VENDOR_NAME": "PT SiLogistik Teknologi Nusantara",
@@ -42,7 +42,7 @@ def _render_pdf(template: str, invoice: Invoice, **context) -> bytes:
 
     result = pisa.CreatePDF(html, dest=out, encoding="utf-8")
     if result.err:
-        raise BillingError(_("The PDF could not be rendered."))
+        raise FieldError("invoice", _("The PDF could not be rendered."))
     return out.getvalue()
 
 

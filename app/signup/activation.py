@@ -12,10 +12,10 @@ from flask_babel import lazy_gettext as _l
 
 from app.billing import payments
 from app.billing.clients import ClientProfile, Owner, open_client
-from app.billing.errors import BillingError
 from app.billing.lifecycle import subscription_invoice
 from app.billing.models import Invoice, Plan
 from app.billing.payment_models import PaymentOrder
+from app.core.validation import FieldError
 from app.extensions import db
 from app.security.models import TenantUser
 from app.signup.models import PendingRegistration
@@ -60,7 +60,7 @@ def choose_plan(registration: PendingRegistration, plan_code: str, today: date, 
         tenant, user = open_client(
             profile, plan=plan, slug=registration.slug, owner=owner, today=today, actor_id=None, awaiting_payment=paid
         )
-    except BillingError as exc:
+    except FieldError as exc:
         raise SignupError(str(exc), exc.field) from None
     registration.tenant_id, registration.user_id, registration.plan_code = tenant.id, user.id, plan.code
     order = None

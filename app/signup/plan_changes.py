@@ -31,9 +31,9 @@ from flask_babel import lazy_gettext as _l
 
 from app.billing import lifecycle
 from app.billing.clients import subscription_of
-from app.billing.errors import BillingError
 from app.billing.models import Plan
 from app.billing.payment_models import PlanChange
+from app.core.validation import FieldError
 from app.extensions import db
 from app.signup.account import over_quota
 from app.signup.activation import offered_plans
@@ -122,7 +122,7 @@ def request_change(
         if upgrade:
             return lifecycle.request_upgrade(subscription, plan, today, actor_id)
         return lifecycle.schedule_downgrade(subscription, plan, today, actor_id)
-    except BillingError as exc:
+    except FieldError as exc:
         raise SignupError(str(exc), exc.field) from None
 
 
@@ -140,7 +140,7 @@ def cancel_pending_downgrade(tenant: Tenant, *, actor_id: int | None, today: dat
         raise SignupError(_l("There is no scheduled plan change to cancel."), "plan")
     try:
         lifecycle.cancel_downgrade(pending, today, actor_id)
-    except BillingError as exc:
+    except FieldError as exc:
         raise SignupError(str(exc), exc.field) from None
     return pending
 

@@ -1,12 +1,11 @@
-"""What every billing page shares: dates in WIB, flashing rule errors."""
+"""What every billing page shares: dates in WIB, flashing refused input (FieldError)."""
 
 from datetime import date
 
-from flask import abort, current_app, flash, g
+from flask import current_app, flash, g
 
 from app.core.formatting import jakarta_today
 from app.core.views import VendorBaseView
-from app.extensions import db
 
 
 class BillingPage(VendorBaseView):
@@ -28,15 +27,7 @@ class BillingPage(VendorBaseView):
         return current_app.appbuilder.sm.has_access("can_read", resource)
 
     @staticmethod
-    def get_or_404(model, pk):
-        row = db.session.get(model, pk)
-        if row is None:
-            abort(404)
-        return row
-
-    @staticmethod
     def fail(exc) -> None:
-        db.session.rollback()
         flash(str(exc), "danger")
 
 
