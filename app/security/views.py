@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms.validators import Length
 
 from app.core.ids import db_integer_id
+from app.core.rows import get_or_404
 from app.core.views import ModelViewFixes
 from app.extensions import db
 from app.security.models import TenantUser
@@ -56,8 +57,9 @@ class ResetPasswordView(FabResetPasswordView):
     @staticmethod
     def _user_or_404() -> None:
         user_id = db_integer_id(request.args.get("pk"))
-        if user_id is None or db.session.get(TenantUser, user_id) is None:
+        if user_id is None:
             abort(404)
+        get_or_404(TenantUser, user_id)
 
     @expose("/form", methods=["GET"])
     @has_access
