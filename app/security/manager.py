@@ -93,6 +93,15 @@ class SecurityManager(FabSecurityManager):
         jwt_manager.user_lookup_loader(self.load_user_jwt)
         return jwt_manager
 
+    def update_user_auth_stat(self, user, success=True):
+        """FAB's login statistics, committed by FAB's datamodel: the activity log's login event goes with them."""
+        if success:
+            from app.audit.services import record_login
+            from app.extensions import db
+
+            record_login(db.session, user)
+        return super().update_user_auth_stat(user, success)
+
     def auth_user_db(self, username, password):
         user = super().auth_user_db(username, password)
         if user is None or not has_request_context():

@@ -5,6 +5,7 @@ from flask_appbuilder import BaseView, expose
 from flask_babel import gettext as _
 from flask_login import login_user
 
+from app.audit.services import record_login
 from app.billing.payment_jobs import create_checkout
 from app.core.formatting import jakarta_today
 from app.core.transaction import transaction
@@ -210,8 +211,10 @@ class SignupView(BaseView):
             abort(404)
         if request.method == "GET":
             return self._page("signup/sign_in.html")
-        with all_tenants(), transaction():
+        with all_tenants(), transaction() as session:
             user = activation.redeem_login_token(token, g.host_tenant)
+            if user is not None:
+                record_login(session, user)
         if user is None:
             return redirect(self.appbuilder.get_url_for_login)
         login_user(user)
