@@ -207,3 +207,31 @@ def test_every_api_write_refuses_input_with_one_422_shape(api_client, db):
     assert len(answers) >= 4, answers  # shipments create and status, tariffs create and update
     wrong = {key: answer for key, answer in answers.items() if answer[0] != 422 or not _refused_field_shape(answer[1])}
     assert wrong == {}
+
+
+def test_a_refused_setting_writes_nothing(db, create_tenant):
+    """README's worked example: the service raises FieldError naming the field; transaction() rolls back."""
+    from app.logistics.settings.services import SettingsInput, get_settings, start_number_of, update_settings
+
+    tenant = create_tenant()
+    with tenant_scope(tenant.id, None):
+        with transaction():
+            settings = get_settings(tenant.id)
+        divisor = settings.volume_divisor
+        with pytest.raises(FieldError) as refused, transaction():
+            settings = get_settings(tenant.id)
+            settings.company_name = "Written only if the whole form is valid"
+            update_settings(
+                settings,
+                SettingsInput(
+                    tracking_prefix=settings.tracking_prefix,
+                    start_number=start_number_of(settings),
+                    volume_divisor="0",
+                    rounding_mode=settings.rounding_mode,
+                    rounding_tolerance=settings.rounding_tolerance,
+                    minimum_weight=settings.minimum_weight,
+                ),
+            )
+        assert refused.value.field == "volume_divisor"
+        settings = get_settings(tenant.id)
+        assert settings.volume_divisor == divisor and settings.company_name != "Written only if the whole form is valid"
