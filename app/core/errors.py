@@ -4,6 +4,7 @@ database column can store refused before any view runs."""
 import logging
 
 from flask import g, jsonify, render_template, request
+from flask.json.provider import DefaultJSONProvider
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError
@@ -28,6 +29,7 @@ MESSAGES = {
 # A missing or stale CSRF token (app/core/csrf.py): most often a form left open too long.
 CSRF_MESSAGE = _l("The form has expired; reload the page and try again.")
 NUL_MESSAGE = _l("Text cannot contain the NUL character (a zero byte). Remove it and try again.")
+TOO_DEEP_MESSAGE = _l("The request is nested too deeply to be read.")
 
 
 class NulInText(BadRequest):
@@ -49,7 +51,35 @@ def _refused_fields(exc: FieldError):
     return render_template("error.html", code=422, message=str(exc)), 422
 
 
+class DepthLimitedJSON(DefaultJSONProvider):
+    """Request JSON nested thousands of levels deep ([[[[...]]]]) exhausts the parser's recursion: that is
+    unreadable input like any malformed body (ValueError: get_json(silent=True) gives None, get_json()
+    answers 400), not a crash."""
+
+    def loads(self, s, **kwargs):
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError:
+            raise ValueError("JSON nested too deeply") from None
+
+
+def _too_deep(exc):
+    """The same for code that reads a body itself (the payment webhooks parse the raw bytes they verify):
+    a RecursionError while serving a request is the request's nesting; answered 400 in the API's shape."""
+    db.session.rollback()
+    log.warning("request nested too deeply: %s %s", request.method, request.path)
+    if request.is_json or request.path.startswith("/api/") or request.path.startswith("/payments/"):
+        return jsonify(message=str(TOO_DEEP_MESSAGE)), 400
+    return _respond(400, TOO_DEEP_MESSAGE)
+
+
 def init_app(app) -> None:
+    if type(app.json) is DefaultJSONProvider:
+        limited = DepthLimitedJSON(app)
+        for setting in ("ensure_ascii", "sort_keys", "compact", "mimetype"):
+            setattr(limited, setting, getattr(app.json, setting))
+        app.json = limited
+    app.register_error_handler(RecursionError, _too_deep)
     for code in MESSAGES:
         app.register_error_handler(code, lambda exc, code=code: _respond(code))
     # FAB's generic /download/<filename> routes send_file() without checking existence.

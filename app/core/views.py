@@ -7,13 +7,17 @@ from flask import abort, g, jsonify, request
 from flask_appbuilder import BaseView, ModelView, expose
 from flask_appbuilder.api import BaseApi, ModelRestApi
 from flask_appbuilder.exceptions import ApplyFilterException
+from flask_appbuilder.models.sqla.filters import FilterEqualFunction
 from flask_appbuilder.security.decorators import has_access
+from flask_babel import lazy_gettext
+from flask_babel.speaklater import LazyString
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
 from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter
 
 from app.core.access import METHOD_PERMISSIONS, TENANT, VENDOR
+from app.core.formatting import shown_value
 from app.core.ids import MAX_DB_INTEGER, db_integer_id
 from app.core.validation import FieldError
 from app.extensions import db
@@ -27,6 +31,22 @@ class AreaMixin:
 
 class ModelViewFixes:
     """FAB ModelView routes that answered 500 to ordinary input, or changed data on a GET."""
+
+    def _init_properties(self):
+        # Every column FAB lists or shows goes through shown_value unless the view formats it itself:
+        # "Ya" / "Tidak", "—", WIB times, lists joined, never "True", "None", "[Vendor Admin]" or a UTC stamp.
+        super()._init_properties()
+        self.formatters_columns = dict(self.formatters_columns)
+        for column in [*self.list_columns, *self.show_columns]:
+            self.formatters_columns.setdefault(column, shown_value)
+        # FAB's own screens name their columns with plain or other-domain strings: through our catalogue.
+        self.label_columns = {column: _ours(label) for column, label in self.label_columns.items()}
+
+    def _init_titles(self):
+        super()._init_titles()
+        for name in ("list_title", "show_title", "add_title", "edit_title"):
+            setattr(self, name, _ours(getattr(self, name)))
+        self.title = self.list_title
 
     def get_action_permission_name(self, name: str) -> str:
         # FAB answers an unknown action name with a 500; it is a missing page.
@@ -47,6 +67,16 @@ class ModelViewFixes:
             abort(404)
         return super().action(name, pk)
 
+    def _get_list_widget(self, filters, actions=None, order_column="", order_direction="", **kwargs):
+        # FAB orders by any `_oc_<View>=` value it is given; an unknown column failed in SQL (a 500).
+        if order_column and order_column not in self.order_columns:
+            abort(400)
+        if order_direction and order_direction not in ("asc", "desc"):
+            abort(400)
+        return super()._get_list_widget(
+            filters, actions=actions, order_column=order_column, order_direction=order_direction, **kwargs
+        )
+
     @expose("/download/<string:filename>")
     @has_access
     def download(self, filename):
@@ -54,10 +84,18 @@ class ModelViewFixes:
         abort(404)
 
 
-def with_fixes(view_class):
+def _ours(text):
+    """`text` translated by the app's catalogue when shown (a lazy string of ours stays as it is)."""
+    if isinstance(text, LazyString) and text._kwargs:
+        return text
+    msgid = text._args[0] if isinstance(text, LazyString) and text._args else str(text)
+    return lazy_gettext(msgid)
+
+
+def with_fixes(view_class, **attributes):
     """One of FAB's own ModelViews (roles, groups, permissions) with ModelViewFixes, under its own name
-    (which its permissions are keyed on)."""
-    return type(view_class.__name__, (ModelViewFixes, view_class), {"__module__": view_class.__module__})
+    (which its permissions are keyed on); `attributes` replace FAB's (e.g. titles in our catalogue)."""
+    return type(view_class.__name__, (ModelViewFixes, view_class), {"__module__": view_class.__module__, **attributes})
 
 
 class DatabaseIdConverter(IntegerConverter):
@@ -191,7 +229,55 @@ class SafeModelApi(DenialAwareApi):
             return self.response_400(message="A filter or page value is out of range")
 
 
-class TenantModelView(AreaMixin, ModelViewFixes, ModelView):
+TENANT_COLUMNS = frozenset({"tenant", "tenant_id"})
+COLUMN_LISTS = ("list_columns", "show_columns", "add_columns", "edit_columns", "search_columns", "order_columns")
+RELATED_CHOICES = (
+    "add_query_rel_fields",  # the API's _info (add_columns)
+    "edit_query_rel_fields",  # the API's _info (edit_columns)
+    "filter_rel_fields",  # the API's /related/<column>
+    "add_form_query_rel_fields",  # the HTML add form
+    "edit_form_query_rel_fields",  # the HTML edit form
+    "search_form_query_rel_fields",  # the HTML search form
+)
+NO_TENANT = -1  # no tenant id is negative: a picker without a signed-in tenant user offers nothing
+
+
+def _users_tenant_id() -> int:
+    tenant_id = getattr(g.get("user"), "tenant_id", None)
+    return NO_TENANT if tenant_id is None else tenant_id
+
+
+class TenantRealmColumns:
+    """Every tenant model view and API, present and future: no column names the tenant (it is always the
+    signed-in user's), and every choice of a related row that has a tenant_id (users: couriers, marketing;
+    tenant-owned rows) offers the user's own tenant's rows only: not another tenant's (which the scoping
+    hook already hides) and not the vendor's staff."""
+
+    def _init_properties(self):
+        super()._init_properties()
+        for name in COLUMN_LISTS:
+            columns = getattr(self, name, None)
+            if columns:
+                setattr(self, name, [column for column in columns if column not in TENANT_COLUMNS])
+        search_filters = getattr(self, "search_filters", None)
+        self._filters = (
+            self.datamodel.get_filters(search_columns=self.search_columns, search_filters=search_filters)
+            if isinstance(self, ModelRestApi)
+            else self.datamodel.get_filters(self.search_columns)
+        )
+        with_tenant = [
+            column
+            for column in self.datamodel.get_columns_list()
+            if self.datamodel.is_relation(column) and hasattr(self.datamodel.get_related_model(column), "tenant_id")
+        ]
+        for name in RELATED_CHOICES:
+            choices = dict(getattr(self, name, None) or {})  # the class's dict is left alone
+            for column in with_tenant:
+                choices[column] = [*choices.get(column, []), ["tenant_id", FilterEqualFunction, _users_tenant_id]]
+            setattr(self, name, choices)
+
+
+class TenantModelView(TenantRealmColumns, AreaMixin, ModelViewFixes, ModelView):
     realm = TENANT
 
 
@@ -207,7 +293,7 @@ class VendorBaseView(AreaMixin, BaseView):
     realm = VENDOR
 
 
-class TenantModelApi(SafeModelApi, AreaMixin, ModelRestApi):
+class TenantModelApi(TenantRealmColumns, SafeModelApi, AreaMixin, ModelRestApi):
     realm = TENANT
 
 

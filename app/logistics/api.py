@@ -133,6 +133,7 @@ class ShipmentStatusApi(TenantApi):
     method_permission_name = {**METHOD_PERMISSIONS, "update_status": WRITE}
     include_route_methods = {"update_status"}
     openapi_spec_tag = "Shipments"
+    object_model = Shipment  # what <pk> names, for the isolation sweeps
 
     @expose("/<int:pk>/status", methods=["POST"])
     @protect()

@@ -17,7 +17,7 @@ from app.jobs.queue import enqueue
 from app.notifications import services
 from app.notifications.jobs import send_notification
 from app.notifications.models import BROADCAST_TYPES, TARGETS, TYPES, Notification
-from app.tenancy.models import CLIENT_TYPES, Tenant
+from app.tenancy.models import CLIENT_TYPE_LABELS, Tenant
 
 PAGE_SIZE = 20
 
@@ -169,7 +169,7 @@ class VendorNotificationView(VendorBaseView):
             "notifications/compose.html",
             form=form,
             tenants=tenants,
-            client_types=CLIENT_TYPES,
+            client_types=CLIENT_TYPE_LABELS,
             types={k: TYPES[k] for k in BROADCAST_TYPES},
             targets=TARGETS,
         ), (400 if request.method == "POST" else 200)

@@ -96,11 +96,14 @@ ROLES: dict[str, RoleSpec] = {
     SUPER_ADMIN: RoleSpec(TENANT, {ALL: WRITE}),
     "Admin": RoleSpec(TENANT, {ALL: WRITE, "TenantSettings": READ, "TenantActivity": READ, "TenantSubscription": READ}),
     "Viewer": RoleSpec(TENANT, {ALL: READ, "TenantActivity": None}),
+    # Spec §9 "Role Tetap": a Kurir updates the status of its own shipments (the row rule in
+    # app/logistics/shipments/services.py narrows to them, and to the entries it recorded itself);
+    # Marketing monitors the shipments of the customers it looks after: it reads, it does not write.
     "Kurir": RoleSpec(
         TENANT, {"Dashboard": READ, "Shipment": READ, "ShipmentStatus": WRITE, "Ticket": WRITE, "Notification": READ}
     ),
     "Marketing": RoleSpec(
-        TENANT, {"Dashboard": READ, "Shipment": WRITE, "Tariff": READ, "Ticket": WRITE, "Notification": READ}
+        TENANT, {"Dashboard": READ, "Shipment": READ, "Tariff": READ, "Ticket": WRITE, "Notification": READ}
     ),
 }
 

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from app.billing.documents import pdf_filename, render_invoice_pdf
 from app.billing.models import Invoice
 from app.billing.payment_jobs import create_checkout
+from app.billing.payment_models import PaymentOrder
 from app.core.access import METHOD_PERMISSIONS, READ, WRITE
 from app.core.formatting import jakarta_today
 from app.core.rows import get_or_404
@@ -27,6 +28,7 @@ class SubscriptionView(TenantBaseView):
     default_view = "index"
     class_permission_name = "TenantSubscription"
     object_model = Invoice  # the object the <pk> routes name (for the isolation sweep)
+    object_models = {"order": PaymentOrder.order_id}  # /order/<order_id> names a checkout by its order id
     method_permission_name = {
         **METHOD_PERMISSIONS,
         "index": READ,

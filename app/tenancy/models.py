@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from flask_appbuilder import Model
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import declared_attr
 
 from app.core.mixins import Audited
@@ -11,6 +12,14 @@ from app.core.mixins import Audited
 CLIENT_TYPES = ("logistik", "koperasi", "bumdes", "umkm")
 TENANT_STATUSES = ("active", "inactive", "overdue")
 SUBSCRIPTION_STATES = ("active", "expired")
+# What a page shows for each code (never the code itself): billing, helpdesk and notifications read these.
+CLIENT_TYPE_LABELS = {
+    "logistik": _l("Logistics"),
+    "koperasi": _l("Cooperative"),
+    "bumdes": _l("Bumdes"),
+    "umkm": _l("UMKM"),
+}
+TENANT_STATUS_LABELS = {"active": _l("Active"), "inactive": _l("Inactive"), "overdue": _l("Overdue")}
 
 
 def utcnow() -> datetime:
@@ -62,6 +71,17 @@ class TenantScoped:
         return sa.Column(
             sa.Integer, sa.ForeignKey("tenant.id", ondelete="CASCADE"), nullable=cls.__tenant_nullable__, index=True
         )
+
+
+class TenantMember:
+    """A mapped class whose rows belong to one tenant or (tenant_id NULL) to the vendor without being
+    tenant-owned: the users. In a tenant's scope the scoping hook hides other tenants' rows and leaves the
+    vendor's (a ticket's reply names its vendor author); the tenant views' pickers narrow to the tenant's own
+    (app/core/views.py)."""
+
+    @declared_attr
+    def tenant_id(cls):
+        return sa.Column(sa.Integer, sa.ForeignKey("tenant.id", ondelete="CASCADE"), nullable=True, index=True)
 
 
 class TenantMixin(TenantScoped):

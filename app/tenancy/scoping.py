@@ -1,10 +1,10 @@
 """The one mechanism that keeps tenants apart, for every ORM statement of the session."""
 
-from sqlalchemy import event
+from sqlalchemy import event, or_
 from sqlalchemy.orm import Session, with_loader_criteria
 
 from app.tenancy.context import current_scope
-from app.tenancy.models import TenantScoped
+from app.tenancy.models import Tenant, TenantMember, TenantScoped
 
 SKIP_OPTION = "skip_tenant_scope"
 
@@ -27,9 +27,19 @@ def scope_select(state) -> None:
     # With no tenant in scope, tenant-owned rows are invisible (fail closed).
     tenant_id = scope.tenant_id if scope.tenant_id is not None else NO_TENANT
     # The closure variable is tracked, so each statement binds the current tenant id.
-    state.statement = state.statement.options(
-        with_loader_criteria(TenantScoped, lambda cls: cls.tenant_id == tenant_id, include_aliases=True)
-    )
+    criteria = [with_loader_criteria(TenantScoped, lambda cls: cls.tenant_id == tenant_id, include_aliases=True)]
+    if scope.tenant_id is not None:
+        # Inside a tenant, the rows that are not tenant-owned but name a tenant narrow too: users (another
+        # tenant's never; the vendor's stay, as authors of replies) and the tenants themselves (its own only),
+        # so no generic query (FAB's related-field choices, filters, a future view) lists another company.
+        # With no scope they stay visible: the request's user and the host's tenant are read before it is set.
+        criteria += [
+            with_loader_criteria(
+                TenantMember, lambda cls: or_(cls.tenant_id == tenant_id, cls.tenant_id.is_(None)), include_aliases=True
+            ),
+            with_loader_criteria(Tenant, lambda cls: cls.id == tenant_id, include_aliases=True),
+        ]
+    state.statement = state.statement.options(*criteria)
 
 
 def stamp_and_check_writes(session, flush_context, instances) -> None:

@@ -68,6 +68,7 @@ APP = Path(__file__).resolve().parents[2] / "app"
 COMMITS = {("core/transaction.py", "transaction"), ("jobs/queue.py", "execute"), ("jobs/queue.py", "progress")}
 ROLLBACKS = COMMITS | {
     ("core/errors.py", "_value_out_of_range"),
+    ("core/errors.py", "_too_deep"),
     ("core/health.py", "_database"),
     ("core/views.py", "answered"),
     ("core/views.py", "get_list_headless"),

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
-from tests.conftest import VENDOR_HOST, client_on, login, seeded_app, tenant_host, throwaway_database
+from tests.conftest import DEMO_PASSWORD, VENDOR_HOST, client_on, login, seeded_app, tenant_host, throwaway_database
 from tests.support.routes import discover, own_object_id, url_for_route
 
 LONG = 5000
@@ -113,6 +113,7 @@ def _plausible(kind: str, name: str) -> str:
     token = uuid.uuid4().hex[:6]
     by_name = {"slug": f"sweep-{token}", "code": f"SWEEP_{token}", "npwp": "01.234.567.8-901.000"}
     by_name |= {"tax_rate": "12", "tax_base": "11/12", "workdays": "1"}
+    by_name["current_password"] = DEMO_PASSWORD  # the swept user's own (changing it asks for it)
     if lowered in by_name:
         return by_name[lowered]
     if kind == "date" or lowered.endswith(("date", "day")):
@@ -219,11 +220,12 @@ def overlong_rows(app) -> list[str]:
     return found
 
 
-def form_pages(app, email: str | None) -> tuple[list[str], set[str]]:
+def form_pages(app, email: str | None) -> tuple[list[str], set[str], list[str]]:
     """The pages a user (or anonymous visitor) may GET: URLs to start from (objects named by an id the
-    user can see) and the endpoints worth following when a page links to them (objects of views that
-    name no model: clients, invoices, shipments)."""
-    urls, endpoints = [], set()
+    user can see) and the endpoints worth following when a page links to them. Pages of views without a
+    datamodel (clients, invoices, shipments) start from the user's first row only if no page links to one:
+    they come after the pages without an object (the list links to the row whose forms are richest)."""
+    urls, endpoints, later = [], set(), []
     for route in discover(app):
         if "GET" not in route.methods or route.is_api or route.endpoint in SKIPPED_ENDPOINTS:
             continue
@@ -235,8 +237,11 @@ def form_pages(app, email: str | None) -> tuple[list[str], set[str]]:
             object_id = own_object_id(app, route, email, custom_views=True) if email else None
             if object_id is None:
                 continue
+            if getattr(route.view, "datamodel", None) is None:
+                later.append(url_for_route(route, object_id))
+                continue
         urls.append(url_for_route(route, object_id))
-    return urls, endpoints
+    return urls, endpoints, later
 
 
 def _endpoint(app, path: str) -> str | None:
@@ -304,11 +309,11 @@ class Sweep:
                 self.problems.append(f"{where}: form refused but rows written in {sorted(changed)}")
         return True
 
-    def run(self, app, client, pages: tuple[list[str], set[str]]):
-        queue, endpoints = list(pages[0]), pages[1]
+    def run(self, app, client, pages: tuple[list[str], set[str], list[str]]):
+        queue, endpoints, later = list(pages[0]), pages[1], list(pages[2])
         seen, visited = set(), set()
-        while queue:
-            page = queue.pop(0)
+        while queue or later:
+            page = queue.pop(0) if queue else later.pop(0)
             endpoint = _endpoint(app, page)
             if endpoint in visited or endpoint not in endpoints:
                 continue

@@ -161,9 +161,9 @@ def test_one_shipment_pages_narrow_like_the_list(app, client_as):
                 continue  # the role may not open this page at all (Marketing: status history)
             for number, status in statuses.items():
                 assert (status == 404) == (number not in listed), (email, page, number, status)
-    marketer = client_as("marketing@demo.test")
-    hidden = ids[f"N{token}1"]
-    assert marketer.get(f"/shipments/{hidden}/edit").status_code == 404
-    assert marketer.get(f"/shipments/new?from={hidden}").status_code == 404
-    assert marketer.post(f"/shipments/{hidden}/delete").status_code in (400, 404)
+    marketer = client_as("marketing@demo.test")  # reads only (spec §9): no edit, copy or delete of any row
+    for pk in (ids[f"N{token}1"], ids[f"N{token}2"]):  # hidden from it, and its own
+        assert marketer.get(f"/shipments/{pk}/edit").status_code == 403
+        assert marketer.get(f"/shipments/new?from={pk}").status_code == 403
+        assert marketer.post(f"/shipments/{pk}/delete").status_code == 403
     assert set(_api_ids(app, token)) == set(ids)  # nothing deleted

@@ -11,7 +11,7 @@ from app.extensions import db
 from app.logistics.settings.services import get_settings
 from app.logistics.shipments import services
 from app.logistics.shipments.inputs import ShipmentInput, normalize_phone
-from app.logistics.shipments.models import Shipment
+from app.logistics.shipments.models import Shipment, ShipmentStatusEvent
 from app.tenancy.models import utcnow
 from tests.logistics.conftest import shipment_payload
 
@@ -161,6 +161,43 @@ def test_kurir_updates_only_own_shipments_and_viewer_none(acting):
         ).scalar_one()
         with pytest.raises(services.ShipmentDenied):
             services.update_status(viewer, [shipment], "delivered", utcnow())
+
+
+def test_kurir_deletes_only_status_entries_it_recorded_itself(acting):
+    """A Kurir corrects its own updates on its own shipments; an entry another user wrote stays."""
+    with acting("kurir@demo.test") as (tenant, kurir):
+        shipment = db.session.execute(
+            sa.select(Shipment).where(Shipment.courier_id == kurir.id, Shipment.tracking_number.isnot(None)).limit(1)
+        ).scalar_one()
+        others = [event for event in shipment.events if event.user_id != kurir.id]
+        assert others, "the demo shipment has a status written by someone else (its first one)"
+        with pytest.raises(services.ShipmentDenied) as denied:
+            services.delete_status_event(kurir, others[0])
+        assert "you recorded yourself" in str(denied.value.message)
+        assert others[0] in shipment.events
+        (own,) = services.update_status(kurir, [shipment], "in_transit", utcnow() + timedelta(minutes=1))
+        services.delete_status_event(kurir, own)
+        assert own not in shipment.events
+
+
+def test_kurir_cannot_delete_another_users_status_entry_over_http(app, client_as):
+    from app.security.models import TenantUser
+    from app.tenancy.context import all_tenants
+
+    with app.app_context(), all_tenants():
+        kurir = db.session.execute(sa.select(TenantUser).where(TenantUser.email == "kurir@demo.test")).scalar_one()
+        shipment = db.session.execute(
+            sa.select(Shipment).where(Shipment.courier_id == kurir.id, Shipment.tracking_number.isnot(None)).limit(1)
+        ).scalar_one()
+        event_id = next(event.id for event in shipment.events if event.user_id != kurir.id)
+        shipment_id = shipment.id
+    client = client_as("kurir@demo.test")
+    page = client.get(f"/shipment-status/{shipment_id}").get_data(as_text=True)
+    assert f"/shipment-status/event/{event_id}/delete" not in page  # no button for it
+    answer = client.post(f"/shipment-status/event/{event_id}/delete", follow_redirects=True)
+    assert "You may only delete status entries you recorded yourself." in answer.get_data(as_text=True)
+    with app.app_context(), all_tenants():
+        assert db.session.get(ShipmentStatusEvent, event_id) is not None
 
 
 def test_status_history_delete_restores_previous_status(acting):

@@ -11,7 +11,7 @@ ROLE_RIGHTS = {
     "admin@demo.test": (True, True, True),
     "viewer@demo.test": (False, True, False),
     "kurir@demo.test": (False, True, True),
-    "marketing@demo.test": (True, False, False),
+    "marketing@demo.test": (False, False, False),  # spec §9: Marketing monitors, it does not write
 }
 WRITE_MARKERS = ('id="btn-new-shipment"', 'class="btn btn-xs btn-default btn-edit"', "btn-duplicate", "btn-delete")
 

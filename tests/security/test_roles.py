@@ -152,3 +152,43 @@ def test_a_resource_without_a_declared_title_takes_its_menu_category_and_entry(a
         }
     assert matrix["Invoice"] == ("billing", "Invoices")
     assert matrix["VendorActivity"] == ("audit", "Vendor Activity Log")
+
+
+# Spec logistics-saas.md §9 "Role Tetap", resource by resource (None: no access). Super Admin: everything;
+# Admin: enters and manages shipments (settings, the activity log and the subscription read-only); Viewer:
+# reads everything it may see, edits nothing; Kurir: updates the status of its own shipments (the row
+# rule narrows to them); Marketing: monitors its customers' shipments, reads only. Every role may raise
+# a support ticket.
+R, W = "read", "write"
+SPEC_ROLE_TABLE = {
+    #                    Super Admin, Admin, Viewer, Kurir, Marketing
+    "Dashboard": (W, W, R, R, R),
+    "Shipment": (W, W, R, R, R),
+    "ShipmentStatus": (W, W, R, W, None),
+    "Tariff": (W, W, R, None, R),
+    "TenantActivity": (W, R, None, None, None),
+    "TenantSettings": (W, R, R, None, None),
+    "TenantSubscription": (W, R, R, None, None),
+    "Ticket": (W, W, R, W, W),
+}
+
+
+def test_tenant_roles_grant_what_the_spec_table_says(app):
+    from app.security.catalogue import ROLES, TENANT_ROLES, _level
+    from app.security.sync import registered_resources
+
+    assert TENANT_ROLES == ("Super Admin", "Admin", "Viewer", "Kurir", "Marketing")
+    tenant_resources = {name for name, realm in registered_resources(app.appbuilder).items() if realm == "tenant"}
+    assert tenant_resources == set(SPEC_ROLE_TABLE), "a new tenant resource: add its row to the spec table"
+    granted = {resource: tuple(_level(ROLES[role], resource) for role in TENANT_ROLES) for resource in tenant_resources}
+    assert granted == SPEC_ROLE_TABLE
+
+
+def test_marketing_reads_shipments_and_writes_none(client_as, api_client):
+    """Spec §9: Marketing monitors; the forms, the API and deleting are refused."""
+    marketer = client_as("marketing@demo.test")
+    assert marketer.get("/shipments/").status_code == 200
+    assert marketer.get("/shipments/new").status_code == 403
+    api = api_client("marketing@demo.test")
+    assert api.get("/api/v1/shipments/").status_code == 200
+    assert api.post("/api/v1/shipments/", json={"sender_name": "x"}).status_code == 403

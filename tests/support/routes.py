@@ -1,8 +1,10 @@
 """Route discovery shared by the isolation, permission and form sweeps.
 
 Every rule in app.url_map is classified from the view that serves it: which permission it needs
-(FAB's own metadata) and which model its URL object refers to (the view's datamodel, or
-`object_model` on custom views). New routes are picked up without touching the tests.
+(FAB's own metadata) and which model its URL object refers to (the view's datamodel, or on custom views
+`object_model`, with `object_models` naming it per method where one view's routes name different
+rows: a model (its id) or a model's column, e.g. PaymentOrder.order_id). New routes are picked up
+without touching the tests; a route with an argument none of this explains fails the isolation sweep.
 """
 
 import re
@@ -10,8 +12,9 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import g
+from sqlalchemy.orm import InstrumentedAttribute
 
-from app.tenancy.models import TenantScoped
+from app.tenancy.models import Tenant, TenantMember, TenantScoped
 
 # Routes that are public by design (no login).
 PUBLIC_ENDPOINTS = {
@@ -44,7 +47,14 @@ PUBLIC_ENDPOINTS = {
 }
 # URL arguments that are not objects (locales, file names, API query strings).
 NON_OBJECT_ARGS = {"filename", "locale", "version", "name"}
-OBJECT_ARGS = {"pk", "id", "run_id"}
+# Public routes whose argument is no row a signed-in user could reach by changing it.
+NOT_AN_OBJECT = {
+    ("InvitationView.accept", "token"): "a signed one-time link",
+    ("SignupView.sign_in", "token"): "a signed one-time hand-off",
+    ("PaymentWebhookView.notify", "gateway"): "a gateway's name",
+    ("PaymentWebhookView.sandbox", "order_id"): "the development gateway's public checkout page",
+    ("PaymentWebhookView.sandbox_post", "order_id"): "the development gateway's public checkout page",
+}
 READ_PERMISSIONS = {
     "can_read",
     "can_list",
@@ -73,20 +83,36 @@ class Route:
 
     @property
     def object_args(self) -> set:
-        return set(self.arguments) - NON_OBJECT_ARGS
+        return {
+            arg for arg in self.arguments if arg not in NON_OBJECT_ARGS and (self.endpoint, arg) not in NOT_AN_OBJECT
+        }
+
+    @property
+    def _declared_object(self):
+        view = self.view
+        declared = (getattr(view, "object_models", None) or {}).get(self.method_name)
+        if declared is None:
+            declared = getattr(view, "object_model", None)
+        if declared is None and getattr(view, "datamodel", None) is not None:
+            declared = view.datamodel.obj
+        return declared
 
     @property
     def object_model(self):
-        view = self.view
-        model = getattr(view, "object_model", None)
-        if model is None and getattr(view, "datamodel", None) is not None:
-            model = view.datamodel.obj
-        return model
+        declared = self._declared_object
+        return declared.class_ if isinstance(declared, InstrumentedAttribute) else declared
+
+    @property
+    def object_column(self) -> str:
+        """The model's column the URL's object argument holds (its id, or e.g. an order id)."""
+        declared = self._declared_object
+        return declared.key if isinstance(declared, InstrumentedAttribute) else "id"
 
     @property
     def tenant_owned(self) -> bool:
+        """Its object belongs to a tenant: a tenant-owned row, a tenant (client) or a tenant's user."""
         model = self.object_model
-        return model is not None and issubclass(model, TenantScoped)
+        return model is not None and (issubclass(model, (TenantScoped, TenantMember)) or model is Tenant)
 
     @property
     def read_only(self) -> bool:
@@ -137,7 +163,7 @@ def url_for_route(route: Route, object_id) -> str:
             return "missing_sep_file.txt"  # the shape FAB's download routes expect
         if match.group(1) == "version":
             return "v1"
-        return str(object_id) if match.group(1) in OBJECT_ARGS else "x"
+        return "x" if match.group(1) in NON_OBJECT_ARGS else str(object_id)
 
     return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", fill, route.rule)
 
@@ -160,8 +186,9 @@ def own_object_id(app, route, email, *, custom_views: bool = False):
             return user.id
         with all_tenants() if user.tenant_id is None else tenant_scope(user.tenant_id):
             g.user = user  # row rules in the views' filters (a Kurir's own shipments) read the signed-in user
-            if datamodel is None:
+            if datamodel is None or datamodel.obj is not route.object_model:
                 model = route.object_model
-                return db.session.execute(sa.select(model.id).order_by(model.id).limit(1)).scalar()
+                column = getattr(model, route.object_column)
+                return db.session.execute(sa.select(column).order_by(model.id).limit(1)).scalar()
             _, rows = view.datamodel.query(view._base_filters, page=0, page_size=1)
         return rows[0].id if rows else None

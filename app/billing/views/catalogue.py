@@ -15,6 +15,7 @@ from app.billing.invoices import parse_amount
 from app.billing.models import Plan, ProductModule
 from app.billing.views.common import BillingPage
 from app.core.access import METHOD_PERMISSIONS, READ, WRITE
+from app.core.formatting import rupiah
 from app.core.rows import get_or_404
 from app.core.transaction import transaction
 from app.core.validation import FieldError
@@ -27,6 +28,7 @@ CATEGORY_LABELS = {"mvp": _l("MVP modules"), "advanced": _l("Advanced modules")}
 class ModuleView(BillingPage):
     route_base = "/billing/modules"
     class_permission_name = "Module"
+    object_model = ProductModule  # what <pk> names, for the sweeps
     method_permission_name = {
         **METHOD_PERMISSIONS,
         "index": READ,
@@ -121,6 +123,10 @@ class ModuleView(BillingPage):
 class PlanView(VendorModelView):
     route_base = "/billing/plans"
     class_permission_name = "Plan"
+    list_title = _l("Plans")
+    show_title = _l("Plan")
+    add_title = _l("New plan")
+    edit_title = _l("Edit plan")
     datamodel = SQLAInterface(Plan)
     base_permissions = ["can_read", "can_write"]
     list_columns = ["code", "name", "price", "period_days", "shipment_quota", "user_quota"]
@@ -136,6 +142,7 @@ class PlanView(VendorModelView):
         "user_quota": _l("User accounts"),
         "modules": _l("Included modules"),
     }
+    formatters_columns = {"price": rupiah}
     description_columns = {
         "shipment_quota": _l("Empty means unlimited."),
         "user_quota": _l("Empty means unlimited."),

@@ -57,6 +57,7 @@ def client_rows(args):
 class ClientView(BillingPage):
     route_base = "/billing/clients"
     class_permission_name = "Client"
+    object_model = Tenant  # what <pk> names (a client is a tenant), for the isolation sweep
     method_permission_name = {
         **METHOD_PERMISSIONS,
         "index": READ,

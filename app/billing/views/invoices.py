@@ -95,6 +95,7 @@ def _tax_rule(form) -> TaxRule:
 class InvoiceView(BillingPage):
     route_base = "/billing/invoices"
     class_permission_name = "Invoice"
+    object_model = Invoice  # what <pk> names, for the isolation sweep
     method_permission_name = {
         **METHOD_PERMISSIONS,
         "index": READ,

@@ -19,6 +19,7 @@ class PaymentView(BillingPage):
     route_base = "/billing/payments"
     class_permission_name = "Payment"
     method_permission_name = {**METHOD_PERMISSIONS, "record": WRITE}
+    object_model = Invoice  # what <pk> names (the invoice a payment is recorded for), for the isolation sweep
 
     @expose("/invoice/<int:pk>", methods=["POST"])
     @has_access

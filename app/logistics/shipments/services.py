@@ -290,6 +290,15 @@ def can_change_status(user, shipment: Shipment) -> bool:
     return COURIER_ROLE in roles and shipment.courier_id == user.id
 
 
+def can_delete_status_event(user, event: ShipmentStatusEvent) -> bool:
+    """Super Admin and Admin: any entry; a Kurir: only an entry they recorded themselves on a shipment
+    assigned to them (correcting their own update, spec §9: a Kurir updates its own shipments' status)."""
+    roles = role_names(user)
+    if roles & FULL_ACCESS_ROLES:
+        return True
+    return COURIER_ROLE in roles and event.user_id == user.id and event.shipment.courier_id == user.id
+
+
 def _check_status_access(user, shipments) -> None:
     for shipment in shipments:
         if shipment.is_draft:
@@ -372,6 +381,8 @@ def delete_status_event(user, event: ShipmentStatusEvent) -> None:
     """Remove one history entry; the shipment's status follows the latest remaining entry."""
     shipment = event.shipment
     _check_status_access(user, [shipment])
+    if not can_delete_status_event(user, event):
+        raise ShipmentDenied(_l("You may only delete status entries you recorded yourself."))
     shipment.events.remove(event)
     db.session.delete(event)
     _refresh_status(shipment)

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from app.core.access import METHOD_PERMISSIONS, READ, WRITE
 from app.core.formatting import JAKARTA
 from app.core.ids import db_integer_id
+from app.core.redirects import safe_target
 from app.core.rows import get_or_404
 from app.core.transaction import transaction
 from app.core.validation import FieldError
@@ -46,18 +47,13 @@ def shipments_by_ids(raw_ids) -> list[Shipment]:
     return list(db.session.execute(sa.select(Shipment).where(Shipment.id.in_(ids))).scalars())
 
 
-def _local_path(raw: str | None) -> str | None:
-    """Only a path on this site: "//host" or "/\\host" would send the user elsewhere."""
-    if raw and raw.startswith("/") and not raw.startswith(("//", "/\\")):
-        return raw
-    return None
-
-
 class ShipmentStatusView(TenantBaseView):
     route_base = "/shipment-status"
     class_permission_name = "ShipmentStatus"
     module_code = "shipments"
     default_view = "history"
+    object_model = Shipment  # what <pk> names (for the sweeps); deleting an entry names the entry
+    object_models = {"delete_event": ShipmentStatusEvent}
     method_permission_name = {**METHOD_PERMISSIONS, "history": READ, "update": WRITE, "delete_event": WRITE}
 
     @expose("/<int:pk>")
@@ -70,13 +66,14 @@ class ShipmentStatusView(TenantBaseView):
             statuses=STATUSES,
             can_change=self.appbuilder.sm.has_access("can_write", "ShipmentStatus")
             and services.can_change_status(g.user, shipment),
+            can_delete=lambda event: services.can_delete_status_event(g.user, event),
         )
 
     @expose("/update", methods=["POST"])
     @has_access
     def update(self):
         shipments = shipments_by_ids(request.form.getlist("ids"))
-        back = _local_path(request.form.get("next")) or url_for("ShipmentView.list")
+        back = safe_target(request.form.get("next")) or url_for("ShipmentView.list")
         try:
             with transaction():
                 services.update_status(

@@ -38,6 +38,7 @@ def _json_default(value):
 
 class ShipmentView(TenantBaseView):
     route_base = "/shipments"
+    object_model = Shipment  # what <pk> names, for the isolation and permission sweeps
     class_permission_name = "Shipment"
     module_code = "shipments"
     default_view = "list"
