@@ -11,7 +11,6 @@ from app.billing.invoice_rules import STATUS_LABELS
 from app.billing.models import CreditNote, Invoice
 from app.billing.terbilang import rupiah_in_words
 from app.core.formatting import jakarta_today, rupiah, wib_date
-from app.core.validation import FieldError
 
 VENDOR_DEFAULTS = {
     "VENDOR_NAME": "PT SiLogistik Teknologi Nusantara",
@@ -42,7 +41,7 @@ def _render_pdf(template: str, invoice: Invoice, **context) -> bytes:
 
     result = pisa.CreatePDF(html, dest=out, encoding="utf-8")
     if result.err:
-        raise FieldError("invoice", _("The PDF could not be rendered."))
+        raise RuntimeError(_("The PDF could not be rendered."))  # our failure, not the user's input
     return out.getvalue()
 
 

@@ -211,10 +211,10 @@ class SignupView(BaseView):
             abort(404)
         if request.method == "GET":
             return self._page("signup/sign_in.html")
-        with all_tenants(), transaction() as session:
+        with all_tenants(), transaction() as db_session:
             user = activation.redeem_login_token(token, g.host_tenant)
             if user is not None:
-                record_login(session, user)
+                record_login(db_session, user)
         if user is None:
             return redirect(self.appbuilder.get_url_for_login)
         login_user(user)

@@ -273,4 +273,4 @@ def test_messages_are_lazy_and_translatable_in_an_app():
     Babel(app)
     with app.app_context():
         assert str(error.message) == "Weight must be greater than zero."
-        assert "items-0-weight" in str(error)
+        assert error.field == "items-0-weight"
