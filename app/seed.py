@@ -108,5 +108,4 @@ def seed_demo(password: str) -> list[str]:
                 lines.append(f"  {tenant.slug:8} {email:28} {role}")
             for step in SEED_STEPS:
                 step(tenant, users)
-        db.session.commit()
-    return lines
+    return lines  # `flask seed-demo` commits (one transaction)

@@ -22,6 +22,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from app.core.ids import db_integer_id
 from app.core.redirects import safe_target
+from app.core.rows import get_or_404
 from app.core.views import ModelViewFixes
 from app.extensions import db
 from app.security import login_limits
@@ -65,8 +66,9 @@ class ResetPasswordView(FabResetPasswordView):
     @staticmethod
     def _user_or_404() -> None:
         user_id = db_integer_id(request.args.get("pk"))
-        if user_id is None or db.session.get(TenantUser, user_id) is None:
+        if user_id is None:
             abort(404)
+        get_or_404(TenantUser, user_id)
 
     @expose("/form", methods=["GET"])
     @has_access
