@@ -107,6 +107,7 @@ def register_all(appbuilder) -> None:
     register_notifications(appbuilder)
     register_dashboards(appbuilder)
     register_signup(appbuilder)
+    register_team(appbuilder)
 
 
 def register_helpdesk(appbuilder) -> None:
@@ -216,3 +217,10 @@ def register_signup(appbuilder) -> None:
         category_icon="fa-briefcase",
         category_label=_l("Billing"),
     )
+
+
+def register_team(appbuilder) -> None:
+    from app.logistics.team.views import EmployeeView, TenantUserAdminView
+
+    add_view(appbuilder, EmployeeView, "Employees", icon="fa-id-badge", category="")
+    add_view(appbuilder, TenantUserAdminView, "Users", icon="fa-users", category="Settings", category_icon="fa-cog")

@@ -94,8 +94,19 @@ ROLES: dict[str, RoleSpec] = {
     ),
     "Vendor Viewer": RoleSpec(VENDOR, {ALL: READ}),
     SUPER_ADMIN: RoleSpec(TENANT, {ALL: WRITE}),
-    "Admin": RoleSpec(TENANT, {ALL: WRITE, "TenantSettings": READ, "TenantActivity": READ, "TenantSubscription": READ}),
-    "Viewer": RoleSpec(TENANT, {ALL: READ, "TenantActivity": None}),
+    # Spec §9: an Admin adds employees (Kurir and Marketing; the service keeps Admin accounts to the Super
+    # Admin); only the Super Admin manages users' roles (menu "Pengguna").
+    "Admin": RoleSpec(
+        TENANT,
+        {
+            ALL: WRITE,
+            "TenantSettings": READ,
+            "TenantActivity": READ,
+            "TenantSubscription": READ,
+            "TenantUserAdmin": None,
+        },
+    ),
+    "Viewer": RoleSpec(TENANT, {ALL: READ, "TenantActivity": None, "TenantUserAdmin": None}),
     # Spec §9 "Role Tetap": a Kurir updates the status of its own shipments (the row rule in
     # app/logistics/shipments/services.py narrows to them, and to the entries it recorded itself);
     # Marketing monitors the shipments of the customers it looks after: it reads, it does not write.
