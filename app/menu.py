@@ -103,11 +103,11 @@ def register_all(appbuilder) -> None:
     register_audit(appbuilder)
     register_billing(appbuilder)
     register_logistics(appbuilder)
+    register_team(appbuilder)
     register_helpdesk(appbuilder)
     register_notifications(appbuilder)
     register_dashboards(appbuilder)
     register_signup(appbuilder)
-    register_team(appbuilder)
 
 
 def register_helpdesk(appbuilder) -> None:

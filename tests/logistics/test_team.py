@@ -154,3 +154,12 @@ def test_super_admin_changes_roles_on_the_users_page(app, new_tenant, create_use
     assert services.role_of(_user(tenant.email)) == "Super Admin"
     assert owner.post(f"/team/users/{viewer.id}/role", data={"role": "Vendor Admin"}).status_code == 302
     assert services.role_of(_user(viewer.email)) == "Kurir"
+
+
+def test_the_profile_page_speaks_indonesian(new_tenant):
+    _tenant, owner = new_tenant
+    owner.get("/lang/id")
+    text = owner.get("/users/userinfo/").get_data(as_text=True)
+    for raw in ("True", "None", "[Super Admin]", "Login Count", "First Name", "Active"):
+        assert raw not in text
+    assert "Aktif" in text and "Jumlah masuk" in text and "Super Admin" in text
