@@ -220,7 +220,9 @@ def register_signup(appbuilder) -> None:
 
 
 def register_team(appbuilder) -> None:
-    from app.logistics.team.views import EmployeeView, TenantUserAdminView
+    from app.logistics.team.views import CourierView, EmployeeView, TenantUserAdminView
 
+    add_view(appbuilder, CourierView, "My Deliveries", icon="fa-motorcycle", category="")
+    INDEX_VIEW.landings["tenant:Kurir"] = CourierView.__name__
     add_view(appbuilder, EmployeeView, "Employees", icon="fa-id-badge", category="")
     add_view(appbuilder, TenantUserAdminView, "Users", icon="fa-users", category="Settings", category_icon="fa-cog")

@@ -93,7 +93,8 @@ ROLES: dict[str, RoleSpec] = {
         },
     ),
     "Vendor Viewer": RoleSpec(VENDOR, {ALL: READ}),
-    SUPER_ADMIN: RoleSpec(TENANT, {ALL: WRITE}),
+    # "CourierPage" (the Kurir's phone page of its own shipments) is the Kurir's only.
+    SUPER_ADMIN: RoleSpec(TENANT, {ALL: WRITE, "CourierPage": None}),
     # Spec §9: an Admin adds employees (Kurir and Marketing; the service keeps Admin accounts to the Super
     # Admin); only the Super Admin manages users' roles (menu "Pengguna").
     "Admin": RoleSpec(
@@ -104,14 +105,23 @@ ROLES: dict[str, RoleSpec] = {
             "TenantActivity": READ,
             "TenantSubscription": READ,
             "TenantUserAdmin": None,
+            "CourierPage": None,
         },
     ),
-    "Viewer": RoleSpec(TENANT, {ALL: READ, "TenantActivity": None, "TenantUserAdmin": None}),
+    "Viewer": RoleSpec(TENANT, {ALL: READ, "TenantActivity": None, "TenantUserAdmin": None, "CourierPage": None}),
     # Spec §9 "Role Tetap": a Kurir updates the status of its own shipments (the row rule in
     # app/logistics/shipments/services.py narrows to them, and to the entries it recorded itself);
     # Marketing monitors the shipments of the customers it looks after: it reads, it does not write.
     "Kurir": RoleSpec(
-        TENANT, {"Dashboard": READ, "Shipment": READ, "ShipmentStatus": WRITE, "Ticket": WRITE, "Notification": READ}
+        TENANT,
+        {
+            "Dashboard": READ,
+            "Shipment": READ,
+            "ShipmentStatus": WRITE,
+            "CourierPage": WRITE,
+            "Ticket": WRITE,
+            "Notification": READ,
+        },
     ),
     "Marketing": RoleSpec(
         TENANT, {"Dashboard": READ, "Shipment": READ, "Tariff": READ, "Ticket": WRITE, "Notification": READ}

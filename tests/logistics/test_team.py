@@ -163,3 +163,25 @@ def test_the_profile_page_speaks_indonesian(new_tenant):
     for raw in ("True", "None", "[Super Admin]", "Login Count", "First Name", "Active"):
         assert raw not in text
     assert "Aktif" in text and "Jumlah masuk" in text and "Super Admin" in text
+
+
+def test_a_courier_lands_on_its_cards_and_sets_a_status_with_one_tap(app, new_tenant, create_user, create_shipment, db):
+    tenant, owner = new_tenant
+    kurir, other = create_user(tenant, "Kurir"), create_user(tenant, "Kurir")
+    mine = create_shipment(tenant, courier_id=kurir.id, receiver_phone="0812-1111-2222")
+    theirs = create_shipment(tenant, courier_id=other.id)
+    db.session.commit()
+    phone = login(app, kurir.email, host=tenant_host(tenant.slug))
+
+    home = phone.get("/").get_data(as_text=True)
+    assert f'id="shipment-{mine.id}"' in home and f'id="shipment-{theirs.id}"' not in home
+    assert 'href="https://wa.me/6281211112222"' in home and 'href="tel:+6281211112222"' in home
+
+    done = phone.post(f"/courier/{mine.id}/status", data={"status": "delivered", "note": "Diterima Pak RT"})
+    assert done.status_code == 302
+    db.session.expire_all()
+    with tenant_scope(tenant.id, None):
+        assert db.session.get(type(mine), mine.id).status == "delivered"
+        assert db.session.get(type(mine), mine.id).events[0].note == "Diterima Pak RT"
+    assert phone.post(f"/courier/{theirs.id}/status", data={"status": "delivered"}).status_code == 404
+    assert owner.get("/courier/").status_code == 403

@@ -174,6 +174,8 @@ SPEC_ROLE_TABLE = {
     "Employee": (W, W, R, None, None),
     # §9 CRUD Daftar Pengguna: every user's role and active flag, the Super Admin's.
     "TenantUserAdmin": (W, None, None, None, None),
+    # §9 Kurir "update status kiriman sendiri": its phone page of its own shipments.
+    "CourierPage": (None, None, None, W, None),
 }
 
 

@@ -7,15 +7,21 @@ from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext as _
 
 from app.core.access import METHOD_PERMISSIONS, READ, WRITE
-from app.core.formatting import wib_datetime
+from app.core.formatting import rupiah, wib_datetime
 from app.core.transaction import transaction
 from app.core.validation import FieldError
 from app.core.views import TenantBaseView
-from app.logistics.team import services
-from app.logistics.web import current_tenant
+from app.logistics.shipments import services as shipments
+from app.logistics.shipments.inputs import InvalidShipment
+from app.logistics.shipments.models import Shipment
+from app.logistics.shipments.statuses import STATUSES
+from app.logistics.tariffs.cities import city_label
+from app.logistics.team import courier, services
+from app.logistics.web import current_tenant, scoped_or_404
 from app.security.catalogue import TENANT_ROLES
 from app.security.invitations import enqueue_invitation
 from app.security.models import TenantUser
+from app.tenancy.models import utcnow
 
 
 def _user_or_404(pk: int, roles: tuple[str, ...] | None = None) -> TenantUser:
@@ -247,3 +253,63 @@ class TenantUserAdminView(TenantBaseView):
                 "success",
             )
         return redirect(url_for("TenantUserAdminView.list"))
+
+
+class CourierView(TenantBaseView):
+    """The Kurir's phone page (and its landing page): its shipments as cards, today's first, then the open
+    ones; one tap sets a status (through the shipments' status service and its row rules), a tap calls or
+    WhatsApps the receiver."""
+
+    route_base = "/courier"
+    class_permission_name = "CourierPage"
+    module_code = "shipments"
+    object_model = Shipment
+    default_view = "list"
+    method_permission_name = {**METHOD_PERMISSIONS, "list": READ, "update": WRITE}
+
+    def landing(self):
+        return self.list()
+
+    @expose("/")
+    @has_access
+    def list(self):
+        return self.render_template(
+            "team/courier.html",
+            shipments=courier.courier_shipments(g.user),
+            statuses=[(code, STATUSES[code]) for code in courier.COURIER_STATUSES],
+            status_label=lambda code: str(STATUSES.get(code, code)),
+            city_label=city_label,
+            display_phone=services.display_phone,
+            whatsapp=_whatsapp,
+            tel=_tel,
+            rupiah=rupiah,
+        )
+
+    @expose("/<int:pk>/status", methods=["POST"])
+    @has_access
+    def update(self, pk):
+        shipment = scoped_or_404(Shipment, pk, where=Shipment.courier_id == g.user.id)
+        status = request.form.get("status")
+        try:
+            with transaction():
+                shipments.update_status(g.user, [shipment], status, utcnow(), request.form.get("note") or None)
+        except InvalidShipment as exc:
+            flash(" ".join(str(message) for message in exc.errors.values()), "danger")
+        except shipments.ShipmentDenied as exc:
+            flash(str(exc.message), "danger")
+        else:
+            flash(
+                _("%(number)s: %(status)s", number=shipment.tracking_number, status=str(STATUSES[status])),
+                "success",
+            )
+        return redirect(url_for("CourierView.list") + f"#shipment-{pk}")
+
+
+def _whatsapp(phone: str | None) -> str | None:
+    number = services.whatsapp_number(phone)
+    return f"https://wa.me/{number}" if number else None
+
+
+def _tel(phone: str | None) -> str | None:
+    e164 = services.normalized_phone(phone or "")
+    return f"tel:{e164}" if e164 else None
