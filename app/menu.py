@@ -220,7 +220,10 @@ def register_signup(appbuilder) -> None:
 
 
 def register_team(appbuilder) -> None:
+    from app.logistics.team.activity import register_sentences
     from app.logistics.team.views import CourierView, EmployeeView, TenantUserAdminView
+
+    register_sentences()
 
     add_view(appbuilder, CourierView, "My Deliveries", icon="fa-motorcycle", category="")
     INDEX_VIEW.landings["tenant:Kurir"] = CourierView.__name__

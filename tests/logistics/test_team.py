@@ -185,3 +185,22 @@ def test_a_courier_lands_on_its_cards_and_sets_a_status_with_one_tap(app, new_te
         assert db.session.get(type(mine), mine.id).events[0].note == "Diterima Pak RT"
     assert phone.post(f"/courier/{theirs.id}/status", data={"status": "delivered"}).status_code == 404
     assert owner.get("/courier/").status_code == 403
+
+
+def test_the_activity_log_reads_as_indonesian_sentences_in_wib(app, new_tenant, create_user, create_shipment, db):
+    tenant, owner = new_tenant
+    owner.post("/employees/new", data=_employee("Kurir", name="Budi Santoso", email="budi@team.example"))
+    budi = _user("budi@team.example")
+    shipment = create_shipment(tenant, courier_id=budi.id)
+    db.session.commit()
+    phone = login(app, "budi@team.example", host=tenant_host(tenant.slug))
+    phone.post(f"/courier/{shipment.id}/status", data={"status": "delivered"})
+
+    owner.get("/lang/id")
+    page = owner.get("/activity/list/").get_data(as_text=True)
+    assert f"Budi Santoso mengubah status {shipment.tracking_number} menjadi Terkirim" in page
+    assert "Pemilik Uji menambah pegawai Budi Santoso" in page
+    assert f'href="/shipments/{shipment.id}"' in page
+    assert "WIB" in page
+    for raw in ("employee_added", "ShipmentStatusEvent", ">create<", ">update<"):
+        assert raw not in page

@@ -21,6 +21,7 @@ from flask_appbuilder.validators import default_password_complexity
 from flask_babel import lazy_gettext as _l
 from lokal import parse_phone
 
+from app.audit.services import record_event
 from app.core.validation import FieldError
 from app.extensions import db
 from app.logistics.shipments.models import Shipment, ShipmentStatusEvent
@@ -181,6 +182,19 @@ def _check_quota(tenant: Tenant) -> None:
         raise FieldError("quota", str(exc)) from None
 
 
+def _record(action: str, actor: TenantUser, user: TenantUser, **details) -> None:
+    """An employee or role change in the tenant's activity log (app/audit/sentences.py reads it)."""
+    record_event(
+        db.session,
+        action,
+        tenant_id=user.tenant_id,
+        actor_id=actor.id,
+        summary=full_name(user),
+        entity=user,
+        details=details,
+    )
+
+
 # --- employees -----------------------------------------------------------------------------
 def profile_of(user: TenantUser) -> EmployeeProfile | None:
     return db.session.execute(sa.select(EmployeeProfile).where(EmployeeProfile.user_id == user.id)).scalar_one_or_none()
@@ -217,6 +231,7 @@ def create_employee(tenant: Tenant, actor: TenantUser, data: EmployeeInput) -> T
     _apply(user, profile, data)
     db.session.add_all([user, profile])
     db.session.flush()
+    _record("employee_added", actor, user, role=data.role)
     return user
 
 
@@ -232,6 +247,7 @@ def update_employee(tenant: Tenant, actor: TenantUser, user: TenantUser, data: E
     _apply(user, profile, data)
     db.session.add(profile)
     db.session.flush()
+    _record("employee_edited", actor, user, role=data.role)
 
 
 def set_active(tenant: Tenant, actor: TenantUser, user: TenantUser, active: bool) -> None:
@@ -243,6 +259,7 @@ def set_active(tenant: Tenant, actor: TenantUser, user: TenantUser, active: bool
         _check_not_self(actor, user)
     user.active = active
     db.session.flush()
+    _record("employee_activated" if active else "employee_deactivated", actor, user)
 
 
 def set_password(actor: TenantUser, user: TenantUser, password: str) -> None:
@@ -251,6 +268,7 @@ def set_password(actor: TenantUser, user: TenantUser, password: str) -> None:
     user.password = hash_password(password)
     user.fail_login_count = 0
     db.session.flush()
+    _record("password_reset", actor, user)
 
 
 def references(user: TenantUser) -> int:
@@ -274,6 +292,7 @@ def delete_employee(tenant: Tenant, actor: TenantUser, user: TenantUser) -> None
                 name=full_name(user),
             ),
         )
+    _record("employee_deleted", actor, user)
     profile = profile_of(user)
     if profile is not None:
         db.session.delete(profile)
@@ -326,6 +345,7 @@ def change_role(tenant: Tenant, actor: TenantUser, user: TenantUser, role: str) 
     if role in EMPLOYEE_ROLES and profile_of(user) is None:
         db.session.add(EmployeeProfile(tenant_id=tenant.id, user=user))
     db.session.flush()
+    _record("role_changed", actor, user, role=role)
 
 
 def set_user_active(tenant: Tenant, actor: TenantUser, user: TenantUser, active: bool) -> None:
@@ -337,6 +357,7 @@ def set_user_active(tenant: Tenant, actor: TenantUser, user: TenantUser, active:
         _check_quota(tenant)
     user.active = active
     db.session.flush()
+    _record("employee_activated" if active else "employee_deactivated", actor, user)
 
 
 def tenant_users(tenant_id: int, roles: tuple[str, ...] | None = None):
