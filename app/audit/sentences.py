@@ -25,6 +25,7 @@ class ObjectKind:
     values: dict[str, Callable[[object], str]] = field(default_factory=dict)  # column -> stored value as text
     sentence: Callable | None = None  # (line, actor) -> (text, link) for a line of its own kind
     hidden: frozenset[str] = frozenset()  # columns not worth showing (ids, bookkeeping)
+    subject: Callable | None = None  # line -> the object's words, when its stored summary reads badly
 
 
 KINDS: dict[str, ObjectKind] = {}
@@ -100,15 +101,19 @@ def _parts(line) -> tuple[str, str | None]:
     if kind is not None and kind.sentence is not None and line.action == "create":
         return kind.sentence(line, actor)
     subject = line.summary or line.entity_id or ""
+    if line.entity_type and subject.startswith(line.entity_type + " "):
+        subject = subject[len(line.entity_type) + 1 :]  # "Payment Rp 100000 …": the noun says it already
     if line.entity_type == "Tenant" and getattr(line, "tenant", None) is not None:
         subject = line.tenant.name  # the vendor's events name the client, not their English summary
+    if kind is not None and kind.subject is not None:
+        subject = kind.subject(line)
     if line.action in EVENTS:
         raw = (line.changes or {}).get("role", "") if isinstance(line.changes, dict) else ""
         value = kind.values.get("role", _plain)(raw) if kind is not None and raw else raw
         return _fill(EVENTS[line.action], actor=actor, object=subject, value=value), object_link(line)
     if line.action in VERBS:
         noun = str(kind.noun) if kind is not None else _("item")
-        return _fill(VERBS[line.action], actor=actor, noun=noun, object=subject), object_link(line)
+        return _fill(VERBS[line.action], actor=actor, noun=noun, object=subject).strip(), object_link(line)
     return f"{actor}: {subject}", object_link(line)
 
 

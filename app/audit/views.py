@@ -29,7 +29,7 @@ class _ActivityLogView:
         "changes_html": _l("Changes"),
         "tenant": _l("Company"),
     }
-    formatters_columns = {"created_at": wib_datetime}
+    formatters_columns = {"created_at": wib_datetime, "tenant": lambda tenant: tenant.name if tenant else "-"}
 
 
 class TenantActivityView(_ActivityLogView, TenantModelView):

@@ -106,3 +106,19 @@ def test_new_tenant_adds_its_courier_who_updates_a_status_on_the_phone(app, brow
     assert "Terkirim" in courier.inner_text(".courier-card .label") or "Terkirim" in courier.inner_text(".alert")
     assert not _scrolls_sideways(courier)
     _shot(courier, "courier-after-390")
+    owner.goto(f"{base}/activity/list/")
+    log = owner.inner_text("body")
+    assert f"Budi Santoso mengubah status {number} menjadi Terkirim" in log
+    assert "Pemilik Uji menambah pegawai Budi Santoso" in log
+    _shot(owner, "activity-1366")
+    owner.set_viewport_size(PHONE)
+    _shot(owner, "activity-390")
+
+
+def test_vendor_activity_log_reads_as_sentences(browser, live_server):
+    base = f"http://localhost:{live_server}"
+    page = _sign_in(browser, base, "admin@vendor.test", DESKTOP)
+    page.goto(f"{base}/vendor/activity/list/")
+    _shot(page, "vendor-activity-1366")
+    text = page.inner_text("body")
+    assert "client_created" not in text and "WIB" in text

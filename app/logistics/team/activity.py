@@ -60,6 +60,6 @@ def register_sentences() -> None:
         endpoint="TariffView.show",
         values={"origin": _city, "destination": _city, "price_per_kg": _money},
     )
-    sentences.register("TenantSettings", _l("company settings"))
+    sentences.register("TenantSettings", _l("company settings"), subject=lambda line: "")
     sentences.register("EmployeeProfile", _l("employee profile"), hidden=frozenset({"user_id"}))
     sentences.register("TenantUser", _l("user"), values={"role": services.role_label})
