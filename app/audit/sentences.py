@@ -17,6 +17,8 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from werkzeug.routing import BuildError
 
+from app.tenancy.models import CLIENT_TYPE_LABELS, TENANT_STATUS_LABELS
+
 
 @dataclass
 class ObjectKind:
@@ -131,11 +133,17 @@ def changes_text(line) -> list[tuple[str, str]]:
         if column in hidden:
             continue
         fmt = kind.values.get(column, _plain) if kind else _plain
+        label = _column_label(column)
         if isinstance(value, list) and len(value) == 2:
-            shown.append((column, f"{fmt(value[0])} → {fmt(value[1])}"))
+            shown.append((label, f"{fmt(value[0])} → {fmt(value[1])}"))
         else:
-            shown.append((column, fmt(value)))
+            shown.append((label, fmt(value)))
     return shown
+
+
+def _column_label(column: str) -> str:
+    """ "monthly_price" -> "Monthly price", in the page's language when the catalogue has it."""
+    return _(column.replace("_", " ").strip().capitalize())
 
 
 def _plain(value) -> str:
@@ -148,10 +156,23 @@ def _plain(value) -> str:
     return str(value)
 
 
-# The vendor's own objects (billing, helpdesk): nouns only, their pages need more than a pk.
+def _labelled(labels: dict):
+    return lambda code: str(labels.get(code, code)) if code not in (None, "") else "-"
+
+
+_STATES = {**TENANT_STATUS_LABELS, "expired": _l("Expired")}
+register(
+    "Tenant",
+    _l("client"),
+    values={
+        "status": _labelled(TENANT_STATUS_LABELS),
+        "client_type": _labelled(CLIENT_TYPE_LABELS),
+        "subscription_state": _labelled(_STATES),
+    },
+)
+register("Subscription", _l("subscription"), values={"status": _labelled(_STATES)})
+# The vendor's other objects (billing, helpdesk): nouns only, their pages need more than a pk.
 for _type, _noun in (
-    ("Tenant", _l("client")),
-    ("Subscription", _l("subscription")),
     ("Invoice", _l("invoice")),
     ("Payment", _l("payment")),
     ("CreditNote", _l("credit note")),

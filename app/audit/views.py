@@ -3,9 +3,11 @@ each line as a sentence with its object linked, times in WIB (app/audit/sentence
 
 from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from app.audit.models import ActivityLog
+from app.audit.services import ACTION_LABELS
 from app.core.formatting import wib_datetime
 from app.core.views import TenantModelView, VendorModelView
 
@@ -18,6 +20,13 @@ class _ActivityLogView:
     search_columns = ["actor", "action", "entity_type", "created_at"]
     order_columns = ["created_at"]
     base_order = ("created_at", "desc")
+    show_title = _l("Activity")
+    formatters_columns = {
+        "action": lambda code: ACTION_LABELS.get(code, code),
+        "entity_type": lambda name: gettext(name) if name else "—",  # the model's name, e.g. "Invoice"
+        "created_at": wib_datetime,
+        "tenant": lambda tenant: tenant.name if tenant else "—",
+    }
     label_columns = {
         "created_at": _l("Time"),
         "actor": _l("By"),
@@ -29,7 +38,6 @@ class _ActivityLogView:
         "changes_html": _l("Changes"),
         "tenant": _l("Company"),
     }
-    formatters_columns = {"created_at": wib_datetime, "tenant": lambda tenant: tenant.name if tenant else "-"}
 
 
 class TenantActivityView(_ActivityLogView, TenantModelView):

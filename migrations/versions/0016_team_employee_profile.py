@@ -1,7 +1,7 @@
 """Employee profiles: a Kurir's plate number, a Marketing's or Admin's address (spec §5 Manajemen Pegawai)
 
 Revision ID: 0016_team_employee_profile
-Revises: 0015_storage_keys
+Revises: 0016_sessions_user_session_epoch
 Create Date: 2026-12-07 17:10:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0016_team_employee_profile"
-down_revision = "0015_storage_keys"
+down_revision = "0016_sessions_user_session_epoch"
 branch_labels = None
 depends_on = None
 

@@ -101,7 +101,7 @@ def test_new_tenant_adds_its_courier_who_updates_a_status_on_the_phone(app, brow
     assert not _scrolls_sideways(courier)
     _shot(courier, "courier-390")
     courier.fill(".courier-card input[name=note]", "Diterima satpam")
-    courier.click(".courier-card button[value=delivered]")
+    courier.click(".courier-card button[name=set_delivered]")
     courier.wait_for_selector(".alert-success")
     assert "Terkirim" in courier.inner_text(".courier-card .label") or "Terkirim" in courier.inner_text(".alert")
     assert not _scrolls_sideways(courier)

@@ -177,13 +177,13 @@ def test_a_courier_lands_on_its_cards_and_sets_a_status_with_one_tap(app, new_te
     assert f'id="shipment-{mine.id}"' in home and f'id="shipment-{theirs.id}"' not in home
     assert 'href="https://wa.me/6281211112222"' in home and 'href="tel:+6281211112222"' in home
 
-    done = phone.post(f"/courier/{mine.id}/status", data={"status": "delivered", "note": "Diterima Pak RT"})
+    done = phone.post(f"/courier/{mine.id}/status", data={"set_delivered": "1", "note": "Diterima Pak RT"})
     assert done.status_code == 302
     db.session.expire_all()
     with tenant_scope(tenant.id, None):
         assert db.session.get(type(mine), mine.id).status == "delivered"
         assert db.session.get(type(mine), mine.id).events[0].note == "Diterima Pak RT"
-    assert phone.post(f"/courier/{theirs.id}/status", data={"status": "delivered"}).status_code == 404
+    assert phone.post(f"/courier/{theirs.id}/status", data={"set_delivered": "1"}).status_code == 404
     assert owner.get("/courier/").status_code == 403
 
 
@@ -194,7 +194,7 @@ def test_the_activity_log_reads_as_indonesian_sentences_in_wib(app, new_tenant, 
     shipment = create_shipment(tenant, courier_id=budi.id)
     db.session.commit()
     phone = login(app, "budi@team.example", host=tenant_host(tenant.slug))
-    phone.post(f"/courier/{shipment.id}/status", data={"status": "delivered"})
+    phone.post(f"/courier/{shipment.id}/status", data={"set_delivered": "1"})
 
     owner.get("/lang/id")
     page = owner.get("/activity/list/").get_data(as_text=True)

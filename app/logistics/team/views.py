@@ -289,7 +289,8 @@ class CourierView(TenantBaseView):
     @has_access
     def update(self, pk):
         shipment = scoped_or_404(Shipment, pk, where=Shipment.courier_id == g.user.id)
-        status = request.form.get("status")
+        # One button per status, named set_<status> (a button's value is text the user reads).
+        status = next((key[4:] for key in request.form if key.startswith("set_")), request.form.get("status"))
         try:
             with transaction():
                 shipments.update_status(g.user, [shipment], status, utcnow(), request.form.get("note") or None)
