@@ -102,7 +102,7 @@ def _parts(line) -> tuple[str, str | None]:
     kind = KINDS.get(line.entity_type or "")
     if kind is not None and kind.sentence is not None and line.action == "create":
         return kind.sentence(line, actor)
-    subject = line.summary or line.entity_id or ""
+    subject = _(line.summary) if line.summary else (line.entity_id or "")  # stored in English (audit._summary)
     if line.entity_type and subject.startswith(line.entity_type + " "):
         subject = subject[len(line.entity_type) + 1 :]  # "Payment Rp 100000 …": the noun says it already
     if line.entity_type == "Tenant" and getattr(line, "tenant", None) is not None:

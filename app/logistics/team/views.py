@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from app.core.access import METHOD_PERMISSIONS, READ, WRITE
 from app.core.formatting import rupiah, wib_datetime
+from app.core.names import CAN_WRITE, COURIER_PAGE, EMPLOYEE, TENANT_USER_ADMIN
 from app.core.transaction import transaction
 from app.core.validation import FieldError
 from app.core.views import TenantBaseView
@@ -39,7 +40,7 @@ def _flash_errors(exc: FieldError) -> None:
 
 class EmployeeView(TenantBaseView):
     route_base = "/employees"
-    class_permission_name = "Employee"
+    class_permission_name = EMPLOYEE
     object_model = TenantUser  # what <pk> names, for the isolation and permission sweeps
     default_view = "list"
     method_permission_name = {
@@ -53,7 +54,7 @@ class EmployeeView(TenantBaseView):
     }
 
     def _can_write(self) -> bool:
-        return self.appbuilder.sm.has_access("can_write", self.class_permission_name)
+        return self.appbuilder.sm.has_access(CAN_WRITE, self.class_permission_name)
 
     @expose("/")
     @has_access
@@ -200,7 +201,7 @@ class TenantUserAdminView(TenantBaseView):
     """Menu "Pengguna": every user of the tenant, its role among the five fixed ones, active, last sign-in."""
 
     route_base = "/team/users"
-    class_permission_name = "TenantUserAdmin"
+    class_permission_name = TENANT_USER_ADMIN
     object_model = TenantUser
     default_view = "list"
     method_permission_name = {**METHOD_PERMISSIONS, "list": READ, "change_role": WRITE, "set_active": WRITE}
@@ -216,7 +217,7 @@ class TenantUserAdminView(TenantBaseView):
             role_of=services.role_of,
             full_name=services.full_name,
             wib_datetime=wib_datetime,
-            can_write=self.appbuilder.sm.has_access("can_write", self.class_permission_name),
+            can_write=self.appbuilder.sm.has_access(CAN_WRITE, self.class_permission_name),
         )
 
     @expose("/<int:pk>/role", methods=["POST"])
@@ -261,7 +262,7 @@ class CourierView(TenantBaseView):
     WhatsApps the receiver."""
 
     route_base = "/courier"
-    class_permission_name = "CourierPage"
+    class_permission_name = COURIER_PAGE
     module_code = "shipments"
     object_model = Shipment
     default_view = "list"
