@@ -104,6 +104,7 @@ def register_all(appbuilder) -> None:
     register_audit(appbuilder)
     register_billing(appbuilder)
     register_logistics(appbuilder)
+    register_team(appbuilder)
     register_helpdesk(appbuilder)
     register_notifications(appbuilder)
     register_dashboards(appbuilder)
@@ -217,3 +218,15 @@ def register_signup(appbuilder) -> None:
         category_icon="fa-briefcase",
         category_label=_l("Billing"),
     )
+
+
+def register_team(appbuilder) -> None:
+    from app.logistics.team.activity import register_sentences
+    from app.logistics.team.views import CourierView, EmployeeView, TenantUserAdminView
+
+    register_sentences()
+
+    add_view(appbuilder, CourierView, "My Deliveries", icon="fa-motorcycle", category="")
+    INDEX_VIEW.landings["tenant:Kurir"] = CourierView.__name__
+    add_view(appbuilder, EmployeeView, "Employees", icon="fa-id-badge", category="")
+    add_view(appbuilder, TenantUserAdminView, "Users", icon="fa-users", category="Settings", category_icon="fa-cog")

@@ -40,6 +40,9 @@ TENANT_SETTINGS = "TenantSettings"
 TENANT_ACTIVITY = "TenantActivity"
 TENANT_SUBSCRIPTION = "TenantSubscription"
 TICKET = "Ticket"
+EMPLOYEE = "Employee"  # menu "Pegawai" (app/logistics/team)
+TENANT_USER_ADMIN = "TenantUserAdmin"  # menu "Pengguna": users' roles, the Super Admin's
+COURIER_PAGE = "CourierPage"  # the Kurir's phone page of its own shipments
 # both realms
 NOTIFICATION = "Notification"
 JOBS = "Jobs"

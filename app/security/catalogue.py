@@ -14,6 +14,7 @@ from app.core.names import (
     CAN_WRITE,
     CLIENT,
     COURIER,
+    COURIER_PAGE,
     DASHBOARD,
     INVOICE,
     JOBS,
@@ -28,6 +29,7 @@ from app.core.names import (
     TENANT_ACTIVITY,
     TENANT_SETTINGS,
     TENANT_SUBSCRIPTION,
+    TENANT_USER_ADMIN,
     TICKET,
     TICKET_SETTINGS,
     VENDOR_ACTIVITY,
@@ -123,14 +125,35 @@ ROLES: dict[str, RoleSpec] = {
         },
     ),
     VENDOR_VIEWER: RoleSpec(VENDOR, {ALL: READ}),
-    SUPER_ADMIN: RoleSpec(TENANT, {ALL: WRITE}),
-    ADMIN: RoleSpec(TENANT, {ALL: WRITE, TENANT_SETTINGS: READ, TENANT_ACTIVITY: READ, TENANT_SUBSCRIPTION: READ}),
-    VIEWER: RoleSpec(TENANT, {ALL: READ, TENANT_ACTIVITY: None}),
+    # COURIER_PAGE (the Kurir's phone page of its own shipments) is the Kurir's only.
+    SUPER_ADMIN: RoleSpec(TENANT, {ALL: WRITE, COURIER_PAGE: None}),
+    # Spec §9: an Admin adds employees (Kurir and Marketing; the service keeps Admin accounts to the Super
+    # Admin); only the Super Admin manages users' roles (menu "Pengguna").
+    ADMIN: RoleSpec(
+        TENANT,
+        {
+            ALL: WRITE,
+            TENANT_SETTINGS: READ,
+            TENANT_ACTIVITY: READ,
+            TENANT_SUBSCRIPTION: READ,
+            TENANT_USER_ADMIN: None,
+            COURIER_PAGE: None,
+        },
+    ),
+    VIEWER: RoleSpec(TENANT, {ALL: READ, TENANT_ACTIVITY: None, TENANT_USER_ADMIN: None, COURIER_PAGE: None}),
     # Spec §9 "Role Tetap": a Kurir updates the status of its own shipments (the row rule in
     # app/logistics/shipments/services.py narrows to them, and to the entries it recorded itself);
     # Marketing monitors the shipments of the customers it looks after: it reads, it does not write.
     COURIER: RoleSpec(
-        TENANT, {DASHBOARD: READ, SHIPMENT: READ, SHIPMENT_STATUS: WRITE, TICKET: WRITE, NOTIFICATION: READ}
+        TENANT,
+        {
+            DASHBOARD: READ,
+            SHIPMENT: READ,
+            SHIPMENT_STATUS: WRITE,
+            COURIER_PAGE: WRITE,
+            TICKET: WRITE,
+            NOTIFICATION: READ,
+        },
     ),
     MARKETING: RoleSpec(TENANT, {DASHBOARD: READ, SHIPMENT: READ, TARIFF: READ, TICKET: WRITE, NOTIFICATION: READ}),
 }
