@@ -107,6 +107,7 @@ def register_all(appbuilder) -> None:
     register_notifications(appbuilder)
     register_dashboards(appbuilder)
     register_signup(appbuilder)
+    register_finance(appbuilder)
 
 
 def register_helpdesk(appbuilder) -> None:
@@ -216,3 +217,13 @@ def register_signup(appbuilder) -> None:
         category_icon="fa-briefcase",
         category_label=_l("Billing"),
     )
+
+
+def register_finance(appbuilder) -> None:
+    from app.logistics.finance import views as finance
+
+    menu = dict(category="Finance", category_icon="fa-money", category_label=_l("Finance"))
+    add_view(appbuilder, finance.FinanceEntryView, "Cash Book", icon="fa-book", **menu)
+    add_view(appbuilder, finance.ShipmentPaymentView, "Paid Shipments", icon="fa-check-square-o", **menu)
+    add_view(appbuilder, finance.ExpenseRequestView, "Expense Requests", icon="fa-receipt", **menu)
+    add_view(appbuilder, finance.ExpenseApprovalView, "Approval Queue", icon="fa-gavel", **menu)

@@ -94,13 +94,33 @@ ROLES: dict[str, RoleSpec] = {
     ),
     "Vendor Viewer": RoleSpec(VENDOR, {ALL: READ}),
     SUPER_ADMIN: RoleSpec(TENANT, {ALL: WRITE}),
-    "Admin": RoleSpec(TENANT, {ALL: WRITE, "TenantSettings": READ, "TenantActivity": READ, "TenantSubscription": READ}),
+    # Finance (spec §8/§9): the Super Admin approves and marks paid; Admin records entries and files requests.
+    "Admin": RoleSpec(
+        TENANT,
+        {
+            ALL: WRITE,
+            "TenantSettings": READ,
+            "TenantActivity": READ,
+            "TenantSubscription": READ,
+            "ShipmentPayment": READ,
+            "ExpenseApproval": READ,
+        },
+    ),
     "Viewer": RoleSpec(TENANT, {ALL: READ, "TenantActivity": None}),
     # Spec §9 "Role Tetap": a Kurir updates the status of its own shipments (the row rule in
     # app/logistics/shipments/services.py narrows to them, and to the entries it recorded itself);
     # Marketing monitors the shipments of the customers it looks after: it reads, it does not write.
+    # A Kurir also files its own expense requests (it sees only those) and nothing else of finance.
     "Kurir": RoleSpec(
-        TENANT, {"Dashboard": READ, "Shipment": READ, "ShipmentStatus": WRITE, "Ticket": WRITE, "Notification": READ}
+        TENANT,
+        {
+            "Dashboard": READ,
+            "Shipment": READ,
+            "ShipmentStatus": WRITE,
+            "Ticket": WRITE,
+            "Notification": READ,
+            "ExpenseRequest": WRITE,
+        },
     ),
     "Marketing": RoleSpec(
         TENANT, {"Dashboard": READ, "Shipment": READ, "Tariff": READ, "Ticket": WRITE, "Notification": READ}

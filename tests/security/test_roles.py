@@ -170,6 +170,11 @@ SPEC_ROLE_TABLE = {
     "TenantSettings": (W, R, R, None, None),
     "TenantSubscription": (W, R, R, None, None),
     "Ticket": (W, W, R, W, W),
+    # §8 Keuangan: Super Admin approves and marks paid; Admin records; Kurir files its own requests.
+    "CashBook": (W, W, R, None, None),
+    "ShipmentPayment": (W, R, R, None, None),
+    "ExpenseRequest": (W, W, R, W, None),
+    "ExpenseApproval": (W, R, R, None, None),
 }
 
 

@@ -1,0 +1,46 @@
+"""Finance demo data: a month of cash-book entries, two paid shipments, a pending and an approved
+expense request. Idempotent: a tenant with any entry is left alone."""
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from app.core.formatting import jakarta_today
+from app.extensions import db
+from app.logistics.finance import services
+from app.logistics.finance.models import FinanceEntry
+from app.logistics.shipments.models import Shipment
+
+ENTRIES = (
+    # days ago, kind, amount, method, category, description
+    (20, "income", 2_500_000, "transfer", "lainnya", "Modal kas awal"),
+    (15, "expense", 350_000, "tunai", "bahan_bakar", "BBM armada minggu ke-2"),
+    (10, "expense", 1_200_000, "transfer", "sewa", "Sewa gudang"),
+    (5, "expense", 275_000, "tunai", "perawatan", "Servis motor kurir"),
+    (2, "income", 180_000, "qris", "pengiriman", "Ongkir tunai di loket"),
+)
+
+
+def seed_finance(tenant, users_by_role: dict) -> None:
+    if db.session.execute(sa.select(FinanceEntry.id).where(FinanceEntry.tenant_id == tenant.id).limit(1)).first():
+        return
+    today = jakarta_today()
+    owner, admin, kurir = (users_by_role.get(role) for role in ("Super Admin", "Admin", "Kurir"))
+    for days, kind, amount, method, category, description in ENTRIES:
+        data = services.EntryInput(
+            kind, (today - timedelta(days=days)).isoformat(), str(amount), method, category, description
+        )
+        services.record_entry(tenant, admin, data)
+    shipment_ids = db.session.execute(
+        sa.select(Shipment.id)
+        .where(Shipment.tenant_id == tenant.id, Shipment.tracking_number.is_not(None))
+        .order_by(Shipment.id)
+        .limit(2)
+    ).scalars()
+    services.mark_paid(tenant, owner, list(shipment_ids), paid_on=today.isoformat(), method="transfer")
+    fuel = services.EntryInput("expense", today.isoformat(), "120000", "tunai", "bahan_bakar", "BBM motor B 1234 XY")
+    services.submit_request(tenant, kurir, fuel)
+    oil = services.EntryInput(
+        "expense", (today - timedelta(days=3)).isoformat(), "85000", "tunai", "perawatan", "Ganti oli"
+    )
+    services.approve_request(tenant, owner, services.submit_request(tenant, kurir, oil))
