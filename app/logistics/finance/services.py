@@ -459,7 +459,7 @@ def mark_paid(tenant, actor, shipment_ids, *, paid_on, method) -> int:
             amount=int(shipment.total_cost),
             method=method,
             category=SHIPMENT_CATEGORY,
-            description=_("Payment for shipment %(number)s", number=shipment.tracking_number)[:255],
+            description=shipment.tracking_number,  # the list words it ("Payment for shipment ...") per language
             shipment_id=shipment.id,
             created_by_id=actor.id if actor else None,
         )
