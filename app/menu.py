@@ -227,3 +227,5 @@ def register_finance(appbuilder) -> None:
     add_view(appbuilder, finance.ShipmentPaymentView, "Paid Shipments", icon="fa-check-square-o", **menu)
     add_view(appbuilder, finance.ExpenseRequestView, "Expense Requests", icon="fa-receipt", **menu)
     add_view(appbuilder, finance.ExpenseApprovalView, "Approval Queue", icon="fa-gavel", **menu)
+    add_view(appbuilder, finance.ReceivableView, "Receivables", icon="fa-handshake-o", **menu)
+    add_view(appbuilder, finance.FinanceReportView, "Financial Report", icon="fa-line-chart", **menu)

@@ -20,6 +20,9 @@ PAGES = (
     "/finance/approvals/",
     "/finance/entries/new",
     "/finance/requests/new",
+    "/finance/receivables/",
+    "/finance/receivables/new",
+    "/finance/report/",
 )
 ROLES = ("owner", "admin", "kurir", "viewer")
 RAW = re.compile(r"\b(None|bahan_bakar|gaji_kurir|income|expense|pending|approved|rejected)\b")

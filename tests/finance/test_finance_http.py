@@ -9,7 +9,14 @@ from tests.conftest import login, tenant_host
 from tests.support.factories import PASSWORD, owner_of
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(100)
-PAGES = ("/finance/entries/", "/finance/payments/", "/finance/requests/", "/finance/approvals/")
+PAGES = (
+    "/finance/entries/",
+    "/finance/payments/",
+    "/finance/requests/",
+    "/finance/approvals/",
+    "/finance/receivables/",
+    "/finance/report/",
+)
 
 
 @pytest.mark.parametrize(

@@ -175,6 +175,8 @@ SPEC_ROLE_TABLE = {
     "ShipmentPayment": (W, R, R, None, None),
     "ExpenseRequest": (W, W, R, W, None),
     "ExpenseApproval": (W, R, R, None, None),
+    "Receivable": (W, W, R, None, None),
+    "FinanceReport": (W, W, R, None, None),
 }
 
 

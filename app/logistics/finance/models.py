@@ -95,3 +95,86 @@ class ExpenseRequest(ProofMixin, TenantMixin, Audited, Model):
 
     def __repr__(self) -> str:
         return f"{self.category} {self.amount} ({self.status})"
+
+
+CUSTOMER, EMPLOYEE = "customer", "employee"
+DEBTOR_KINDS = (CUSTOMER, EMPLOYEE)
+LUNAS, BELUM_LUNAS, JATUH_TEMPO = "lunas", "belum_lunas", "jatuh_tempo"
+
+
+class Receivable(TenantMixin, Audited, Model):
+    """Tagihan & Piutang: what a customer or an employee owes. Its status (Lunas / Belum Lunas /
+    Jatuh Tempo) is derived from its payments and the due date, never stored."""
+
+    __tablename__ = "receivable"
+    __table_args__ = (
+        sa.Index("ix_receivable_tenant_due", "tenant_id", "due_on", "id"),
+        sa.CheckConstraint("amount > 0", name="ck_receivable_amount_positive"),
+    )
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    debtor_kind = sa.Column(sa.String(10), nullable=False)
+    debtor_name = sa.Column(sa.String(150), nullable=False)
+    debtor_phone = sa.Column(sa.String(20), nullable=False, default="")
+    debtor_email = sa.Column(sa.String(150), nullable=False, default="")
+    amount = sa.Column(sa.BigInteger, nullable=False)
+    issued_on = sa.Column(sa.Date, nullable=False)
+    due_on = sa.Column(sa.Date, nullable=False)
+    note = sa.Column(sa.String(255), nullable=False, default="")
+    created_by_id = sa.Column(sa.Integer, sa.ForeignKey(USER_FK, ondelete="SET NULL"))
+    created_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+
+    payments = sa.orm.relationship(
+        "ReceivablePayment",
+        order_by="ReceivablePayment.paid_on",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        back_populates="receivable",
+    )
+
+    def __repr__(self) -> str:
+        return f"{self.debtor_name} {self.amount}"
+
+
+class ReceivablePayment(TenantMixin, Audited, Model):
+    __tablename__ = "receivable_payment"
+    __table_args__ = (sa.CheckConstraint("amount > 0", name="ck_receivable_payment_amount_positive"),)
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    receivable_id = sa.Column(
+        sa.Integer, sa.ForeignKey("receivable.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    paid_on = sa.Column(sa.Date, nullable=False)
+    amount = sa.Column(sa.BigInteger, nullable=False)
+    method = sa.Column(sa.String(10), nullable=False)
+    created_by_id = sa.Column(sa.Integer, sa.ForeignKey(USER_FK, ondelete="SET NULL"))
+    created_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+
+    receivable = sa.orm.relationship(Receivable, back_populates="payments")
+
+    def __repr__(self) -> str:
+        return f"{self.amount} {self.paid_on}"
+
+
+class ReceivableReminder(TenantMixin, Model):
+    """A reminder that went out (kind "before" or "due"): at most one of each per receivable, which
+    makes the daily job idempotent."""
+
+    __tablename__ = "receivable_reminder"
+    __table_args__ = (sa.UniqueConstraint("receivable_id", "kind", name="uq_receivable_reminder"),)
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    receivable_id = sa.Column(sa.Integer, sa.ForeignKey("receivable.id", ondelete="CASCADE"), nullable=False)
+    kind = sa.Column(sa.String(10), nullable=False)
+    sent_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+
+
+class FinanceSettings(TenantMixin, Audited, Model):
+    """Per tenant: e-mail reminders for receivables (off by default) and how many days before."""
+
+    __tablename__ = "finance_settings"
+    __table_args__ = (sa.UniqueConstraint("tenant_id", name="uq_finance_settings_tenant"),)
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    reminders_on = sa.Column(sa.Boolean, nullable=False, default=False)
+    remind_days_before = sa.Column(sa.Integer, nullable=False, default=3)

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from app.core.formatting import jakarta_today
 from app.extensions import db
 from app.logistics.finance import services
-from app.logistics.finance.models import FinanceEntry
+from app.logistics.finance.models import FinanceEntry, Receivable
 from app.logistics.shipments.models import Shipment
 
 ENTRIES = (
@@ -22,6 +22,7 @@ ENTRIES = (
 
 
 def seed_finance(tenant, users_by_role: dict) -> None:
+    _seed_receivables(tenant, users_by_role.get("Admin"))
     if db.session.execute(sa.select(FinanceEntry.id).where(FinanceEntry.tenant_id == tenant.id).limit(1)).first():
         return
     today = jakarta_today()
@@ -44,3 +45,33 @@ def seed_finance(tenant, users_by_role: dict) -> None:
         "expense", (today - timedelta(days=3)).isoformat(), "85000", "tunai", "perawatan", "Ganti oli"
     )
     services.approve_request(tenant, owner, services.submit_request(tenant, kurir, oil))
+
+
+RECEIVABLES = (
+    # kind, name, phone, days ago issued, days until due (negative: overdue), amount, paid
+    ("customer", "Toko Sumber Rejeki", "081234567890", 75, -45, 1_250_000, 250_000),
+    ("customer", "CV Maju Bersama", "082233445566", 10, 20, 640_000, 0),
+    ("employee", "Andi (kurir)", "085711112222", 40, -10, 500_000, 500_000),
+)
+
+
+def _seed_receivables(tenant, admin) -> None:
+    if db.session.execute(sa.select(Receivable.id).where(Receivable.tenant_id == tenant.id).limit(1)).first():
+        return
+    today = jakarta_today()
+    for kind, name, phone, issued, due, amount, paid in RECEIVABLES:
+        data = services.ReceivableInput(
+            kind,
+            name,
+            phone,
+            "",
+            str(amount),
+            (today - timedelta(days=issued)).isoformat(),
+            (today + timedelta(days=due)).isoformat(),
+            "",
+        )
+        receivable = services.create_receivable(tenant, admin, data)
+        if paid:
+            services.add_receivable_payment(
+                tenant, admin, receivable, amount=str(paid), paid_on=today.isoformat(), method="tunai"
+            )

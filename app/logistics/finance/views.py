@@ -14,7 +14,7 @@ from app.core.transaction import transaction
 from app.core.validation import FieldError
 from app.core.views import TenantBaseView
 from app.logistics.finance import services
-from app.logistics.finance.models import METHODS, PENDING, ExpenseRequest, FinanceEntry
+from app.logistics.finance.models import METHODS, PENDING, ExpenseRequest, FinanceEntry, Receivable
 from app.logistics.settings.services import get_settings
 from app.logistics.shipments.inputs import COURIER_ROLE, active_staff
 from app.logistics.shipments.models import Shipment
@@ -323,3 +323,199 @@ class ExpenseApprovalView(TenantBaseView):
         else:
             flash(_("Request rejected; the requester is notified."), "success")
         return redirect(url_for("ExpenseApprovalView.list"))
+
+
+class ReceivableView(TenantBaseView):
+    """Tagihan & Piutang: debts of customers and employees, partial payments, derived status, reminders."""
+
+    route_base = "/finance/receivables"
+    object_model = Receivable
+    class_permission_name = "Receivable"
+    module_code = MODULE
+    default_view = "list"
+    method_permission_name = {
+        **METHOD_PERMISSIONS,
+        "list": READ,
+        "new": WRITE,
+        "show": READ,
+        "pay": WRITE,
+        "reminders": WRITE,
+    }
+
+    @expose("/")
+    @has_access
+    def list(self):
+        status = request.args.get("status", "")
+        status = status if status in services.RECEIVABLE_STATUS_LABELS else ""
+        rows = services.receivable_rows(g.user.tenant_id, services.wib_today(), status=status)
+        settings = services.finance_settings(g.user.tenant_id)
+        return self._list(rows, status, settings, {})
+
+    def _list(self, rows, status, settings, errors, code=200):
+        return self.render_template(
+            "finance/receivables.html",
+            rows=rows,
+            status=status,
+            statuses=services.RECEIVABLE_STATUS_LABELS,
+            debtors=services.DEBTOR_LABELS,
+            aging=services.aging(rows),
+            totals=dict(
+                amount=sum(int(r.receivable.amount) for r in rows),
+                paid=sum(r.paid for r in rows),
+                left=sum(r.left for r in rows),
+            ),
+            settings=settings,
+            errors=errors,
+            can_write=self.appbuilder.sm.has_access("can_write", "Receivable"),
+        ), code
+
+    @expose("/new", methods=["GET", "POST"])
+    @has_access
+    def new(self):
+        if request.method == "GET":
+            today = services.wib_today()
+            values = {"debtor_kind": "customer", "issued_on": today.isoformat(), "due_on": today.isoformat()}
+            return self._form(values, {})
+        values = services.ReceivableInput.from_mapping(request.form)
+        try:
+            with transaction():
+                receivable = services.create_receivable(current_tenant(), g.user, values)
+        except FieldError as exc:
+            return self._form(values.__dict__, exc.messages(), 422)
+        flash(_("Debt recorded."), "success")
+        return redirect(url_for("ReceivableView.show", pk=receivable.id))
+
+    def _form(self, values, errors, code=200):
+        return self.render_template(
+            "finance/receivable_form.html", values=values, errors=errors, debtors=services.DEBTOR_LABELS
+        ), code
+
+    @expose("/<int:pk>")
+    @has_access
+    def show(self, pk):
+        return self._show(get_or_404(Receivable, pk), {})
+
+    def _show(self, receivable, errors, code=200):
+        today = services.wib_today()
+        company = get_settings(receivable.tenant_id).company_name or current_tenant().name
+        return self.render_template(
+            "finance/receivable_show.html",
+            item=receivable,
+            paid=services.paid_amount(receivable),
+            left=services.remaining(receivable),
+            status=services.receivable_status(receivable, today),
+            statuses=services.RECEIVABLE_STATUS_LABELS,
+            debtors=services.DEBTOR_LABELS,
+            methods={code: services.METHOD_LABELS[code] for code in METHODS},
+            whatsapp=services.whatsapp_link(receivable, company),
+            errors=errors,
+            today=today.isoformat(),
+            can_write=self.appbuilder.sm.has_access("can_write", "Receivable"),
+        ), code
+
+    @expose("/<int:pk>/pay", methods=["POST"])
+    @has_access
+    def pay(self, pk):
+        receivable = get_or_404(Receivable, pk)
+        try:
+            with transaction():
+                services.add_receivable_payment(
+                    current_tenant(),
+                    g.user,
+                    receivable,
+                    amount=request.form.get("amount"),
+                    paid_on=request.form.get("paid_on"),
+                    method=request.form.get("method"),
+                )
+        except FieldError as exc:
+            return self._show(get_or_404(Receivable, pk), exc.messages(), 422)
+        flash(_("Payment recorded."), "success")
+        return redirect(url_for("ReceivableView.show", pk=pk))
+
+    @expose("/reminders", methods=["POST"])
+    @has_access
+    def reminders(self):
+        try:
+            with transaction():
+                services.save_reminder_settings(
+                    current_tenant(),
+                    g.user,
+                    reminders_on=request.form.get("reminders_on") == "1",
+                    days_before=request.form.get("remind_days_before"),
+                )
+        except FieldError as exc:
+            settings = services.finance_settings(g.user.tenant_id)
+            rows = services.receivable_rows(g.user.tenant_id, services.wib_today())
+            return self._list(rows, "", settings, exc.messages(), 422)
+        flash(_("Reminder settings saved."), "success")
+        return redirect(url_for("ReceivableView.list"))
+
+
+class FinanceReportView(TenantBaseView):
+    """Laporan Keuangan: income and expense per day or month, cash-flow charts, opening and closing
+    balance, unpaid receivables oldest first with their age buckets."""
+
+    route_base = "/finance/report"
+    class_permission_name = "FinanceReport"
+    module_code = MODULE
+    default_view = "show"
+    # Exporting reads: whoever sees the report may take it as Excel (the module comes with Pro and Business).
+    method_permission_name = {**METHOD_PERMISSIONS, "show": READ, "export": READ}
+
+    @expose("/")
+    @has_access
+    def show(self):
+        from datetime import timedelta
+
+        from app.core.svgchart import bar_chart
+
+        today = services.wib_today()
+        values = {
+            "date_from": request.args.get("date_from") or (today - timedelta(days=29)).isoformat(),
+            "date_to": request.args.get("date_to") or today.isoformat(),
+            "group": request.args.get("group") if request.args.get("group") in ("day", "month") else "day",
+        }
+        report, charts, errors = None, {}, {}
+        try:
+            date_from = services.parse_date(values["date_from"], "date_from")
+            date_to = services.parse_date(values["date_to"], "date_to")
+            report = services.cash_report(g.user.tenant_id, date_from, date_to, values["group"])
+        except FieldError as exc:
+            errors = exc.messages()
+        if report is not None:
+            fmt = "%d/%m" if report.group == "day" else "%m/%Y"
+            charts = {
+                "income": bar_chart([(r.period, r.income) for r in report.rows], _("Cash in"), fmt, css="cash-in"),
+                "expense": bar_chart([(r.period, r.expense) for r in report.rows], _("Cash out"), fmt, css="cash-out"),
+            }
+        # oldest due date first (receivable_rows' order)
+        open_rows = [r for r in services.receivable_rows(g.user.tenant_id, today) if r.status != "lunas"]
+        return self.render_template(
+            "finance/report.html",
+            values=values,
+            report=report,
+            charts=charts,
+            errors=errors,
+            aging=services.aging(open_rows),
+            open_receivables=open_rows,
+            job=request.args.get("job", ""),
+        )
+
+    @expose("/export", methods=["POST"])
+    @has_access
+    def export(self):
+        from app.jobs.queue import enqueue
+        from app.logistics.finance.jobs import export_report
+
+        group = request.form.get("group") if request.form.get("group") in ("day", "month") else "day"
+        try:
+            date_from = services.parse_date(request.form.get("date_from"), "date_from")
+            date_to = services.parse_date(request.form.get("date_to"), "date_to")
+            services.cash_report(g.user.tenant_id, date_from, date_to, group)  # the same checks as the page
+        except FieldError as exc:
+            flash(next(iter(exc.messages().values())), "danger")
+            return redirect(url_for("FinanceReportView.show"))
+        args = dict(date_from=date_from.isoformat(), date_to=date_to.isoformat(), group=group)
+        with transaction():  # the job reaches the queue after this commit
+            run = enqueue(export_report, tenant_id=g.user.tenant_id, user_id=g.user.id, **args)
+        return redirect(url_for("FinanceReportView.show", job=run.id, **args))
