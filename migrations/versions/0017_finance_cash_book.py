@@ -4,7 +4,7 @@ An income entry's shipment_id and an expense entry's expense_request_id are uniq
 shipment, one booking per approved request, whoever clicks how often.
 
 Revision ID: 0017_finance_cash_book
-Revises: 0015_storage_keys
+Revises: 0016_sessions_user_session_epoch
 Create Date: 2026-12-07 17:03:15.987602
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0017_finance_cash_book'
-down_revision = '0015_storage_keys'
+down_revision = '0016_sessions_user_session_epoch'
 branch_labels = None
 depends_on = None
 
