@@ -6,6 +6,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from app.core.formatting import jakarta_today
+from app.core.names import ADMIN, COURIER, SUPER_ADMIN
 from app.extensions import db
 from app.logistics.finance import services
 from app.logistics.finance.models import FinanceEntry, Receivable
@@ -22,11 +23,11 @@ ENTRIES = (
 
 
 def seed_finance(tenant, users_by_role: dict) -> None:
-    _seed_receivables(tenant, users_by_role.get("Admin"))
+    _seed_receivables(tenant, users_by_role.get(ADMIN))
     if db.session.execute(sa.select(FinanceEntry.id).where(FinanceEntry.tenant_id == tenant.id).limit(1)).first():
         return
     today = jakarta_today()
-    owner, admin, kurir = (users_by_role.get(role) for role in ("Super Admin", "Admin", "Kurir"))
+    owner, admin, kurir = (users_by_role.get(role) for role in (SUPER_ADMIN, ADMIN, COURIER))
     for days, kind, amount, method, category, description in ENTRIES:
         data = services.EntryInput(
             kind, (today - timedelta(days=days)).isoformat(), str(amount), method, category, description

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from app.audit.services import record_event
 from app.core import storage, uploads
 from app.core.formatting import jakarta_today, rupiah, to_jakarta
+from app.core.names import ADMIN, SUPER_ADMIN, VIEWER
 from app.core.validation import FieldError
 from app.extensions import db
 from app.logistics.finance.models import (
@@ -52,7 +53,7 @@ MAX_PROOF_BYTES = 5 * 1024 * 1024
 PROOF_KINDS = ("png", "jpeg", "webp", "pdf")
 PAGE_SIZE = 100
 SHIPMENT_CATEGORY = "pengiriman"
-SEES_ALL_REQUESTS = frozenset({"Super Admin", "Admin", "Viewer"})
+SEES_ALL_REQUESTS = frozenset({SUPER_ADMIN, ADMIN, VIEWER})
 
 KIND_LABELS = {INCOME: _l("Income"), EXPENSE: _l("Expense")}
 METHOD_LABELS = {"tunai": _l("Cash"), "transfer": _l("Bank transfer"), "qris": _l("QRIS")}

@@ -9,6 +9,15 @@ from flask_babel import ngettext
 
 from app.core import storage, uploads
 from app.core.access import METHOD_PERMISSIONS, READ, WRITE
+from app.core.names import (
+    CAN_WRITE,
+    CASH_BOOK,
+    EXPENSE_APPROVAL,
+    EXPENSE_REQUEST,
+    FINANCE_REPORT,
+    RECEIVABLE,
+    SHIPMENT_PAYMENT,
+)
 from app.core.rows import get_or_404
 from app.core.transaction import transaction
 from app.core.validation import FieldError
@@ -49,7 +58,7 @@ class FinanceEntryView(TenantBaseView):
 
     route_base = "/finance/entries"
     object_model = FinanceEntry
-    class_permission_name = "CashBook"
+    class_permission_name = CASH_BOOK
     module_code = MODULE
     default_view = "list"
     method_permission_name = {
@@ -75,7 +84,7 @@ class FinanceEntryView(TenantBaseView):
             filter_totals=services.filter_totals(tenant_id, query),
             balance=services.balance(tenant_id),
             page_size=services.PAGE_SIZE,
-            can_write=self.appbuilder.sm.has_access("can_write", "CashBook"),
+            can_write=self.appbuilder.sm.has_access(CAN_WRITE, CASH_BOOK),
             **_choices(),
         )
 
@@ -141,7 +150,7 @@ class ShipmentPaymentView(TenantBaseView):
 
     route_base = "/finance/payments"
     object_model = Shipment
-    class_permission_name = "ShipmentPayment"
+    class_permission_name = SHIPMENT_PAYMENT
     module_code = MODULE
     default_view = "list"
     method_permission_name = {**METHOD_PERMISSIONS, "list": READ, "mark": WRITE, "unmark": WRITE, "invoice": READ}
@@ -167,7 +176,7 @@ class ShipmentPaymentView(TenantBaseView):
             couriers=active_staff(g.user.tenant_id, COURIER_ROLE),
             methods={code: services.METHOD_LABELS[code] for code in METHODS},
             page_size=services.PAGE_SIZE,
-            can_write=self.appbuilder.sm.has_access("can_write", "ShipmentPayment"),
+            can_write=self.appbuilder.sm.has_access(CAN_WRITE, SHIPMENT_PAYMENT),
         ), status
 
     @expose("/mark", methods=["POST"])
@@ -225,7 +234,7 @@ class ExpenseRequestView(TenantBaseView):
 
     route_base = "/finance/requests"
     object_model = ExpenseRequest
-    class_permission_name = "ExpenseRequest"
+    class_permission_name = EXPENSE_REQUEST
     module_code = MODULE
     default_view = "list"
     method_permission_name = {**METHOD_PERMISSIONS, "list": READ, "new": WRITE, "show": READ, "proof": READ}
@@ -240,7 +249,7 @@ class ExpenseRequestView(TenantBaseView):
             "finance/requests.html",
             requests=services.list_requests(g.user),
             states=services.STATE_LABELS,
-            can_write=self.appbuilder.sm.has_access("can_write", "ExpenseRequest"),
+            can_write=self.appbuilder.sm.has_access(CAN_WRITE, EXPENSE_REQUEST),
             **_choices(),
         )
 
@@ -268,7 +277,7 @@ class ExpenseRequestView(TenantBaseView):
             "finance/request_show.html",
             item=self._visible_or_404(pk),
             states=services.STATE_LABELS,
-            can_decide=self.appbuilder.sm.has_access("can_write", "ExpenseApproval"),
+            can_decide=self.appbuilder.sm.has_access(CAN_WRITE, EXPENSE_APPROVAL),
             **_choices(),
         )
 
@@ -283,7 +292,7 @@ class ExpenseApprovalView(TenantBaseView):
 
     route_base = "/finance/approvals"
     object_model = ExpenseRequest
-    class_permission_name = "ExpenseApproval"
+    class_permission_name = EXPENSE_APPROVAL
     module_code = MODULE
     default_view = "list"
     method_permission_name = {**METHOD_PERMISSIONS, "list": READ, "approve": WRITE, "reject": WRITE}
@@ -294,7 +303,7 @@ class ExpenseApprovalView(TenantBaseView):
         return self.render_template(
             "finance/approvals.html",
             requests=services.list_requests(g.user, status=PENDING),
-            can_write=self.appbuilder.sm.has_access("can_write", "ExpenseApproval"),
+            can_write=self.appbuilder.sm.has_access(CAN_WRITE, EXPENSE_APPROVAL),
             **_choices(),
         )
 
@@ -330,7 +339,7 @@ class ReceivableView(TenantBaseView):
 
     route_base = "/finance/receivables"
     object_model = Receivable
-    class_permission_name = "Receivable"
+    class_permission_name = RECEIVABLE
     module_code = MODULE
     default_view = "list"
     method_permission_name = {
@@ -366,7 +375,7 @@ class ReceivableView(TenantBaseView):
             ),
             settings=settings,
             errors=errors,
-            can_write=self.appbuilder.sm.has_access("can_write", "Receivable"),
+            can_write=self.appbuilder.sm.has_access(CAN_WRITE, RECEIVABLE),
         ), code
 
     @expose("/new", methods=["GET", "POST"])
@@ -410,7 +419,7 @@ class ReceivableView(TenantBaseView):
             whatsapp=services.whatsapp_link(receivable, company),
             errors=errors,
             today=today.isoformat(),
-            can_write=self.appbuilder.sm.has_access("can_write", "Receivable"),
+            can_write=self.appbuilder.sm.has_access(CAN_WRITE, RECEIVABLE),
         ), code
 
     @expose("/<int:pk>/pay", methods=["POST"])
@@ -456,7 +465,7 @@ class FinanceReportView(TenantBaseView):
     balance, unpaid receivables oldest first with their age buckets."""
 
     route_base = "/finance/report"
-    class_permission_name = "FinanceReport"
+    class_permission_name = FINANCE_REPORT
     module_code = MODULE
     default_view = "show"
     # Exporting reads: whoever sees the report may take it as Excel (the module comes with Pro and Business).
