@@ -109,6 +109,7 @@ def register_all(appbuilder) -> None:
     register_notifications(appbuilder)
     register_dashboards(appbuilder)
     register_signup(appbuilder)
+    register_finance(appbuilder)
 
 
 def register_helpdesk(appbuilder) -> None:
@@ -230,3 +231,15 @@ def register_team(appbuilder) -> None:
     INDEX_VIEW.landings["tenant:Kurir"] = CourierView.__name__
     add_view(appbuilder, EmployeeView, "Employees", icon="fa-id-badge", category="")
     add_view(appbuilder, TenantUserAdminView, "Users", icon="fa-users", category="Settings", category_icon="fa-cog")
+
+
+def register_finance(appbuilder) -> None:
+    from app.logistics.finance import views as finance
+
+    menu = dict(category="Finance", category_icon="fa-money", category_label=_l("Finance"))
+    add_view(appbuilder, finance.FinanceEntryView, "Cash Book", icon="fa-book", **menu)
+    add_view(appbuilder, finance.ShipmentPaymentView, "Paid Shipments", icon="fa-check-square-o", **menu)
+    add_view(appbuilder, finance.ExpenseRequestView, "Expense Requests", icon="fa-receipt", **menu)
+    add_view(appbuilder, finance.ExpenseApprovalView, "Approval Queue", icon="fa-gavel", **menu)
+    add_view(appbuilder, finance.ReceivableView, "Receivables", icon="fa-handshake-o", **menu)
+    add_view(appbuilder, finance.FinanceReportView, "Financial Report", icon="fa-line-chart", **menu)

@@ -60,6 +60,9 @@ SEED_STEPS.append(seed_helpdesk)
 from app.notifications.seed import seed_notifications  # noqa: E402
 
 SEED_STEPS.append(seed_notifications)
+from app.logistics.finance.seed import seed_finance  # noqa: E402
+
+SEED_STEPS.append(seed_finance)
 
 
 def _ensure_user(sm, email, first, last, role_name, password, tenant_id=None) -> User:

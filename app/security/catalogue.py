@@ -16,6 +16,8 @@ from app.core.names import (
     COURIER,
     COURIER_PAGE,
     DASHBOARD,
+    EXPENSE_APPROVAL,
+    EXPENSE_REQUEST,
     INVOICE,
     JOBS,
     MARKETING,
@@ -23,6 +25,7 @@ from app.core.names import (
     PAYMENT,
     PLAN,
     SHIPMENT,
+    SHIPMENT_PAYMENT,
     SHIPMENT_STATUS,
     SUPER_ADMIN,
     TARIFF,
@@ -129,6 +132,7 @@ ROLES: dict[str, RoleSpec] = {
     SUPER_ADMIN: RoleSpec(TENANT, {ALL: WRITE, COURIER_PAGE: None}),
     # Spec §9: an Admin adds employees (Kurir and Marketing; the service keeps Admin accounts to the Super
     # Admin); only the Super Admin manages users' roles (menu "Pengguna").
+    # Finance (spec §8/§9): the Super Admin approves and marks paid; Admin records entries and files requests.
     ADMIN: RoleSpec(
         TENANT,
         {
@@ -138,12 +142,15 @@ ROLES: dict[str, RoleSpec] = {
             TENANT_SUBSCRIPTION: READ,
             TENANT_USER_ADMIN: None,
             COURIER_PAGE: None,
+            SHIPMENT_PAYMENT: READ,
+            EXPENSE_APPROVAL: READ,
         },
     ),
     VIEWER: RoleSpec(TENANT, {ALL: READ, TENANT_ACTIVITY: None, TENANT_USER_ADMIN: None, COURIER_PAGE: None}),
     # Spec §9 "Role Tetap": a Kurir updates the status of its own shipments (the row rule in
     # app/logistics/shipments/services.py narrows to them, and to the entries it recorded itself);
     # Marketing monitors the shipments of the customers it looks after: it reads, it does not write.
+    # A Kurir also files its own expense requests (it sees only those) and nothing else of finance.
     COURIER: RoleSpec(
         TENANT,
         {
@@ -153,6 +160,7 @@ ROLES: dict[str, RoleSpec] = {
             COURIER_PAGE: WRITE,
             TICKET: WRITE,
             NOTIFICATION: READ,
+            EXPENSE_REQUEST: WRITE,
         },
     ),
     MARKETING: RoleSpec(TENANT, {DASHBOARD: READ, SHIPMENT: READ, TARIFF: READ, TICKET: WRITE, NOTIFICATION: READ}),

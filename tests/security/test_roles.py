@@ -176,6 +176,13 @@ SPEC_ROLE_TABLE = {
     "TenantUserAdmin": (W, None, None, None, None),
     # §9 Kurir "update status kiriman sendiri": its phone page of its own shipments.
     "CourierPage": (None, None, None, W, None),
+    # §8 Keuangan: Super Admin approves and marks paid; Admin records; Kurir files its own requests.
+    "CashBook": (W, W, R, None, None),
+    "ShipmentPayment": (W, R, R, None, None),
+    "ExpenseRequest": (W, W, R, W, None),
+    "ExpenseApproval": (W, R, R, None, None),
+    "Receivable": (W, W, R, None, None),
+    "FinanceReport": (W, W, R, None, None),
 }
 
 
