@@ -9,6 +9,7 @@ from app.core import storage, uploads
 from app.core.access import METHOD_PERMISSIONS, READ, WRITE
 from app.core.views import TenantBaseView
 from app.extensions import db
+from app.logistics.documents import labels
 from app.logistics.settings import services
 from app.logistics.shipments.calculator import ROUNDING_MODES, ShipmentInputError
 from app.logistics.shipments.numbering import preview
@@ -51,6 +52,8 @@ class TenantSettingsView(TenantBaseView):
             examples=examples,
             rounding_modes=ROUNDING_MODES,
             can_write=self.appbuilder.sm.has_access("can_write", self.class_permission_name),
+            label_templates=labels.TEMPLATES,
+            label_sizes=labels.SIZES,
         ), status
 
     @expose("/")

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from app.core.access import METHOD_PERMISSIONS, READ, WRITE
 from app.core.views import TenantBaseView
 from app.extensions import db
+from app.logistics.documents import labels
 from app.logistics.settings.services import get_settings
 from app.logistics.shipments import services
 from app.logistics.shipments.calculator import DISCOUNT_TYPES
@@ -69,6 +70,8 @@ class ShipmentView(TenantBaseView):
             sorts=SORTS,
             page_sizes=PAGE_SIZES,
             now_local=_now_local(),
+            label_templates=labels.TEMPLATES,
+            label_sizes=labels.SIZES,
         )
 
     # --- form -----------------------------------------------------------------------------
