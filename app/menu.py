@@ -148,7 +148,7 @@ def register_notifications(appbuilder) -> None:
 
 def register_logistics(appbuilder) -> None:
     from app.logistics.api import ShipmentApi, ShipmentStatusApi, TariffApi
-    from app.logistics.documents.views import LabelSettingsView, LabelView
+    from app.logistics.documents.views import LabelSettingsView, LabelView, ReportView
     from app.logistics.settings.views import TenantSettingsView
     from app.logistics.shipments.status_views import ShipmentStatusView
     from app.logistics.shipments.views import ShipmentView
@@ -158,6 +158,7 @@ def register_logistics(appbuilder) -> None:
     # category="" (not None): FAB's add_link puts category=None items in a nameless dropdown.
     add_view(appbuilder, ShipmentView, "Shipments", icon="fa-truck", category="")
     add_view(appbuilder, TariffView, "Tariffs", icon="fa-money", category="")
+    add_view(appbuilder, ReportView, "Reports", icon="fa-bar-chart", category="")
     add_view(
         appbuilder,
         TenantSettingsView,

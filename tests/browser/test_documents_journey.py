@@ -105,3 +105,19 @@ def test_label_preview_shows_the_pdf(browser, documents_server):
         page.wait_for_timeout(800)
         shot(page, f"label-preview-{width}")
         context.close()
+
+
+def test_monthly_report_by_courier_links_to_the_list(browser, documents_server):
+    base = f"http://demo.localhost:{documents_server}"
+    for width in (1366, 390):
+        context = browser.new_context(locale="id-ID", viewport={"width": width, "height": 900})
+        page = context.new_page()
+        sign_in(page, base, "admin@demo.test")
+        page.goto(f"{base}/reports/")
+        page.select_option("#report-period", "month")
+        page.select_option("#report-group", "courier")
+        with page.expect_navigation():
+            page.click("#report-show")
+        assert page.locator("svg.report-chart rect").count() == page.locator("#report-table .report-row").count()
+        shot(page, f"report-month-courier-{width}")
+        context.close()

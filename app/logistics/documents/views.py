@@ -1,7 +1,7 @@
 """Label printing: preview and PDF of one shipment, bulk printing of a selection or a whole filtered list
 (a job), and the tenant's default label design and size. Printing needs read access to shipments."""
 
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 import sqlalchemy as sa
 from flask import flash, g, make_response, redirect, request, url_for
@@ -11,13 +11,15 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from app.core.access import METHOD_PERMISSIONS, READ, WRITE
+from app.core.formatting import jakarta_today
+from app.core.svgchart import hbar_chart
 from app.core.transaction import transaction
 from app.core.validation import FieldError
 from app.core.views import TenantBaseView
 from app.extensions import db
 from app.jobs.models import JobRun
 from app.jobs.queue import enqueue
-from app.logistics.documents import jobs, labels, services
+from app.logistics.documents import jobs, labels, reports, services
 from app.logistics.settings.services import get_settings
 from app.logistics.shipments.listing import ListQuery, filtered
 from app.logistics.shipments.models import Shipment
@@ -33,7 +35,14 @@ class LabelView(TenantBaseView):
     class_permission_name = "Shipment"
     module_code = "shipments"
     default_view = "preview"
-    method_permission_name = {**METHOD_PERMISSIONS, "preview": READ, "pdf": READ, "bulk": READ, "progress": READ}
+    method_permission_name = {
+        **METHOD_PERMISSIONS,
+        "preview": READ,
+        "pdf": READ,
+        "bulk": READ,
+        "export": READ,
+        "progress": READ,
+    }
 
     def _choice(self):
         try:
@@ -115,6 +124,21 @@ class LabelView(TenantBaseView):
             )
         return redirect(url_for("LabelView.progress", run_id=run.id, back=back))
 
+    @expose("/export", methods=["POST"])
+    @has_access
+    def export(self):
+        """Every shipment the list's filter (its query arguments, `list_args`) matches, as an Excel file."""
+        query = ListQuery.from_args(MultiDict(parse_qsl(request.form.get("list_args", ""))))
+        with transaction():
+            run = enqueue(
+                jobs.export_shipments,
+                tenant_id=g.user.tenant_id,
+                user_id=g.user.id,
+                list_args=urlencode(query.args()),
+            )
+        back = url_for("ShipmentView.list", **query.args())
+        return redirect(url_for("LabelView.progress", run_id=run.id, back=back, kind="export"))
+
     @expose("/job/<run_id>")
     @has_access
     def progress(self, run_id):
@@ -127,7 +151,8 @@ class LabelView(TenantBaseView):
         return self.render_template(
             "logistics/labels/progress.html",
             run=run,
-            back=back if back.startswith("/shipments") else url_for("ShipmentView.list"),
+            export=request.args.get("kind") == "export",
+            back=back if back.startswith(("/shipments", "/reports")) else url_for("ShipmentView.list"),
         )
 
 
@@ -153,3 +178,62 @@ class LabelSettingsView(TenantBaseView):
             return redirect(url_for("TenantSettingsView.show"))
         flash(_("Label settings saved."), "success")
         return redirect(url_for("TenantSettingsView.show"))
+
+
+class ReportView(TenantBaseView):
+    """Menu "Reports": daily, weekly, monthly figures by courier, type or marketing; an Excel export."""
+
+    route_base = "/reports"
+    class_permission_name = "Shipment"  # read access to shipments; the list's row rules apply
+    module_code = "shipments"
+    default_view = "show"
+    method_permission_name = {**METHOD_PERMISSIONS, "show": READ, "export": READ}
+
+    def _parsed(self, values):
+        return reports.parse(values.get("period"), values.get("date"), values.get("group"), jakarta_today())
+
+    @expose("/")
+    @has_access
+    def show(self):
+        errors = {}
+        try:
+            period, anchor, group = self._parsed(request.args)
+        except FieldError as exc:
+            errors = exc.messages()
+            period, anchor, group = self._parsed({})
+        report = reports.build(g.user, period, anchor, group)
+        links = [url_for("ShipmentView.list", **row.list_args) if row.list_args else None for row in report.rows]
+        chart = hbar_chart(
+            [(row.label, row.shipments) for row in report.rows], _("Shipments"), css="report-chart", links=links
+        )
+        return self.render_template(
+            "logistics/reports.html",
+            report=report,
+            anchor=anchor,
+            links=links,
+            chart=chart,
+            errors=errors,
+            periods=reports.PERIODS,
+            groups=reports.GROUPS,
+        ), (422 if errors else 200)
+
+    @expose("/export", methods=["POST"])
+    @has_access
+    def export(self):
+        try:
+            period, anchor, group = self._parsed(request.form)
+        except FieldError as exc:
+            for message in exc.messages().values():
+                flash(message, "danger")
+            return redirect(url_for("ReportView.show"))
+        with transaction():
+            run = enqueue(
+                jobs.export_report,
+                tenant_id=g.user.tenant_id,
+                user_id=g.user.id,
+                period=period,
+                day=anchor.isoformat(),
+                group=group,
+            )
+        back = url_for("ReportView.show", period=period, date=anchor.isoformat(), group=group)
+        return redirect(url_for("LabelView.progress", run_id=run.id, back=back, kind="export"))
