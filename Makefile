@@ -18,6 +18,9 @@ setup: $(BIN)/.installed translations
 translations: $(BIN)/.installed
 	$(BIN)/pybabel compile -d translations >/dev/null
 
+# Only an explicit development mode may use the public development SECRET_KEY (config.py).
+db run: export APP_ENV ?= development
+
 db: setup
 	mkdir -p instance
 	$(BIN)/flask app-release

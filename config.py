@@ -42,13 +42,19 @@ def database_url(raw: str) -> str:
     return raw
 
 
-APP_ENV = env_str("APP_ENV") or env_str("FLASK_ENV") or "development"
+APP_ENV = (env_str("APP_ENV") or env_str("FLASK_ENV")).lower()
 IS_PRODUCTION = APP_ENV == "production"
+# Only an explicit development mode (`make run` sets it) may sign sessions and API tokens with the public
+# development key: anyone can sign a token with it. Anything else, an unset APP_ENV included, refuses to start.
+IS_DEVELOPMENT = APP_ENV == "development"
 
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
-    if IS_PRODUCTION:
-        raise ConfigError("SECRET_KEY is required in production")
+    if not IS_DEVELOPMENT:
+        raise ConfigError(
+            "SECRET_KEY is required: set SECRET_KEY to a long random value "
+            "(APP_ENV=development alone allows the public development key, on your own machine only)"
+        )
     SECRET_KEY = "dev-only-secret-key-change-me-in-production"
 
 SQLALCHEMY_DATABASE_URI = database_url(env_str("DATABASE_URL"))
@@ -145,8 +151,14 @@ AUTH_USER_REGISTRATION = False
 FAB_PASSWORD_COMPLEXITY_ENABLED = True
 AUTH_RATE_LIMITED = env_bool("AUTH_RATE_LIMITED", True)
 AUTH_RATE_LIMIT = env_str("AUTH_RATE_LIMIT", "10 per 20 second")
+# Wrong passwords (sign-in page and API token login), per client address and per account tried.
+AUTH_FAILURES_PER_ADDRESS = env_str("AUTH_FAILURES_PER_ADDRESS", "30 per 15 minutes")
+AUTH_FAILURES_PER_ACCOUNT = env_str("AUTH_FAILURES_PER_ACCOUNT", "10 per 15 minutes")
 RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
 RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+# Redis unreachable: limits are counted in each process's memory instead of failing the request.
+RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+RATELIMIT_SWALLOW_ERRORS = True
 RATELIMIT_HEADERS_ENABLED = True
 # The public tracking page (/lacak/), per client address.
 TRACKING_RATE_LIMIT = env_str("TRACKING_RATE_LIMIT", "30 per minute")

@@ -13,7 +13,11 @@ from contextlib import contextmanager
 import pytest
 from flask.testing import FlaskClient
 
-from tests.support import servers
+# Before config.py is imported (here and in every command or server a test starts): without SECRET_KEY or
+# APP_ENV=development the app refuses to start.
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-" + uuid.uuid4().hex)
+
+from tests.support import servers  # noqa: E402
 
 DEMO_PASSWORD = "DemoPass#2026"
 VENDOR_HOST = "http://localhost"

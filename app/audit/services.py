@@ -5,6 +5,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
@@ -14,6 +15,15 @@ from app.tenancy.context import acting_user_id, current_scope
 from app.tenancy.models import utcnow
 
 _PENDING = "activity_rows_to_write"
+
+
+# What the activity log shows for each action; domains add their own events (billing's history).
+ACTION_LABELS = {
+    "create": _l("Created"),
+    "update": _l("Changed"),
+    "delete": _l("Deleted"),
+    "login": _l("Signed in"),
+}
 
 
 def json_ready(value):

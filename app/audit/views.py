@@ -2,9 +2,11 @@
 
 from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from app.audit.models import ActivityLog
+from app.audit.services import ACTION_LABELS
 from app.core.views import TenantModelView, VendorModelView
 
 
@@ -15,6 +17,11 @@ class _ActivityLogView:
     show_columns = ["created_at", "actor", "action", "entity_type", "entity_id", "summary", "changes"]
     search_columns = ["action", "entity_type", "summary", "created_at"]
     base_order = ("created_at", "desc")
+    show_title = _l("Activity")
+    formatters_columns = {
+        "action": lambda code: ACTION_LABELS.get(code, code),
+        "entity_type": lambda name: gettext(name) if name else "—",  # the model's name, e.g. "Invoice"
+    }
     label_columns = {
         "created_at": _l("Time"),
         "actor": _l("By"),

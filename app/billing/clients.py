@@ -17,17 +17,13 @@ from app.core.periods import wib_midnight_utc
 from app.extensions import db
 from app.security.catalogue import SUPER_ADMIN
 from app.security.models import TenantUser
+from app.tenancy import models as tenancy_models
 from app.tenancy import services as tenancy
 from app.tenancy.models import CLIENT_TYPES, TENANT_STATUSES, Tenant
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-CLIENT_TYPE_LABELS = {
-    "logistik": _l("Logistics"),
-    "koperasi": _l("Cooperative"),
-    "bumdes": _l("Bumdes"),
-    "umkm": _l("UMKM"),
-}
-STATUS_LABELS = {"active": _l("Active"), "inactive": _l("Inactive"), "overdue": _l("Overdue")}
+CLIENT_TYPE_LABELS = tenancy_models.CLIENT_TYPE_LABELS
+STATUS_LABELS = tenancy_models.TENANT_STATUS_LABELS
 
 
 @dataclass

@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from app.audit.models import ActivityLog
+from app.audit.services import ACTION_LABELS
 from app.billing.models import CreditNote, Payment
 from app.extensions import db
 from app.helpdesk.models import STATUSES as TICKET_STATUSES
@@ -34,6 +35,7 @@ EVENT_LABELS = {
     "module_enabled": _l("Module switched on"),
     "module_disabled": _l("Module switched off"),
 }
+ACTION_LABELS.update(EVENT_LABELS)
 # entity type -> (label of its creation, resource whose read permission shows it)
 CREATED = {
     "Invoice": (_l("Invoice issued"), "Invoice"),

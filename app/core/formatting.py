@@ -1,5 +1,6 @@
 """Rupiah, weight and WIB date formatting, the same in pages, PDFs and exports."""
 
+import re
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
@@ -72,3 +73,30 @@ def register_template_filters(app) -> None:
     app.add_template_filter(dimensions, "dimensions")
     app.add_template_filter(wib_datetime, "wib_datetime")
     app.add_template_filter(wib_date, "wib_date")
+    app.add_template_filter(shown_value, "shown")
+
+
+_ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?")
+EMPTY = "—"
+
+
+def shown_value(value):
+    """A value as a page shows it, never Python's own spelling: Ya / Tidak for booleans, "—" for
+    nothing, dates and times in WIB (also inside the activity log's stored JSON), lists joined."""
+    from flask_babel import gettext
+
+    if value is None or value == "":
+        return EMPTY
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    if isinstance(value, datetime):
+        return wib_datetime(value)
+    if isinstance(value, date):
+        return wib_date(value)
+    if isinstance(value, str) and _ISO_MOMENT.fullmatch(value):
+        return wib_datetime(datetime.fromisoformat(value))
+    if isinstance(value, dict):
+        return "; ".join(f"{key}: {shown_value(item)}" for key, item in value.items()) or EMPTY
+    if isinstance(value, list | tuple | set):
+        return ", ".join(str(shown_value(item)) for item in value) or EMPTY
+    return value

@@ -9,11 +9,14 @@ from flask_appbuilder.api import BaseApi, ModelRestApi
 from flask_appbuilder.exceptions import ApplyFilterException
 from flask_appbuilder.models.sqla.filters import FilterEqualFunction
 from flask_appbuilder.security.decorators import has_access
+from flask_babel import lazy_gettext
+from flask_babel.speaklater import LazyString
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
 from werkzeug.routing import IntegerConverter
 
 from app.core.access import METHOD_PERMISSIONS, TENANT, VENDOR
+from app.core.formatting import shown_value
 from app.core.ids import MAX_DB_INTEGER, db_integer_id
 from app.extensions import db
 
@@ -26,6 +29,22 @@ class AreaMixin:
 
 class ModelViewFixes:
     """FAB ModelView routes that answered 500 to ordinary input, or changed data on a GET."""
+
+    def _init_properties(self):
+        # Every column FAB lists or shows goes through shown_value unless the view formats it itself:
+        # "Ya" / "Tidak", "—", WIB times, lists joined, never "True", "None", "[Vendor Admin]" or a UTC stamp.
+        super()._init_properties()
+        self.formatters_columns = dict(self.formatters_columns)
+        for column in [*self.list_columns, *self.show_columns]:
+            self.formatters_columns.setdefault(column, shown_value)
+        # FAB's own screens name their columns with plain or other-domain strings: through our catalogue.
+        self.label_columns = {column: _ours(label) for column, label in self.label_columns.items()}
+
+    def _init_titles(self):
+        super()._init_titles()
+        for name in ("list_title", "show_title", "add_title", "edit_title"):
+            setattr(self, name, _ours(getattr(self, name)))
+        self.title = self.list_title
 
     def get_action_permission_name(self, name: str) -> str:
         # FAB answers an unknown action name with a 500; it is a missing page.
@@ -63,10 +82,18 @@ class ModelViewFixes:
         abort(404)
 
 
-def with_fixes(view_class):
+def _ours(text):
+    """`text` translated by the app's catalogue when shown (a lazy string of ours stays as it is)."""
+    if isinstance(text, LazyString) and text._kwargs:
+        return text
+    msgid = text._args[0] if isinstance(text, LazyString) and text._args else str(text)
+    return lazy_gettext(msgid)
+
+
+def with_fixes(view_class, **attributes):
     """One of FAB's own ModelViews (roles, groups, permissions) with ModelViewFixes, under its own name
-    (which its permissions are keyed on)."""
-    return type(view_class.__name__, (ModelViewFixes, view_class), {"__module__": view_class.__module__})
+    (which its permissions are keyed on); `attributes` replace FAB's (e.g. titles in our catalogue)."""
+    return type(view_class.__name__, (ModelViewFixes, view_class), {"__module__": view_class.__module__, **attributes})
 
 
 class DatabaseIdConverter(IntegerConverter):

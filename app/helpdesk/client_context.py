@@ -14,7 +14,7 @@ from app.audit.models import ActivityLog
 from app.extensions import db
 from app.helpdesk.models import OPEN_STATUSES, Ticket
 from app.security.models import TenantUser
-from app.tenancy.models import CLIENT_TYPES
+from app.tenancy.models import CLIENT_TYPE_LABELS, TENANT_STATUS_LABELS
 from app.tenancy.services import enabled_modules, is_read_only
 
 ContextProvider = Callable[[object], list[tuple[str, str]]]
@@ -42,7 +42,8 @@ def client_context(tenant) -> dict:
     extra = [row for provider in _providers for row in provider(tenant)]
     return {
         "tenant": tenant,
-        "client_type": tenant.client_type if tenant.client_type in CLIENT_TYPES else "-",
+        "client_type": CLIENT_TYPE_LABELS.get(tenant.client_type, "-"),
+        "status": TENANT_STATUS_LABELS.get(tenant.status, tenant.status),
         "subscription": _("Read-only (expired)") if is_read_only(tenant) else _("Active"),
         "modules": sorted(enabled_modules(tenant.id)),
         "users": users[0],

@@ -33,6 +33,10 @@ def _select(label, mapping):
 
 class TeamMemberView(_Settings):
     route_base = "/vendor/helpdesk/members"
+    list_title = _l("Team members")
+    show_title = _l("Team member")
+    add_title = _l("New team member")
+    edit_title = _l("Edit team member")
     datamodel = SQLAInterface(TeamMember)
     list_columns = ["team", "user", "max_open_tickets", "active"]
     add_columns = edit_columns = ["team", "user", "max_open_tickets", "active"]
@@ -58,6 +62,10 @@ class TeamMemberView(_Settings):
 
 class TeamView(_Settings):
     route_base = "/vendor/helpdesk/teams"
+    list_title = _l("Teams")
+    show_title = _l("Team")
+    add_title = _l("New team")
+    edit_title = _l("Edit team")
     datamodel = SQLAInterface(Team)
     list_columns = ["name"]
     add_columns = edit_columns = ["name"]
@@ -68,14 +76,23 @@ class TeamView(_Settings):
 
 class AssignmentRuleView(_Settings):
     route_base = "/vendor/helpdesk/rules"
+    list_title = _l("Assignment rules")
+    show_title = _l("Assignment rule")
+    add_title = _l("New assignment rule")
+    edit_title = _l("Edit assignment rule")
     datamodel = SQLAInterface(AssignmentRule)
     list_columns = add_columns = edit_columns = ["category", "team"]
     label_columns = {"category": _l("Category"), "team": _l("Team")}
+    formatters_columns = {"category": lambda code: CATEGORIES.get(code, code)}
     add_form_extra_fields = edit_form_extra_fields = {"category": _select(_l("Category"), CATEGORIES)}
 
 
 class SlaPolicyView(_Settings):
     route_base = "/vendor/helpdesk/sla"
+    list_title = _l("SLA policies")
+    show_title = _l("SLA policy")
+    add_title = _l("New SLA policy")
+    edit_title = _l("Edit SLA policy")
     datamodel = SQLAInterface(SlaPolicy)
     list_columns = add_columns = edit_columns = ["priority", "first_response_minutes", "resolution_minutes"]
     label_columns = {
@@ -83,6 +100,7 @@ class SlaPolicyView(_Settings):
         "first_response_minutes": _l("First response (business minutes)"),
         "resolution_minutes": _l("Resolution (business minutes)"),
     }
+    formatters_columns = {"priority": lambda code: PRIORITIES.get(code, code)}
     add_form_extra_fields = edit_form_extra_fields = {
         "priority": _select(_l("Priority"), PRIORITIES),
         "first_response_minutes": IntegerField(
@@ -96,6 +114,10 @@ class SlaPolicyView(_Settings):
 
 class CalendarView(_Settings):
     route_base = "/vendor/helpdesk/calendar"
+    list_title = _l("Business hours")
+    show_title = _l("Business hours")
+    add_title = _l("New business hours")
+    edit_title = _l("Edit business hours")
     datamodel = SQLAInterface(CalendarSettings)
     list_columns = add_columns = edit_columns = ["workdays", "open_time", "close_time"]
     search_columns = ["workdays"]
@@ -117,6 +139,10 @@ class CalendarView(_Settings):
 
 class HolidayView(_Settings):
     route_base = "/vendor/helpdesk/holidays"
+    list_title = _l("Holidays")
+    show_title = _l("Holiday")
+    add_title = _l("New holiday")
+    edit_title = _l("Edit holiday")
     datamodel = SQLAInterface(Holiday)
     list_columns = add_columns = edit_columns = ["day", "name"]
     search_columns = ["day", "name"]

@@ -12,7 +12,7 @@ from app.core.views import AreaMixin, VendorBaseView
 from app.extensions import db
 from app.notifications import services
 from app.notifications.models import BROADCAST_TYPES, TARGETS, TYPES, Notification
-from app.tenancy.models import CLIENT_TYPES, Tenant
+from app.tenancy.models import CLIENT_TYPE_LABELS, Tenant
 
 PAGE_SIZE = 20
 
@@ -170,7 +170,7 @@ class VendorNotificationView(VendorBaseView):
             "notifications/compose.html",
             form=form,
             tenants=tenants,
-            client_types=CLIENT_TYPES,
+            client_types=CLIENT_TYPE_LABELS,
             types={k: TYPES[k] for k in BROADCAST_TYPES},
             targets=TARGETS,
         ), (400 if request.method == "POST" else 200)

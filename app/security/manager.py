@@ -7,7 +7,7 @@ tenant AND, for writes, a subscription that has not expired.
 from datetime import UTC, datetime, timedelta
 from threading import Lock
 
-from flask import g, has_request_context, request
+from flask import current_app, g, has_request_context, request
 from flask_appbuilder.security.sqla.manager import SecurityManager as FabSecurityManager
 from flask_appbuilder.security.views import (
     PermissionModelView,
@@ -16,17 +16,20 @@ from flask_appbuilder.security.views import (
     UserGroupModelView,
     ViewMenuModelView,
 )
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_jwt_extended import JWTManager
 from flask_jwt_extended.config import config as jwt_config
 from flask_login import current_user
 
 from app.core.access import COMMON, TENANT, VENDOR, WRITE_PERMISSIONS, area_of
+from app.core.ids import db_integer_id
 from app.core.views import with_fixes
+from app.security import login_limits, sessions
 from app.security.api import SecurityApi
 from app.security.grants import GrantCache
 from app.security.models import TenantUser as User
-from app.security.views import ResetPasswordView, TenantAwareUserView, UserInfoEditView
+from app.security.views import AuthDBView, ResetMyPasswordView, ResetPasswordView, TenantAwareUserView, UserInfoEditView
 from app.tenancy.freshness import note_version
 from app.tenancy.models import Tenant
 from app.tenancy.request import STATIC_ENDPOINTS
@@ -40,8 +43,10 @@ class VerifyingOnceJWTManager(JWTManager):
     request read it twice (the tenant scope before the view, app/tenancy/request.py, then FAB's API decorator):
     PyJWT checks the signature and each claim, its base64 one character at a time, ~5% of an API create.
     The signature and the claims of a given token never change, and the decoding key is the app's secret;
-    only time can make a verified token fail, by its expiry, which is checked at every use. A token that
-    fails is not kept, and each caller gets its own copy of the claims."""
+    only time can make a verified token fail, by its expiry, which is checked at every use, and the end of
+    its user's sessions (logout, a password change), which the user loader checks at every use against the
+    token's epoch claim (app/security/sessions.py). A token that fails is not kept, and each caller gets its
+    own copy of the claims."""
 
     def __init__(self, app=None, add_context_processor: bool = False) -> None:
         self._verified: dict[tuple, dict] = {}
@@ -73,33 +78,67 @@ def _expired(claims: dict) -> bool:
 class SecurityManager(FabSecurityManager):
     user_model = User
     userdbmodelview = TenantAwareUserView
+    authdbview = AuthDBView
     resetpasswordview = ResetPasswordView
+    resetmypasswordview = ResetMyPasswordView
     userinfoeditview = UserInfoEditView
     userstatschartview = None  # loads Google Charts from the internet: useless offline
     security_api = SecurityApi
-    rolemodelview = with_fixes(RoleModelView)
-    groupmodelview = with_fixes(UserGroupModelView)
+    rolemodelview = with_fixes(
+        RoleModelView,
+        list_title=_l("Roles"),
+        show_title=_l("Role"),
+        add_title=_l("New role"),
+        edit_title=_l("Edit role"),
+    )
+    groupmodelview = with_fixes(
+        UserGroupModelView,
+        list_title=_l("Groups"),
+        show_title=_l("Group"),
+        add_title=_l("New group"),
+        edit_title=_l("Edit group"),
+    )
     permissionmodelview = with_fixes(PermissionModelView)
-    viewmenumodelview = with_fixes(ViewMenuModelView)
-    permissionviewmodelview = with_fixes(PermissionViewModelView)
+    # a resource's name, as the role editor shows it ("Client" -> "Klien")
+    viewmenumodelview = with_fixes(ViewMenuModelView, formatters_columns={"name": lambda name: _(name)})
+    permissionviewmodelview = with_fixes(
+        PermissionViewModelView, formatters_columns={"view_menu": lambda menu: _(str(menu)) if menu else "—"}
+    )
 
     def __init__(self, appbuilder):
         super().__init__(appbuilder)
         self.grant_cache = GrantCache()
+        sessions.install(current_app._get_current_object())  # built inside the app's context
 
     def create_jwt_manager(self, app) -> JWTManager:
         jwt_manager = VerifyingOnceJWTManager()
         jwt_manager.init_app(app)
         jwt_manager.user_lookup_loader(self.load_user_jwt)
+        jwt_manager.additional_claims_loader(self._token_claims)
         return jwt_manager
 
+    def _token_claims(self, identity) -> dict:
+        # Tokens are issued right after the user was authenticated (or its refresh token checked): in the session.
+        user = self.get_user_by_id(int(identity))
+        return sessions.token_claims(user) if user is not None else {}
+
+    def on_user_logout(self, user) -> None:
+        sessions.end_all_sessions(user.id)
+        self.session.commit()
+
     def auth_user_db(self, username, password):
-        user = super().auth_user_db(username, password)
-        if user is None or not has_request_context():
-            return user
-        host_tenant = getattr(g, "host_tenant", None)
-        if host_tenant is not None and user.tenant_id != host_tenant.id:
+        """FAB's, refusing users of another tenant on a tenant's host, and counting wrong passwords per address and
+        account (app/security/login_limits.py): once a cap is reached no password is checked."""
+        if not has_request_context():
+            return super().auth_user_db(username, password)
+        if login_limits.exhausted(username):
             return None
+        user = super().auth_user_db(username, password)
+        host_tenant = getattr(g, "host_tenant", None)
+        if user is not None and host_tenant is not None and user.tenant_id != host_tenant.id:
+            user = None
+        if user is None:
+            login_limits.failed(username)
         return user
 
     # --- the access check -------------------------------------------------------------
@@ -166,12 +205,23 @@ class SecurityManager(FabSecurityManager):
             _request_cached(("grants", user.id), lambda: self._noted(grants))
         return user
 
+    def load_user(self, pk):
+        """Flask-Login's user loader: the session's user while the session is current (app/security/sessions.py)."""
+        user = super().load_user(pk)
+        return user if user is not None and sessions.session_is_current(user) else None
+
     def load_user_jwt(self, jwt_header, jwt_data):
         # Once per request: the tenant scope verifies the token before the view, and FAB's API
         # decorator verifies it again.
-        return _request_cached(
-            ("jwt_user", jwt_data["sub"]), lambda: super(SecurityManager, self).load_user_jwt(jwt_header, jwt_data)
-        )
+        return _request_cached(("jwt_user", jwt_data["sub"]), lambda: self._token_user(jwt_data))
+
+    def _token_user(self, jwt_data):
+        user_id = db_integer_id(jwt_data.get("sub"))
+        user = self.get_user_by_id(user_id) if user_id is not None else None
+        if user is None or not user.is_active or not sessions.token_is_current(user, jwt_data):
+            return None
+        g.user = user  # FAB's: set here for JWT requests, there is no before_request for them
+        return user
 
     def _permissions_of(self, user) -> frozenset:
         return _request_cached(("perms", user.id), lambda: self._grants(user.id).of_user())

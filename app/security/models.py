@@ -11,6 +11,9 @@ class TenantUser(TenantMember, FeedsTenantFigures, FabUser):
     __tablename__ = "ab_user"
 
     phone = sa.Column(sa.String(30))
+    # Moved by logout and by any password change: sessions and API tokens carry the value they were
+    # issued with and stop working once it moves (app/security/sessions.py).
+    session_epoch = sa.Column(sa.Integer, nullable=False, default=0, server_default="0")
 
     tenant = sa.orm.relationship("Tenant", foreign_keys=lambda: [TenantUser.tenant_id])
 

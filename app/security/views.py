@@ -1,21 +1,30 @@
 """FAB's user screens, showing which tenant a user belongs to (empty for vendor staff), its
-reset-password form without its 500, and its own-profile form refusing names the columns cannot hold
-and no longer saying "changed" when nothing was saved."""
+reset-password form without its 500, its own-profile form refusing names the columns cannot hold
+and no longer saying "changed" when nothing was saved, and its change-my-password form asking for the
+current password."""
 
 from flask import abort, flash, g, redirect, request, url_for
 from flask_appbuilder import expose
-from flask_appbuilder.security.decorators import has_access
-from flask_appbuilder.security.forms import UserInfoEdit
+from flask_appbuilder._compat import as_unicode
+from flask_appbuilder.security.decorators import has_access, no_cache
+from flask_appbuilder.security.forms import LoginForm_db, ResetPasswordForm, UserInfoEdit
+from flask_appbuilder.security.views import AuthDBView as FabAuthDBView
+from flask_appbuilder.security.views import ResetMyPasswordView as FabResetMyPasswordView
 from flask_appbuilder.security.views import ResetPasswordView as FabResetPasswordView
 from flask_appbuilder.security.views import UserDBModelView
 from flask_appbuilder.security.views import UserInfoEditView as FabUserInfoEditView
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms.validators import Length
+from flask_login import login_user
+from werkzeug.security import check_password_hash
+from wtforms import PasswordField
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from app.core.ids import db_integer_id
+from app.core.redirects import safe_target
 from app.core.views import ModelViewFixes
 from app.extensions import db
+from app.security import login_limits
 from app.security.models import TenantUser
 from app.tenancy.models import Tenant
 from app.tenancy.services import check_user_quota
@@ -103,3 +112,64 @@ class UserInfoEditView(FabUserInfoEditView):
             return redirect(url_for(".this_form_get"))
         flash(str(self.message), "info")
         return None
+
+
+def _again(unbound):
+    """The same form field declared anew, so that it comes after the fields declared before it."""
+    return unbound.field_class(*unbound.args, **unbound.kwargs)
+
+
+class ChangeMyPasswordForm(ResetPasswordForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
+    password = _again(ResetPasswordForm.password)
+    conf_password = _again(ResetPasswordForm.conf_password)
+
+    def validate_current_password(self, field) -> None:
+        stored = db.session.get(TenantUser, g.user.id).password
+        if not stored or not check_password_hash(stored, field.data or ""):
+            raise ValidationError(_l("The current password is not correct."))
+
+
+class ResetMyPasswordView(FabResetMyPasswordView):
+    """FAB's "change my password" form (/resetmypassword/form). It asked only for the new password: anyone
+    at a signed-in browser could take the account over. It now asks for the current one (a wrong one is the
+    field's message, nothing changes). The change ends every other session and token of the user
+    (app/security/sessions.py); this browser stays signed in. Same class name: the permissions are keyed on it."""
+
+    form = ChangeMyPasswordForm
+
+    def form_post(self, form):
+        self.appbuilder.sm.reset_password(g.user.id, form.password.data)  # commits
+        flash(str(self.message), "info")
+
+
+class AuthDBView(FabAuthDBView):
+    """FAB's sign-in page (/login/) with two changes: `next=` is followed only to this site
+    (app/core/redirects.py; FAB's check let `/\\evil.com` and `http://evil.com\\.<BASE_DOMAIN>` through), and
+    wrong passwords are limited per address and per account (app/security/login_limits.py): 429."""
+
+    def _next_url(self) -> str:
+        return safe_target(request.args.get("next")) or self.appbuilder.get_url_for_index
+
+    @expose("/login/", methods=["GET", "POST"])
+    @no_cache
+    def login(self):
+        if g.user is not None and g.user.is_authenticated:
+            return redirect(self._next_url())
+        form = LoginForm_db()
+        if form.validate_on_submit():
+            login_limits.refuse_if_exhausted(form.username.data)
+            next_url = self._next_url()
+            user = self.appbuilder.sm.auth_user_db(form.username.data, form.password.data)
+            if not user:
+                flash(as_unicode(self.invalid_login_message), "warning")
+                return redirect(self.appbuilder.get_url_for_login_with(next_url))
+            login_user(user, remember=False)
+            return redirect(next_url)
+        return self.render_template(self.login_template, title=self.title, form=form, appbuilder=self.appbuilder)
+
+    @expose("/logout/", methods=["POST"])
+    def logout(self):
+        """A POST with the CSRF token: logging out ends every session of the user (a write), and GET never
+        writes, so another site cannot sign a user out with a link."""
+        return super().logout()

@@ -1,7 +1,8 @@
 """Registration and e-mail OTP: the rules. Nothing but a pending registration exists before the OTP.
 
 OTP: six digits from `secrets`, stored as an HMAC-SHA256 keyed with SECRET_KEY, valid 10 minutes,
-single use, void after five wrong tries; "resend" waits 60 seconds and is capped per hour.
+single use, void after five wrong tries (each try counted by one UPDATE before the code is compared, so
+parallel guesses cannot get more); "resend" waits 60 seconds and is capped per hour.
 """
 
 import hashlib
@@ -174,18 +175,47 @@ def verify_otp(registration: PendingRegistration, code: str, now: datetime | Non
         raise SignupError(_l("This code can no longer be used. Request a new code."), "code")
     if challenge.expires_at <= now:
         raise SignupError(_l("This code has expired. Request a new code."), "code")
+    tries = _take_a_try(challenge, now)
+    if tries is None:
+        raise SignupError(_l("Too many wrong codes. Request a new code."), "code")
     code = (code or "").strip()
     if not hmac.compare_digest(challenge.code_hash, _hash(registration, code)):
-        challenge.attempts += 1
-        if challenge.attempts >= OTP_MAX_TRIES:
-            challenge.voided_at = now
-            db.session.flush()
+        if tries >= OTP_MAX_TRIES:
+            _update_challenge(challenge, voided_at=now)
             raise SignupError(_l("Too many wrong codes. Request a new code."), "code")
-        db.session.flush()
         raise SignupError(_l("The code is not correct."), "code")
-    challenge.used_at = now
+    if not _update_challenge(challenge, used_at=now):
+        raise SignupError(_l("This code can no longer be used. Request a new code."), "code")
     registration.verified_at = now
     db.session.flush()
+
+
+def _usable(table, now):
+    return sa.and_(table.c.used_at.is_(None), table.c.voided_at.is_(None), table.c.expires_at > now)
+
+
+def _take_a_try(challenge: OtpChallenge, now: datetime) -> int | None:
+    """Counts one try before the code is compared, in one statement: the row's lock makes parallel guesses
+    wait for each other, so at most OTP_MAX_TRIES guesses are ever compared. The try's number, or None when
+    the code has no try left (or is used, void or expired)."""
+    table = OtpChallenge.__table__
+    tries = db.session.execute(
+        sa.update(table)
+        .where(table.c.id == challenge.id, table.c.attempts < OTP_MAX_TRIES, _usable(table, now))
+        .values(attempts=table.c.attempts + 1)
+        .returning(table.c.attempts)
+    ).scalar()
+    db.session.expire(challenge)
+    return tries
+
+
+def _update_challenge(challenge: OtpChallenge, **values) -> bool:
+    """Marks a still usable code used or void; False when a parallel request did first."""
+    table = OtpChallenge.__table__
+    unused = sa.and_(table.c.id == challenge.id, table.c.used_at.is_(None), table.c.voided_at.is_(None))
+    result = db.session.execute(sa.update(table).where(unused).values(**values))
+    db.session.expire(challenge)
+    return result.rowcount == 1
 
 
 def resend_otp(registration: PendingRegistration, now: datetime | None = None) -> str:

@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from flask_appbuilder import Model
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import declared_attr
 
 from app.core.mixins import Audited
@@ -11,6 +12,14 @@ from app.core.mixins import Audited
 CLIENT_TYPES = ("logistik", "koperasi", "bumdes", "umkm")
 TENANT_STATUSES = ("active", "inactive", "overdue")
 SUBSCRIPTION_STATES = ("active", "expired")
+# What a page shows for each code (never the code itself): billing, helpdesk and notifications read these.
+CLIENT_TYPE_LABELS = {
+    "logistik": _l("Logistics"),
+    "koperasi": _l("Cooperative"),
+    "bumdes": _l("Bumdes"),
+    "umkm": _l("UMKM"),
+}
+TENANT_STATUS_LABELS = {"active": _l("Active"), "inactive": _l("Inactive"), "overdue": _l("Overdue")}
 
 
 def utcnow() -> datetime:

@@ -1,6 +1,14 @@
-"""Per request: which tenant the host names, and the scope taken from the signed-in user."""
+"""Per request: the host is one this site serves, which tenant it names, and the scope taken from the signed-in
+user.
+
+Only `BASE_DOMAIN` and `<slug>.<BASE_DOMAIN>` (with any port, as `localhost:5000` in development) are served;
+any other Host header is answered 400 before anything else runs, so it is never served as the back-office nor
+echoed into an absolute redirect. `/health` answers on any host: the PaaS router's health check may use the
+dyno's address. 127.0.0.1 is not the base domain: open http://localhost:5000 in development.
+"""
 
 from flask import current_app, g, redirect, request
+from flask_babel import gettext as _
 from flask_jwt_extended import verify_jwt_in_request
 from flask_login import current_user, logout_user
 
@@ -9,6 +17,7 @@ from app.tenancy.freshness import tenant_fragment
 from app.tenancy.services import tenant_by_slug
 
 STATIC_ENDPOINTS = {"static", "appbuilder.static"}
+ANY_HOST_ENDPOINTS = {"health.health"}
 
 
 def host_slug(host: str, base_domain: str) -> str | None:
@@ -19,6 +28,20 @@ def host_slug(host: str, base_domain: str) -> str | None:
         label = name[: -len(suffix)]
         return label if "." not in label else None
     return None
+
+
+def is_served_host(host: str, base_domain: str) -> bool:
+    """`localhost:5000`, `demo.localhost` with base `localhost`: yes; `evil.com`, `a.b.localhost`, `127.0.0.1`: no."""
+    name, _sep, port = host.lower().partition(":")
+    if port and not port.isdigit():
+        return False
+    return name == base_domain or host_slug(name, base_domain) is not None
+
+
+def refuse_unknown_hosts():
+    if request.endpoint in ANY_HOST_ENDPOINTS or is_served_host(request.host, current_app.config["BASE_DOMAIN"]):
+        return None
+    return _("This address is not served here."), 400, {"Content-Type": "text/plain; charset=utf-8"}
 
 
 def tenant_url(slug: str, path: str = "/") -> str:
@@ -92,6 +115,8 @@ def clear_request_scope(exc=None):
 
 
 def init_app(app) -> None:
+    # First of all: before the user is loaded or anything reads the host.
+    app.before_request_funcs.setdefault(None, []).insert(0, refuse_unknown_hosts)
     app.before_request(resolve_request_scope)
     app.teardown_request(clear_request_scope)
     app.jinja_env.globals["tenant_fragment"] = tenant_fragment

@@ -4,7 +4,7 @@ tenant_settings.label_template (standard / compact / detailed) and label_size (t
 both with server defaults so existing tenants print as before (standard, thermal).
 
 Revision ID: 0018_documents_label_settings
-Revises: 0015_storage_keys
+Revises: 0016_sessions_user_session_epoch
 Create Date: 2026-12-07 17:15:00
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0018_documents_label_settings"
-down_revision = "0015_storage_keys"
+down_revision = "0016_sessions_user_session_epoch"
 branch_labels = None
 depends_on = None
 

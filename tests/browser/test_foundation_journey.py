@@ -3,14 +3,22 @@
 import pytest
 
 from tests.conftest import DEMO_PASSWORD
+from tests.support.users import own_user
 
 pytestmark = pytest.mark.browser
 
 
-def test_owner_signs_in_switches_language_and_signs_out(page, live_server):
+@pytest.fixture()
+def owner(app):
+    """A Super Admin of its own: signing out ends every session of the user (the demo logins are shared)."""
+    with own_user(app, "demo", "Super Admin", "journey") as email:
+        yield email
+
+
+def test_owner_signs_in_switches_language_and_signs_out(page, live_server, owner):
     base = f"http://demo.localhost:{live_server}"
     page.goto(f"{base}/login/")
-    page.fill("input[name=username]", "owner@demo.test")
+    page.fill("input[name=username]", owner)
     page.fill("input[name=password]", DEMO_PASSWORD)
     page.click("input[type=submit], button[type=submit]")
     page.wait_for_url(f"{base}/")

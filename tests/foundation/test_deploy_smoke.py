@@ -1,6 +1,7 @@
 """The deploy as a PaaS runs it: the repository's files only (no compiled catalogues, no instance/), the
-Procfile's lines started with `bash -c` on PostgreSQL + Redis and a throwaway database, then what a user
-and the vendor would notice: the pages are in Indonesian and periodic jobs run.
+Procfile's lines started with `bash -c` on PostgreSQL + Redis + a local S3 server (moto) and a throwaway
+database, then what a user and the vendor would notice: the pages are in Indonesian, periodic jobs run,
+and a file uploaded through the web process is read by a job in the worker through S3.
 
 Two shapes: every Procfile process on its own (release, web, worker, scheduler), and one dyno
 (SINGLE_DYNO=1: bin/web starts worker and scheduler beside gunicorn).
@@ -8,6 +9,7 @@ Two shapes: every Procfile process on its own (release, web, worker, scheduler),
 
 import contextlib
 import os
+import re
 import shutil
 import signal
 import socket
@@ -19,6 +21,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+import requests
 import sqlalchemy as sa
 
 from tests.conftest import throwaway_database
@@ -112,8 +115,14 @@ def release_database(deployed_source, tmp_path_factory):
         yield url
 
 
+@pytest.fixture(scope="module")
+def object_storage():
+    with servers.moto_s3_server() as endpoint:
+        yield servers.s3_app_config(endpoint, prefix="deploy/")
+
+
 @pytest.fixture(scope="module", params=["procfile", "single-dyno"])
-def deploy(request, deployed_source, release_database, tmp_path_factory):
+def deploy(request, deployed_source, release_database, object_storage, tmp_path_factory):
     work = tmp_path_factory.mktemp(request.param)
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("FLASK_", "PYTEST", "TEST_"))}
@@ -128,17 +137,18 @@ def deploy(request, deployed_source, release_database, tmp_path_factory):
         MAIL_CAPTURE_DIR=str(work / "mail"),
         PERIODIC_INTERVAL_SECONDS="3",  # instead of each job's cron: the smoke waits seconds, not minutes
         JOB_HEARTBEAT_SECONDS="2",
+        **object_storage,
     )
     dyno = Dyno(deployed_source, env, work)
     procs = procfile(deployed_source)
     started = time.time()
     try:
+        dyno.run("release", procs["release"])
+        dyno.run("seed", "flask seed-demo")  # a one-off command, as `heroku run` would (idempotent)
         if request.param == "procfile":
-            dyno.run("release", procs["release"])
             for name in ("web", "worker", "scheduler"):
                 dyno.start(name, procs[name])
         else:
-            dyno.run("release", procs["release"])
             env["SINGLE_DYNO"] = "1"
             dyno.start("web", procs["web"])
         base = f"http://127.0.0.1:{port}"
@@ -184,6 +194,54 @@ def test_the_deployed_scheduler_runs_periodic_jobs(deploy):
     assert done, "no periodic job ran:\n" + deploy["dyno"].all_logs()
 
 
-# Third check, to come with the S3 storage: a file uploaded through the web process and read by a job in
-# the worker through S3. Add the S3 settings to the `deploy` fixture's env.update(...) and a
-# `test_..._(deploy)` here: deploy["base"] is the web address, deploy["database"] the database.
+def _signed_in(base: str, host: str, email: str) -> requests.Session:
+    session = requests.Session()
+    session.headers["Host"] = host
+    page = session.get(base + "/login/", timeout=10).text
+    session.post(
+        base + "/login/",
+        data={"csrf_token": _csrf(page), "username": email, "password": "DemoPass#2026"},
+        timeout=10,
+    )
+    return session
+
+
+def _csrf(page: str) -> str:
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+
+
+def test_a_workbook_uploaded_through_the_web_is_imported_by_the_worker_through_s3(deploy, object_storage):
+    from tests.logistics.test_tariff_import_hostile import _cities, workbook
+
+    codes = _cities(30)
+    rows = [[o, None, d, None, 2000 + i, 2] for i, (o, d) in enumerate((o, d) for o in codes for d in codes)][:600]
+    owner = _signed_in(deploy["base"], "demo.localhost", "owner@demo.test")
+    form = owner.get(deploy["base"] + "/tariffs/import", timeout=10)
+    assert form.status_code == 200, form.text[:2000]
+    answer = owner.post(
+        deploy["base"] + "/tariffs/import",
+        data={"csrf_token": _csrf(form.text)},
+        files={"file": ("tarif.xlsx", workbook(rows))},
+        allow_redirects=False,
+        timeout=30,
+    )
+    assert answer.status_code == 302 and "job=" in answer.headers["Location"], answer.text[:2000]
+    run_id = answer.headers["Location"].split("job=")[1]
+    deadline, state = time.monotonic() + 60, {}
+    while time.monotonic() < deadline and state.get("state") not in ("done", "failed"):
+        state = owner.get(f"{deploy['base']}/jobs/{run_id}", timeout=10).json()
+        time.sleep(0.5)
+    assert state.get("state") == "done", f"{state}\n" + deploy["dyno"].all_logs()
+    engine = sa.create_engine(servers.sqlalchemy_url(deploy["database"]))
+    try:
+        with engine.connect() as conn:
+            imported = conn.execute(
+                sa.text(
+                    "SELECT origin, destination, price_per_kg FROM tariff JOIN tenant ON tenant.id = tariff.tenant_id"
+                    " WHERE tenant.slug = 'demo'"
+                )
+            ).all()
+    finally:
+        engine.dispose()
+    assert {(o, d, price) for o, d, price in imported} >= {(o, d, price) for o, _, d, _, price, _ in rows}
+    assert not (Path(deploy["dyno"].env["FILE_STORAGE_DIR"]) / "imports").exists()  # the workbook went to S3

@@ -170,17 +170,18 @@ def test_resetting_the_password_of_no_user_is_404(app, client_as, query):
 
 
 def test_resetting_an_existing_users_password_still_works(app, client_as):
-    from tests.conftest import DEMO_PASSWORD, client_on, tenant_host
+    from tests.conftest import client_on, tenant_host
+    from tests.support.users import own_user
 
-    with app.app_context():
-        user_id = app.appbuilder.sm.find_user(email="viewer@demo.test").id
-    admin = client_as("admin@vendor.test")
-    assert admin.get(f"/resetpassword/form?pk={user_id}").status_code == 200
-    response = admin.post(f"/resetpassword/form?pk={user_id}", data={"password": PASSWORD, "conf_password": PASSWORD})
-    assert response.status_code == 302
-    client = client_on(app, tenant_host("demo"))
-    assert client.post("/login/", data={"username": "viewer@demo.test", "password": PASSWORD}).status_code == 302
-    admin.post(f"/resetpassword/form?pk={user_id}", data={"password": DEMO_PASSWORD, "conf_password": DEMO_PASSWORD})
+    with own_user(app, "demo", "Viewer", "reset") as email:  # a reset ends every session of the user
+        with app.app_context():
+            user_id = app.appbuilder.sm.find_user(email=email).id
+        admin = client_as("admin@vendor.test")
+        assert admin.get(f"/resetpassword/form?pk={user_id}").status_code == 200
+        data = {"password": PASSWORD, "conf_password": PASSWORD}
+        assert admin.post(f"/resetpassword/form?pk={user_id}", data=data).status_code == 302
+        client = client_on(app, tenant_host("demo"))
+        assert client.post("/login/", data={"username": email, "password": PASSWORD}).status_code == 302
 
 
 def test_a_role_name_taken_in_other_letters_case_is_refused_not_500(app, client_as):

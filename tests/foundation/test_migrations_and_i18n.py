@@ -24,6 +24,7 @@ def _is_pg_only_index(difference) -> bool:
 
 def _upgrade_from_empty(url: str, revision: str = "head") -> subprocess.CompletedProcess:
     env = {"DATABASE_URL": url, "FLASK_APP": "run.py", "PATH": str(Path(sys.executable).parent) + ":/usr/bin:/bin"}
+    env["APP_ENV"] = "development"  # the development SECRET_KEY (config.py)
     return subprocess.run(
         [sys.executable, "-m", "flask", "db", "upgrade", revision], cwd=ROOT, env=env, capture_output=True, text=True
     )

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
-from tests.conftest import VENDOR_HOST, client_on, login, seeded_app, tenant_host, throwaway_database
+from tests.conftest import DEMO_PASSWORD, VENDOR_HOST, client_on, login, seeded_app, tenant_host, throwaway_database
 from tests.support.routes import discover, own_object_id, url_for_route
 
 LONG = 5000
@@ -113,6 +113,7 @@ def _plausible(kind: str, name: str) -> str:
     token = uuid.uuid4().hex[:6]
     by_name = {"slug": f"sweep-{token}", "code": f"SWEEP_{token}", "npwp": "01.234.567.8-901.000"}
     by_name |= {"tax_rate": "12", "tax_base": "11/12", "workdays": "1"}
+    by_name["current_password"] = DEMO_PASSWORD  # the swept user's own (changing it asks for it)
     if lowered in by_name:
         return by_name[lowered]
     if kind == "date" or lowered.endswith(("date", "day")):

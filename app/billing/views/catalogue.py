@@ -16,6 +16,7 @@ from app.billing.invoices import parse_amount
 from app.billing.models import Plan, ProductModule
 from app.billing.views.common import BillingPage
 from app.core.access import METHOD_PERMISSIONS, READ, WRITE
+from app.core.formatting import rupiah
 from app.core.views import VendorModelView
 from app.extensions import db
 
@@ -121,6 +122,10 @@ class ModuleView(BillingPage):
 class PlanView(VendorModelView):
     route_base = "/billing/plans"
     class_permission_name = "Plan"
+    list_title = _l("Plans")
+    show_title = _l("Plan")
+    add_title = _l("New plan")
+    edit_title = _l("Edit plan")
     datamodel = SQLAInterface(Plan)
     base_permissions = ["can_read", "can_write"]
     list_columns = ["code", "name", "price", "period_days", "shipment_quota", "user_quota"]
@@ -136,6 +141,7 @@ class PlanView(VendorModelView):
         "user_quota": _l("User accounts"),
         "modules": _l("Included modules"),
     }
+    formatters_columns = {"price": rupiah}
     description_columns = {
         "shipment_quota": _l("Empty means unlimited."),
         "user_quota": _l("Empty means unlimited."),

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from app.core.access import METHOD_PERMISSIONS, READ, WRITE
 from app.core.formatting import JAKARTA
 from app.core.ids import db_integer_id
+from app.core.redirects import safe_target
 from app.core.views import TenantBaseView
 from app.extensions import db
 from app.logistics.shipments import services
@@ -45,13 +46,6 @@ def shipments_by_ids(raw_ids) -> list[Shipment]:
     return list(db.session.execute(sa.select(Shipment).where(Shipment.id.in_(ids))).scalars())
 
 
-def _local_path(raw: str | None) -> str | None:
-    """Only a path on this site: "//host" or "/\\host" would send the user elsewhere."""
-    if raw and raw.startswith("/") and not raw.startswith(("//", "/\\")):
-        return raw
-    return None
-
-
 class ShipmentStatusView(TenantBaseView):
     route_base = "/shipment-status"
     class_permission_name = "ShipmentStatus"
@@ -78,7 +72,7 @@ class ShipmentStatusView(TenantBaseView):
     @has_access
     def update(self):
         shipments = shipments_by_ids(request.form.getlist("ids"))
-        back = _local_path(request.form.get("next")) or url_for("ShipmentView.list")
+        back = safe_target(request.form.get("next")) or url_for("ShipmentView.list")
         try:
             services.update_status(
                 g.user,

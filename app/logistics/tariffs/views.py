@@ -1,5 +1,7 @@
 """Tariff CRUD (FAB ModelView with select2 city pickers), Excel export and import."""
 
+import uuid
+
 import sqlalchemy as sa
 from flask import flash, g, make_response, redirect, request, url_for
 from flask_appbuilder import expose
@@ -11,6 +13,7 @@ from markupsafe import Markup, escape
 from wtforms import IntegerField, StringField
 from wtforms.validators import InputRequired, Optional, ValidationError
 
+from app.core import storage, uploads
 from app.core.access import METHOD_PERMISSIONS, READ, WRITE
 from app.core.formatting import rupiah
 from app.core.views import TenantModelView
@@ -79,6 +82,9 @@ class TariffView(TenantModelView):
     datamodel = SQLAInterface(Tariff)
     method_permission_name = {**METHOD_PERMISSIONS, "export": READ, "import_xlsx": WRITE}
     list_title = _l("Tariffs")
+    show_title = _l("Tariff")
+    add_title = _l("New tariff")
+    edit_title = _l("Edit tariff")
     list_columns = ["origin_label", "destination_label", "price_per_kg", "est_days"]
     show_columns = ["origin_label", "destination_label", "price_per_kg", "est_days"]
     add_columns = edit_columns = ["origin", "destination", "price_per_kg", "est_days"]
@@ -115,14 +121,15 @@ class TariffView(TenantModelView):
         if request.method == "POST":
             upload = request.files.get("file")
             try:
-                items = parse_rows(upload.read(MAX_IMPORT_BYTES + 1) if upload else b"")
+                data = upload.read(MAX_IMPORT_BYTES + 1) if upload else b""
+                items = parse_rows(data)
             except ImportRejected as exc:
                 db.session.rollback()
                 problems = exc.problems
             else:
                 if len(items) > JOB_ROWS:
-                    rows = [(i.origin, i.destination, i.price_per_kg, i.est_days) for i in items]
-                    run = enqueue(import_tariffs_job, tenant_id=g.user.tenant_id, user_id=g.user.id, rows=rows)
+                    key = storage.put(f"imports/{g.user.tenant_id}/{uuid.uuid4().hex}.xlsx", data, uploads.XLSX_MIME)
+                    run = enqueue(import_tariffs_job, tenant_id=g.user.tenant_id, user_id=g.user.id, key=key)
                     db.session.commit()
                     return redirect(url_for("TariffView.import_xlsx", job=run.id))
                 created, updated = save_tariffs(items)
