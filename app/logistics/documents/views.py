@@ -12,6 +12,7 @@ from werkzeug.datastructures import MultiDict
 
 from app.core.access import METHOD_PERMISSIONS, READ, WRITE
 from app.core.formatting import jakarta_today
+from app.core.names import SHIPMENT, TENANT_SETTINGS
 from app.core.svgchart import hbar_chart
 from app.core.transaction import transaction
 from app.core.validation import FieldError
@@ -32,7 +33,7 @@ class LabelView(TenantBaseView):
     route_base = "/labels"
     object_model = Shipment  # what <pk> names
     object_models = {"progress": JobRun}
-    class_permission_name = "Shipment"
+    class_permission_name = SHIPMENT
     module_code = "shipments"
     default_view = "preview"
     method_permission_name = {
@@ -160,7 +161,7 @@ class LabelSettingsView(TenantBaseView):
     """The tenant's default label design and size (on the company settings page)."""
 
     route_base = "/settings/labels"
-    class_permission_name = "TenantSettings"
+    class_permission_name = TENANT_SETTINGS
     default_view = "save"
     method_permission_name = {**METHOD_PERMISSIONS, "save": WRITE}
 
@@ -184,7 +185,7 @@ class ReportView(TenantBaseView):
     """Menu "Reports": daily, weekly, monthly figures by courier, type or marketing; an Excel export."""
 
     route_base = "/reports"
-    class_permission_name = "Shipment"  # read access to shipments; the list's row rules apply
+    class_permission_name = SHIPMENT  # read access to shipments; the list's row rules apply
     module_code = "shipments"
     default_view = "show"
     method_permission_name = {**METHOD_PERMISSIONS, "show": READ, "export": READ}
