@@ -1,5 +1,6 @@
 """The one place that registers views and menus, one short function per area."""
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from app.audit.views import TenantActivityView, VendorActivityView
@@ -150,14 +151,17 @@ def register_notifications(appbuilder) -> None:
 
 def register_logistics(appbuilder) -> None:
     from app.logistics.api import ShipmentApi, ShipmentStatusApi, TariffApi
+    from app.logistics.documents.views import LabelSettingsView, LabelView, ReportView
     from app.logistics.settings.views import TenantSettingsView
     from app.logistics.shipments.status_views import ShipmentStatusView
     from app.logistics.shipments.views import ShipmentView
     from app.logistics.tariffs.views import TariffView
+    from app.logistics.tracking.views import TrackingView
 
     # category="" (not None): FAB's add_link puts category=None items in a nameless dropdown.
     add_view(appbuilder, ShipmentView, "Shipments", icon="fa-truck", category="")
     add_view(appbuilder, TariffView, "Tariffs", icon="fa-money", category="")
+    add_view(appbuilder, ReportView, "Reports", icon="fa-bar-chart", category="")
     add_view(
         appbuilder,
         TenantSettingsView,
@@ -170,6 +174,14 @@ def register_logistics(appbuilder) -> None:
     register_area(ShipmentStatusView.class_permission_name, ShipmentStatusView.realm, ShipmentStatusView.module_code)
     for api in (ShipmentApi, ShipmentStatusApi, TariffApi):
         appbuilder.add_api(api)
+    for view in (LabelView, LabelSettingsView):
+        appbuilder.add_view_no_menu(view)
+        register_area(view.class_permission_name, view.realm, view.module_code)
+    # The public tracking page: no sign-in, so a per-address rate limit (TRACKING_RATE_LIMIT).
+    appbuilder.add_view_no_menu(TrackingView)
+    register_area(TrackingView.__name__, COMMON)
+    tracking = next(v for v in appbuilder.baseviews if isinstance(v, TrackingView))
+    appbuilder.sm.limiter.limit(lambda: current_app.config["TRACKING_RATE_LIMIT"])(tracking.blueprint)
 
 
 def register_billing(appbuilder) -> None:

@@ -11,6 +11,7 @@ from app.core.names import CAN_WRITE, TENANT_SETTINGS
 from app.core.transaction import transaction
 from app.core.validation import FieldError
 from app.core.views import TenantBaseView
+from app.logistics.documents import labels
 from app.logistics.settings import services
 from app.logistics.shipments.calculator import ROUNDING_MODES
 from app.logistics.shipments.numbering import preview
@@ -53,6 +54,8 @@ class TenantSettingsView(TenantBaseView):
             examples=examples,
             rounding_modes=ROUNDING_MODES,
             can_write=self.appbuilder.sm.has_access(CAN_WRITE, self.class_permission_name),
+            label_templates=labels.TEMPLATES,
+            label_sizes=labels.SIZES,
         ), status
 
     @expose("/")

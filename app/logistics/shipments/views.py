@@ -14,6 +14,7 @@ from app.core.rows import get_or_404
 from app.core.transaction import transaction
 from app.core.validation import FieldError
 from app.core.views import TenantBaseView
+from app.logistics.documents import labels
 from app.logistics.settings.services import get_settings
 from app.logistics.shipments import fragments, services
 from app.logistics.shipments.calculator import DISCOUNT_TYPES
@@ -76,6 +77,8 @@ class ShipmentView(TenantBaseView):
             pager=fragments.list_pager(user, query, page),
             statuses=translated(STATUSES) if buttons.can_update_status else {},
             now_local=_now_local(),
+            label_templates=labels.TEMPLATES,
+            label_sizes=labels.SIZES,
         )
 
     # --- form -----------------------------------------------------------------------------
