@@ -24,7 +24,7 @@ from app.logistics.documents import jobs, labels, reports, services
 from app.logistics.settings.services import get_settings
 from app.logistics.shipments.listing import ListQuery, filtered
 from app.logistics.shipments.models import Shipment
-from app.logistics.shipments.views import _visible_or_404
+from app.logistics.shipments.views import _visible
 from app.logistics.tracking.services import tracking_root
 from app.logistics.web import current_tenant
 
@@ -86,7 +86,7 @@ class LabelView(TenantBaseView):
         return response
 
     def _printable(self, pk):
-        shipment = _visible_or_404(pk)
+        shipment = _visible(pk)
         if shipment.is_draft:
             flash(_("A draft has no tracking number yet: save it first."), "warning")
             return redirect(url_for("ShipmentView.edit", pk=pk))

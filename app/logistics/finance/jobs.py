@@ -9,8 +9,7 @@ from app.logistics.finance.services import send_due_reminders
 
 @periodic("0 1 * * *")  # 08:00 WIB
 def receivable_reminders(ctx) -> None:
-    send_due_reminders(jakarta_today())  # a vendor job: it sees every tenant (app/jobs/queue.py)
-    db.session.commit()
+    send_due_reminders(jakarta_today())  # a vendor job: it sees every tenant; execute() commits (app/jobs/queue.py)
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -239,7 +239,7 @@ class ExpenseRequestView(TenantBaseView):
     default_view = "list"
     method_permission_name = {**METHOD_PERMISSIONS, "list": READ, "new": WRITE, "show": READ, "proof": READ}
 
-    def _visible_or_404(self, pk):
+    def _visible_item(self, pk):
         return get_or_404(ExpenseRequest, pk, where=services.request_narrowing(g.user))
 
     @expose("/")
@@ -275,7 +275,7 @@ class ExpenseRequestView(TenantBaseView):
     def show(self, pk):
         return self.render_template(
             "finance/request_show.html",
-            item=self._visible_or_404(pk),
+            item=self._visible_item(pk),
             states=services.STATE_LABELS,
             can_decide=self.appbuilder.sm.has_access(CAN_WRITE, EXPENSE_APPROVAL),
             **_choices(),
@@ -284,7 +284,7 @@ class ExpenseRequestView(TenantBaseView):
     @expose("/<int:pk>/proof")
     @has_access
     def proof(self, pk):
-        return _send_proof(self._visible_or_404(pk))
+        return _send_proof(self._visible_item(pk))
 
 
 class ExpenseApprovalView(TenantBaseView):

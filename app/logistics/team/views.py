@@ -9,23 +9,23 @@ from flask_babel import gettext as _
 from app.core.access import METHOD_PERMISSIONS, READ, WRITE
 from app.core.formatting import rupiah, wib_datetime
 from app.core.names import CAN_WRITE, COURIER_PAGE, EMPLOYEE, TENANT_USER_ADMIN
+from app.core.rows import get_or_404
 from app.core.transaction import transaction
 from app.core.validation import FieldError
 from app.core.views import TenantBaseView
 from app.logistics.shipments import services as shipments
-from app.logistics.shipments.inputs import InvalidShipment
 from app.logistics.shipments.models import Shipment
 from app.logistics.shipments.statuses import STATUSES
 from app.logistics.tariffs.cities import city_label
 from app.logistics.team import courier, services
-from app.logistics.web import current_tenant, scoped_or_404
+from app.logistics.web import current_tenant
 from app.security.catalogue import TENANT_ROLES
 from app.security.invitations import enqueue_invitation
 from app.security.models import TenantUser
 from app.tenancy.models import utcnow
 
 
-def _user_or_404(pk: int, roles: tuple[str, ...] | None = None) -> TenantUser:
+def _tenant_user(pk: int, roles: tuple[str, ...] | None = None) -> TenantUser:
     """A user of the signed-in user's tenant (with one of `roles`), else 404: other tenants' users and
     the vendor's staff are missing pages here."""
     user = services.tenant_user_or_none(g.user.tenant_id, pk)
@@ -109,7 +109,7 @@ class EmployeeView(TenantBaseView):
     @expose("/<int:pk>/edit", methods=["GET", "POST"])
     @has_access
     def edit(self, pk):
-        user = _user_or_404(pk, services.manageable_roles(g.user))
+        user = _tenant_user(pk, services.manageable_roles(g.user))
         if request.method == "GET":
             profile = services.profile_of(user)
             values = {
@@ -134,7 +134,7 @@ class EmployeeView(TenantBaseView):
     @expose("/<int:pk>/active", methods=["POST"])
     @has_access
     def set_active(self, pk):
-        user = _user_or_404(pk, services.manageable_roles(g.user))
+        user = _tenant_user(pk, services.manageable_roles(g.user))
         active = request.form.get("active") == "1"
         try:
             with transaction():
@@ -152,7 +152,7 @@ class EmployeeView(TenantBaseView):
     @expose("/<int:pk>/password", methods=["GET", "POST"])
     @has_access
     def password(self, pk):
-        user = _user_or_404(pk, services.manageable_roles(g.user))
+        user = _tenant_user(pk, services.manageable_roles(g.user))
         errors = {}
         if request.method == "POST":
             try:
@@ -178,7 +178,7 @@ class EmployeeView(TenantBaseView):
     @expose("/<int:pk>/delete", methods=["POST"])
     @has_access
     def delete(self, pk):
-        user = _user_or_404(pk, services.manageable_roles(g.user))
+        user = _tenant_user(pk, services.manageable_roles(g.user))
         name = services.full_name(user)
         try:
             with transaction():
@@ -223,7 +223,7 @@ class TenantUserAdminView(TenantBaseView):
     @expose("/<int:pk>/role", methods=["POST"])
     @has_access
     def change_role(self, pk):
-        user = _user_or_404(pk)
+        user = _tenant_user(pk)
         role = request.form.get("role") or ""
         try:
             with transaction():
@@ -240,7 +240,7 @@ class TenantUserAdminView(TenantBaseView):
     @expose("/<int:pk>/active", methods=["POST"])
     @has_access
     def set_active(self, pk):
-        user = _user_or_404(pk)
+        user = _tenant_user(pk)
         active = request.form.get("active") == "1"
         try:
             with transaction():
@@ -289,13 +289,13 @@ class CourierView(TenantBaseView):
     @expose("/<int:pk>/status", methods=["POST"])
     @has_access
     def update(self, pk):
-        shipment = scoped_or_404(Shipment, pk, where=Shipment.courier_id == g.user.id)
+        shipment = get_or_404(Shipment, pk, where=Shipment.courier_id == g.user.id)
         # One button per status, named set_<status> (a button's value is text the user reads).
         status = next((key[4:] for key in request.form if key.startswith("set_")), request.form.get("status"))
         try:
             with transaction():
                 shipments.update_status(g.user, [shipment], status, utcnow(), request.form.get("note") or None)
-        except InvalidShipment as exc:
+        except FieldError as exc:
             flash(" ".join(str(message) for message in exc.errors.values()), "danger")
         except shipments.ShipmentDenied as exc:
             flash(str(exc.message), "danger")
