@@ -79,6 +79,12 @@ def _init_data(app: Flask) -> None:
     from app.tenancy.freshness import install as install_freshness
     from app.tenancy.scoping import install as install_scoping
 
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # In-process jobs and web threads share the file: wait for another writer's commit instead of
+        # failing after SQLite's default 5 s ("database is locked").
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        options["connect_args"] = {**options.get("connect_args", {}), "timeout": 30}
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True, compare_type=True)
     install_scoping()

@@ -73,7 +73,7 @@ def test_home_page_is_the_dashboard_with_cards_charts_and_quick_actions(client_a
 
 
 def test_kurir_has_no_new_shipment_button_nor_couriers_card(client_as):
-    page = client_as("kurir@demo.test").get("/").get_data(as_text=True)
+    page = client_as("kurir@demo.test").get("/dashboard/").get_data(as_text=True)  # "/" is its phone page
     assert 'id="new-shipment"' not in page and 'id="card-couriers"' not in page
     assert 'id="personal-scope"' in page
 

@@ -160,10 +160,12 @@ class Proof:
         """Check the content (photo or PDF, at most 5 MB) and store it; (key, mime)."""
         if len(self.content) > MAX_PROOF_BYTES:
             raise FieldError("proof", _l("The proof may be at most 5 MB."))
-        try:
-            found = uploads.check(self.content, PROOF_KINDS, field="proof", message="")
-        except uploads.UploadRejected:
-            raise FieldError("proof", _l("The proof must be a photo (PNG, JPEG, WebP) or a PDF.")) from None
+        found = uploads.check(
+            self.content,
+            PROOF_KINDS,
+            field="proof",
+            message=_l("The proof must be a photo (PNG, JPEG, WebP) or a PDF."),
+        )
         key = storage.put(
             f"finance/{tenant_id}/{folder}/{uuid.uuid4().hex}.{found.extension}", self.content, found.mime
         )
