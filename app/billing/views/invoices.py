@@ -187,10 +187,11 @@ class InvoiceView(BillingPage):
         if invoice.cancelled:
             flash(_("A cancelled invoice is not sent; it is no longer payable."), "danger")
             return redirect(url_for("InvoiceView.detail", pk=pk))
+        reminder = service.is_reminder(invoice)
         if not service.claim_email_send(invoice):
             flash(_("This invoice is being sent or was sent a moment ago."), "info")
             return redirect(url_for("InvoiceView.detail", pk=pk))
-        run = enqueue(send_invoice, tenant_id=None, user_id=self.actor_id(), invoice_id=invoice.id)
+        run = enqueue(send_invoice, tenant_id=None, user_id=self.actor_id(), invoice_id=invoice.id, reminder=reminder)
         service.remember_email_job(pk, run.id)
         db.session.commit()
         flash(_("The invoice e-mail is queued."), "success")
