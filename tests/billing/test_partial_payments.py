@@ -3,7 +3,7 @@
 import subprocess
 from decimal import Decimal
 
-from app.billing.invoices import add_payment, is_reminder
+from app.billing.invoices import add_payment
 from app.core.formatting import jakarta_today
 
 ADMIN = "admin@vendor.test"
@@ -65,6 +65,7 @@ def test_a_reminder_of_a_part_paid_invoice_asks_for_what_is_outstanding(
 ):
     monkeypatch.setitem(app.config, "BABEL_DEFAULT_LOCALE", "id")
     from app.billing.documents import invoice_email
+    from app.billing.invoices import is_reminder
     from app.tenancy.context import all_tenants
 
     fresh = create_invoice(create_tenant())
