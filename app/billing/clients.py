@@ -60,6 +60,16 @@ def validate_profile(profile: ClientProfile) -> None:
         raise BillingError(_l("The contact name is too long."), "contact_name")
 
 
+def name_taken(name: str) -> bool:
+    """Two clients of one name cannot be told apart in lists and pickers: names are unique, ignoring case
+    and surrounding spaces."""
+    key = " ".join(name.split()).lower()
+    return (
+        db.session.execute(sa.select(Tenant.id).where(sa.func.lower(sa.func.trim(Tenant.name)) == key)).first()
+        is not None
+    )
+
+
 def _slug_for(name: str) -> str:
     base = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:50].strip("-") or "client"
     slug, n = base, 1
@@ -113,6 +123,8 @@ def subscribe(tenant: Tenant, plan: Plan, start: date) -> Subscription:
 def create_client(profile: ClientProfile, *, plan_code: str, today: date, actor_id: int | None):
     """A tenant, its subscription and a first Super Admin; returns (tenant, user, temporary password)."""
     validate_profile(profile)
+    if name_taken(profile.name):
+        raise BillingError(_l("A client with this name already exists; add e.g. the town to tell them apart."), "name")
     plan = plan_by_code(plan_code)
     if plan is None:
         raise BillingError(_l("Choose a plan."), "plan")

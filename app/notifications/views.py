@@ -12,7 +12,8 @@ from app.core.views import AreaMixin, VendorBaseView
 from app.extensions import db
 from app.notifications import services
 from app.notifications.models import BROADCAST_TYPES, TARGETS, TYPES, Notification
-from app.tenancy.models import CLIENT_TYPE_LABELS, Tenant
+from app.tenancy.models import CLIENT_TYPE_LABELS
+from app.tenancy.services import client_choices
 
 PAGE_SIZE = 20
 
@@ -165,7 +166,7 @@ class VendorNotificationView(VendorBaseView):
                 db.session.commit()
                 flash(_("Notification is being sent."), "success")
                 return redirect(url_for(".detail", pk=notification.id, job=run.id))
-        tenants = db.session.execute(sa.select(Tenant.id, Tenant.name).order_by(Tenant.name)).all()
+        tenants = client_choices()
         return self.render_template(
             "notifications/compose.html",
             form=form,

@@ -24,7 +24,7 @@ from app.core.ids import db_integer_id
 from app.extensions import db
 from app.jobs.models import JobRun
 from app.jobs.queue import enqueue, recover
-from app.tenancy.models import Tenant
+from app.tenancy.services import client_choices
 
 SORTS = {
     "issued": Invoice.issue_date,
@@ -127,7 +127,7 @@ class InvoiceView(BillingPage):
         )
 
     def _form(self, form=None, error=None, status=200):
-        clients = db.session.execute(sa.select(Tenant.id, Tenant.name).order_by(Tenant.name).limit(500)).all()
+        clients = client_choices(limit=500)
         return self.render("billing/invoice_form.html", form=form or {}, clients=clients, error=error), status
 
     @expose("/new", methods=["GET", "POST"])
