@@ -12,6 +12,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from app.billing.clients import client_status_condition
 from app.billing.models import Invoice, Payment
 from app.core.periods import add_months, month_end, month_start, quarter_end, quarter_start, today_wib, week_start
 from app.extensions import db
@@ -43,8 +44,10 @@ class Card:
 
 
 # --- cards ---------------------------------------------------------------------------------
-def active_clients() -> int:
-    return db.session.execute(sa.select(sa.func.count()).where(Tenant.status == "active")).scalar_one()
+def active_clients(today: date) -> int:
+    """Clients shown as active: not those shown as overdue ("Jatuh Tempo"), as the list it opens."""
+    active = client_status_condition("active", today)
+    return db.session.execute(sa.select(sa.func.count()).select_from(Tenant).where(active)).scalar_one()
 
 
 def new_clients_window(today: date) -> tuple[date, date]:
@@ -138,7 +141,11 @@ def cards(today: date, can_read) -> list[Card]:
         joined_from, joined_to = new_clients_window(today)
         found.append(
             Card(
-                "active_clients", str(_l("Active clients")), active_clients(), "ClientView.index", {"status": "active"}
+                "active_clients",
+                str(_l("Active clients")),
+                active_clients(today),
+                "ClientView.index",
+                {"status": "active"},
             )
         )
         found.append(
