@@ -113,6 +113,7 @@ class ClientView(BillingPage):
             usage=usage_counts(),
             invoices=invoices,
             overdue_reasons=service.overdue_reasons(tenant, self.today()),
+            plans=db.session.execute(sa.select(Plan).order_by(Plan.price, Plan.id)).scalars().all(),
             timeline=history.timeline(pk, self.can_read),
             statuses=service.STATUS_LABELS,
             types=service.CLIENT_TYPE_LABELS,
