@@ -19,6 +19,7 @@ from app.helpdesk.models import (
     Team,
     TeamMember,
 )
+from app.helpdesk.services import can_work_tickets
 
 WORKDAYS_PATTERN = r"^[0-6](,[0-6])*$"
 
@@ -56,6 +57,8 @@ class TeamMemberView(_Settings):
     def pre_add(self, item):
         if item.user is not None and item.user.tenant_id is not None:
             raise ValueError(_l("Only vendor staff can be agents."))
+        if item.user is not None and not can_work_tickets(item.user.id):
+            raise ValueError(_l("This staff member's role cannot work tickets; give the role ticket access first."))
 
     pre_update = pre_add
 
