@@ -63,6 +63,8 @@ SQLALCHEMY_TRACK_MODIFICATIONS = False
 # connections then never turns a user's request into an error page.
 SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "pool_recycle": 1800}
 REDIS_URL = env_str("REDIS_URL")
+# Off: every declared per-process cache of figures and HTML computes every time (app/core/caching.py).
+CACHES_ENABLED = env_bool("CACHES_ENABLED", True)
 RQ_QUEUE_PREFIX = env_str("RQ_QUEUE_PREFIX")
 BASE_DOMAIN = env_str("BASE_DOMAIN", "localhost").lower()
 PORT = env_int("PORT", 5000)

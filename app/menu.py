@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.audit.views import TenantActivityView, VendorActivityView
 from app.core.access import COMMON, register_area
+from app.core.names import JOBS
 from app.jobs.views import JobsView
 from app.security.catalogue import SECURITY_VIEWS
 from app.tenancy.views import HomeIndexView
@@ -52,7 +53,7 @@ menu_resources: dict[str, set[str]] = {}
 
 def register_common(appbuilder) -> None:
     appbuilder.add_view_no_menu(JobsView)
-    register_area("Jobs", COMMON)
+    register_area(JOBS, COMMON)
     for name in SECURITY_VIEWS:
         register_area(name, "vendor")
     register_area("TenantAwareUserView", COMMON)

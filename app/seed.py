@@ -5,6 +5,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from app.audit.services import record_event
+from app.core.names import ADMIN, COURIER, MARKETING, SUPER_ADMIN, VENDOR_FINANCE, VENDOR_SUPPORT, VENDOR_VIEWER, VIEWER
 from app.extensions import db
 from app.security.catalogue import VENDOR_ADMIN
 from app.security.models import TenantUser as User
@@ -32,16 +33,16 @@ DEMO_TENANTS = (
 )
 VENDOR_STAFF = (
     ("admin@vendor.test", "Admin", "Vendor", VENDOR_ADMIN),
-    ("support@vendor.test", "Support", "Vendor", "Vendor Support"),
-    ("finance@vendor.test", "Finance", "Vendor", "Vendor Finance"),
-    ("viewer@vendor.test", "Viewer", "Vendor", "Vendor Viewer"),
+    ("support@vendor.test", "Support", "Vendor", VENDOR_SUPPORT),
+    ("finance@vendor.test", "Finance", "Vendor", VENDOR_FINANCE),
+    ("viewer@vendor.test", "Viewer", "Vendor", VENDOR_VIEWER),
 )
 TENANT_USERS = (
-    ("owner", "Pemilik", "Super Admin"),
-    ("admin", "Admin", "Admin"),
-    ("viewer", "Pengamat", "Viewer"),
-    ("kurir", "Kurir", "Kurir"),
-    ("marketing", "Marketing", "Marketing"),
+    ("owner", "Pemilik", SUPER_ADMIN),
+    ("admin", "Admin", ADMIN),
+    ("viewer", "Pengamat", VIEWER),
+    ("kurir", "Kurir", COURIER),
+    ("marketing", "Marketing", MARKETING),
 )
 FEATURE_MODULES = ("shipments", "tariffs", "labels", "reports", "finance", "staff")
 

@@ -5,6 +5,8 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask import has_request_context
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
@@ -58,6 +60,15 @@ def _snapshot(obj) -> dict:
     }
 
 
+def _summary(obj) -> str:
+    """The object's name in the source language (labels are English msgids): the log is read in every
+    user's language, so the page translates it (`gettext(summary)`), whoever wrote the line in which."""
+    if not has_request_context():
+        return str(obj)[:255]
+    with force_locale("en"):
+        return str(obj)[:255]
+
+
 def _row(obj, action: str, changes: dict) -> dict:
     return {
         "tenant_id": obj.audit_tenant_id,
@@ -66,7 +77,7 @@ def _row(obj, action: str, changes: dict) -> dict:
         "action": action,
         "entity_type": type(obj).__name__,
         "entity_id": str(getattr(obj, "id", "") or ""),
-        "summary": str(obj)[:255],
+        "summary": _summary(obj),
         "changes": changes,
         "created_at": utcnow(),
     }

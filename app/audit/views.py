@@ -7,12 +7,13 @@ from flask_babel import lazy_gettext as _l
 
 from app.audit.models import ActivityLog
 from app.audit.services import ACTION_LABELS
+from app.core.names import CAN_READ, TENANT_ACTIVITY, VENDOR_ACTIVITY
 from app.core.views import TenantModelView, VendorModelView
 
 
 class _ActivityLogView:
     datamodel = SQLAInterface(ActivityLog)
-    base_permissions = ["can_read"]
+    base_permissions = [CAN_READ]
     list_columns = ["created_at", "actor", "action", "entity_type", "entity_id", "summary"]
     show_columns = ["created_at", "actor", "action", "entity_type", "entity_id", "summary", "changes"]
     search_columns = ["action", "entity_type", "summary", "created_at"]
@@ -21,6 +22,7 @@ class _ActivityLogView:
     formatters_columns = {
         "action": lambda code: ACTION_LABELS.get(code, code),
         "entity_type": lambda name: gettext(name) if name else "—",  # the model's name, e.g. "Invoice"
+        "summary": lambda text: gettext(text) if text else "—",  # stored as the source text (audit._summary)
     }
     label_columns = {
         "created_at": _l("Time"),
@@ -36,14 +38,14 @@ class _ActivityLogView:
 
 class TenantActivityView(_ActivityLogView, TenantModelView):
     route_base = "/activity"
-    class_permission_name = "TenantActivity"
+    class_permission_name = TENANT_ACTIVITY
     list_title = _l("Activity Log")
     base_filters = [["realm", FilterEqual, "tenant"]]
 
 
 class VendorActivityView(_ActivityLogView, VendorModelView):
     route_base = "/vendor/activity"
-    class_permission_name = "VendorActivity"
+    class_permission_name = VENDOR_ACTIVITY
     list_title = _l("Activity Log")
     list_columns = ["created_at", "actor", "tenant", "action", "entity_type", "entity_id", "summary"]
     base_filters = [["realm", FilterEqual, "vendor"]]

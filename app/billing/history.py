@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 from app.audit.models import ActivityLog
 from app.audit.services import ACTION_LABELS
 from app.billing.models import CreditNote, Payment
+from app.core.names import INVOICE, VENDOR_NOTIFICATION, VENDOR_TICKET
 from app.extensions import db
 from app.helpdesk.models import STATUSES as TICKET_STATUSES
 from app.notifications.services import received_by_tenant
@@ -38,13 +39,13 @@ EVENT_LABELS = {
 ACTION_LABELS.update(EVENT_LABELS)
 # entity type -> (label of its creation, resource whose read permission shows it)
 CREATED = {
-    "Invoice": (_l("Invoice issued"), "Invoice"),
-    "Payment": (_l("Payment recorded"), "Invoice"),
-    "CreditNote": (_l("Credit note issued"), "Invoice"),
-    "Ticket": (_l("Ticket filed"), "VendorTicket"),
+    "Invoice": (_l("Invoice issued"), INVOICE),
+    "Payment": (_l("Payment recorded"), INVOICE),
+    "CreditNote": (_l("Credit note issued"), INVOICE),
+    "Ticket": (_l("Ticket filed"), VENDOR_TICKET),
 }
-TICKET_RESOURCE = "VendorTicket"
-NOTIFICATION_RESOURCE = "VendorNotification"
+TICKET_RESOURCE = VENDOR_TICKET
+NOTIFICATION_RESOURCE = VENDOR_NOTIFICATION
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
+from app.core.names import ASSIGN, CAN_WRITE, INVOICE, SEND, VENDOR_TICKET
+
 VENDOR = "vendor"
 TENANT = "tenant"
 COMMON = "common"
@@ -19,8 +21,8 @@ WRITE = "write"
 # Declared here only: views protect the method of that name with `special_action()`, the role
 # catalogue grants them along with write, the role editor shows them in their own column.
 SPECIAL_ACTIONS = {
-    "Invoice": {"send": _l("Send by e-mail")},
-    "VendorTicket": {"assign": _l("Assign to an agent")},
+    INVOICE: {SEND: _l("Send by e-mail")},
+    VENDOR_TICKET: {ASSIGN: _l("Assign to an agent")},
 }
 
 
@@ -37,7 +39,7 @@ def special_permissions(resource: str) -> dict:
 
 
 # Special actions change things too: an expired subscription refuses them like writes.
-WRITE_PERMISSIONS = frozenset({"can_write", "can_add", "can_edit", "can_delete", "can_muldelete"}) | {
+WRITE_PERMISSIONS = frozenset({CAN_WRITE, "can_add", "can_edit", "can_delete", "can_muldelete"}) | {
     name for resource in SPECIAL_ACTIONS for name in special_permissions(resource)
 }
 

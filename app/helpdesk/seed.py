@@ -4,6 +4,7 @@ from datetime import date, time
 
 import sqlalchemy as sa
 
+from app.core.names import SUPER_ADMIN
 from app.extensions import db
 from app.helpdesk import services
 from app.helpdesk.models import (
@@ -76,7 +77,7 @@ def seed_vendor_helpdesk() -> None:
 
 
 def seed_helpdesk(tenant, users_by_role) -> None:
-    owner = users_by_role.get("Super Admin")
+    owner = users_by_role.get(SUPER_ADMIN)
     agent = _one(TenantUser, email=AGENTS[1])
     for title, category, priority, status in DEMO_TICKETS:
         if db.session.execute(sa.select(Ticket.id).filter_by(tenant_id=tenant.id, title=title)).first():

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, SelectField, StringField, TimeField
 from wtforms.validators import DataRequired, NumberRange, Optional, Regexp
 
+from app.core.names import TICKET_SETTINGS
 from app.core.views import VendorModelView
 from app.helpdesk.models import (
     CATEGORIES,
@@ -25,7 +26,7 @@ WORKDAYS_PATTERN = r"^[0-6](,[0-6])*$"
 
 
 class _Settings(VendorModelView):
-    class_permission_name = "TicketSettings"
+    class_permission_name = TICKET_SETTINGS
 
 
 def _select(label, mapping):

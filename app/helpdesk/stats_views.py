@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 
 from app.core.access import METHOD_PERMISSIONS, READ
 from app.core.formatting import jakarta_today
+from app.core.names import VENDOR_TICKET
 from app.core.svgchart import bar_chart
 from app.core.views import VendorBaseView
 from app.helpdesk import queries, services
@@ -18,7 +19,7 @@ BUCKET_FORMATS = {"day": "%d/%m", "week": "%d/%m", "month": "%m/%Y"}
 
 class TicketStatsView(VendorBaseView):
     route_base = "/vendor/ticket-stats"
-    class_permission_name = "VendorTicket"
+    class_permission_name = VENDOR_TICKET
     default_view = "stats"
     method_permission_name = {**METHOD_PERMISSIONS, "stats": READ}
 

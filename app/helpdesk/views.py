@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from app.core import storage, uploads
 from app.core.access import METHOD_PERMISSIONS, READ, WRITE, special_action
 from app.core.ids import db_integer_id
+from app.core.names import ASSIGN, TICKET, VENDOR_TICKET
 from app.core.views import TenantBaseView, VendorBaseView
 from app.extensions import db
 from app.helpdesk import queries, services
@@ -71,7 +72,7 @@ class TenantTicketView(TenantBaseView):
     """Bantuan: file a ticket, follow the public conversation, reply."""
 
     route_base = "/bantuan"
-    class_permission_name = "Ticket"
+    class_permission_name = TICKET
     object_model = Ticket  # what <pk> names, for the isolation and permission sweeps
     default_view = "tickets"
     method_permission_name = {
@@ -162,7 +163,7 @@ class VendorTicketView(VendorBaseView):
     """The vendor's ticket list and detail page with its actions."""
 
     route_base = "/vendor/tickets"
-    class_permission_name = "VendorTicket"
+    class_permission_name = VENDOR_TICKET
     object_model = Ticket
     default_view = "tickets"
     method_permission_name = {
@@ -173,7 +174,7 @@ class VendorTicketView(VendorBaseView):
         "reply": WRITE,
         "note": WRITE,
         "status": WRITE,
-        "assign": special_action("VendorTicket", "assign"),
+        "assign": special_action(VENDOR_TICKET, ASSIGN),
     }
 
     @expose("/")

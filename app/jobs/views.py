@@ -6,6 +6,7 @@ from flask_appbuilder.security.decorators import has_access
 
 from app.core import storage
 from app.core.access import COMMON, READ
+from app.core.names import JOBS
 from app.core.views import AreaMixin
 from app.extensions import db
 from app.jobs.models import JobRun
@@ -14,7 +15,7 @@ from app.jobs.queue import recover
 
 class JobsView(AreaMixin, BaseView):
     route_base = "/jobs"
-    class_permission_name = "Jobs"
+    class_permission_name = JOBS
     realm = COMMON
     method_permission_name = {"status": READ, "download": READ}
     object_model = JobRun  # what <run_id> names, for the isolation sweep

@@ -13,6 +13,7 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from app.core.access import METHOD_PERMISSIONS, WRITE
 from app.core.errors import json_texts
 from app.core.ids import db_integer_id
+from app.core.names import SHIPMENT, SHIPMENT_STATUS, TARIFF
 from app.core.views import TenantApi, TenantModelApi
 from app.extensions import db
 from app.logistics.shipments import services
@@ -95,7 +96,7 @@ def _request_user():
 
 class ShipmentApi(TenantModelApi):
     resource_name = "shipments"
-    class_permission_name = "Shipment"
+    class_permission_name = SHIPMENT
     module_code = "shipments"
     datamodel = SQLAInterface(Shipment)
     allow_browser_login = False
@@ -144,7 +145,7 @@ class ShipmentStatusApi(TenantApi):
 
     resource_name = "shipments"
     route_base = "/api/v1/shipments"
-    class_permission_name = "ShipmentStatus"
+    class_permission_name = SHIPMENT_STATUS
     module_code = "shipments"
     allow_browser_login = False
     method_permission_name = {**METHOD_PERMISSIONS, "update_status": WRITE}
@@ -208,7 +209,7 @@ class ShipmentStatusApi(TenantApi):
 
 class TariffApi(TenantModelApi):
     resource_name = "tariffs"
-    class_permission_name = "Tariff"
+    class_permission_name = TARIFF
     module_code = "tariffs"
     datamodel = SQLAInterface(Tariff)
     allow_browser_login = False

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from app.core.names import COURIER, MARKETING, SUPER_ADMIN
 from app.extensions import db
 from app.logistics.settings.services import get_settings, rounding_of
 from app.logistics.shipments import calculator
@@ -92,7 +93,7 @@ def _seed_shipments(tenant, users, settings, tariffs) -> None:
     rng = random.Random(tenant.id)
     now = utcnow().replace(microsecond=0)
     routes = sorted(tariffs)
-    courier, marketing, actor = users.get("Kurir"), users.get("Marketing"), users.get("Super Admin")
+    courier, marketing, actor = users.get(COURIER), users.get(MARKETING), users.get(SUPER_ADMIN)
     plans = sorted(
         [now - timedelta(minutes=rng.randrange(1, 60)) for _ in range(RECENT)]
         + [now - timedelta(minutes=rng.randrange(60, 60 * 24 * 60)) for _ in range(SHIPMENTS - RECENT)]

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from app.core.access import COMMON, METHOD_PERMISSIONS, READ, WRITE
 from app.core.ids import db_integer_id
+from app.core.names import NOTIFICATION, VENDOR_NOTIFICATION
 from app.core.views import AreaMixin, VendorBaseView
 from app.extensions import db
 from app.notifications import services
@@ -27,7 +28,7 @@ class BellView(AreaMixin, BaseView):
     """Read state is the user's own: opening and marking read need only read access."""
 
     route_base = "/notifications"
-    class_permission_name = "Notification"
+    class_permission_name = NOTIFICATION
     object_model = Notification
     realm = COMMON
     default_view = "inbox"
@@ -98,7 +99,7 @@ class BellView(AreaMixin, BaseView):
 
 class VendorNotificationView(VendorBaseView):
     route_base = "/vendor/notifications"
-    class_permission_name = "VendorNotification"
+    class_permission_name = VENDOR_NOTIFICATION
     object_model = Notification
     default_view = "sent"
     method_permission_name = {**METHOD_PERMISSIONS, "sent": READ, "compose": WRITE, "detail": READ}

@@ -8,6 +8,39 @@ This is also the expected permission matrix: the permission sweep test asks
 from dataclasses import dataclass, field
 
 from app.core.access import READ, TENANT, VENDOR, WRITE, special_permissions
+from app.core.names import (
+    ADMIN,
+    CAN_READ,
+    CAN_WRITE,
+    CLIENT,
+    COURIER,
+    DASHBOARD,
+    INVOICE,
+    JOBS,
+    MARKETING,
+    NOTIFICATION,
+    PAYMENT,
+    PLAN,
+    SHIPMENT,
+    SHIPMENT_STATUS,
+    SUPER_ADMIN,
+    TARIFF,
+    TENANT_ACTIVITY,
+    TENANT_SETTINGS,
+    TENANT_SUBSCRIPTION,
+    TICKET,
+    TICKET_SETTINGS,
+    VENDOR_ACTIVITY,
+    VENDOR_ADMIN,
+    VENDOR_FINANCE,
+    VENDOR_HOME,
+    VENDOR_NOTIFICATION,
+    VENDOR_SUPPORT,
+    VENDOR_TICKET,
+    VENDOR_VIEWER,
+    VIEWER,
+    WEBHOOK_INBOX,
+)
 
 ALL = "*"
 
@@ -32,8 +65,8 @@ SELF_SERVICE = frozenset(
         ("can_this_form_post", "ResetMyPasswordView"),
         ("can_this_form_get", "UserInfoEditView"),
         ("can_this_form_post", "UserInfoEditView"),
-        ("can_read", "Jobs"),
-        ("can_read", "Notification"),  # the bell: every signed-in user, both realms
+        (CAN_READ, JOBS),
+        (CAN_READ, NOTIFICATION),  # the bell: every signed-in user, both realms
     }
 )
 
@@ -64,47 +97,42 @@ SECURITY_VIEWS = frozenset(
     }
 )
 
-VENDOR_ADMIN = "Vendor Admin"
-SUPER_ADMIN = "Super Admin"
-
 ROLES: dict[str, RoleSpec] = {
     VENDOR_ADMIN: RoleSpec(VENDOR, {ALL: WRITE}, security_admin=True),
-    "Vendor Support": RoleSpec(
+    VENDOR_SUPPORT: RoleSpec(
         VENDOR,
         {
-            "Client": READ,
-            "VendorTicket": WRITE,
-            "TicketSettings": READ,
-            "VendorNotification": WRITE,
-            "VendorActivity": READ,
-            "VendorHome": READ,
+            CLIENT: READ,
+            VENDOR_TICKET: WRITE,
+            TICKET_SETTINGS: READ,
+            VENDOR_NOTIFICATION: WRITE,
+            VENDOR_ACTIVITY: READ,
+            VENDOR_HOME: READ,
         },
     ),
-    "Vendor Finance": RoleSpec(
+    VENDOR_FINANCE: RoleSpec(
         VENDOR,
         {
-            "Client": READ,
-            "Invoice": WRITE,
-            "Payment": WRITE,
-            "Plan": READ,
-            "WebhookInbox": WRITE,
-            "VendorActivity": READ,
-            "VendorHome": READ,
+            CLIENT: READ,
+            INVOICE: WRITE,
+            PAYMENT: WRITE,
+            PLAN: READ,
+            WEBHOOK_INBOX: WRITE,
+            VENDOR_ACTIVITY: READ,
+            VENDOR_HOME: READ,
         },
     ),
-    "Vendor Viewer": RoleSpec(VENDOR, {ALL: READ}),
+    VENDOR_VIEWER: RoleSpec(VENDOR, {ALL: READ}),
     SUPER_ADMIN: RoleSpec(TENANT, {ALL: WRITE}),
-    "Admin": RoleSpec(TENANT, {ALL: WRITE, "TenantSettings": READ, "TenantActivity": READ, "TenantSubscription": READ}),
-    "Viewer": RoleSpec(TENANT, {ALL: READ, "TenantActivity": None}),
+    ADMIN: RoleSpec(TENANT, {ALL: WRITE, TENANT_SETTINGS: READ, TENANT_ACTIVITY: READ, TENANT_SUBSCRIPTION: READ}),
+    VIEWER: RoleSpec(TENANT, {ALL: READ, TENANT_ACTIVITY: None}),
     # Spec §9 "Role Tetap": a Kurir updates the status of its own shipments (the row rule in
     # app/logistics/shipments/services.py narrows to them, and to the entries it recorded itself);
     # Marketing monitors the shipments of the customers it looks after: it reads, it does not write.
-    "Kurir": RoleSpec(
-        TENANT, {"Dashboard": READ, "Shipment": READ, "ShipmentStatus": WRITE, "Ticket": WRITE, "Notification": READ}
+    COURIER: RoleSpec(
+        TENANT, {DASHBOARD: READ, SHIPMENT: READ, SHIPMENT_STATUS: WRITE, TICKET: WRITE, NOTIFICATION: READ}
     ),
-    "Marketing": RoleSpec(
-        TENANT, {"Dashboard": READ, "Shipment": READ, "Tariff": READ, "Ticket": WRITE, "Notification": READ}
-    ),
+    MARKETING: RoleSpec(TENANT, {DASHBOARD: READ, SHIPMENT: READ, TARIFF: READ, TICKET: WRITE, NOTIFICATION: READ}),
 }
 
 VENDOR_ROLES = tuple(name for name, spec in ROLES.items() if spec.realm == VENDOR)
@@ -143,7 +171,7 @@ def expected_permissions(
 def custom_role_permissions(chosen: set[tuple[str, str]], menus: dict[str, set[str]]) -> set[tuple[str, str]]:
     """(permission, view) pairs of a role built in the role editor from the `chosen` resource
     permissions: writing or a special action implies reading, menus follow as for catalogue roles."""
-    granted = set(SELF_SERVICE) | chosen | {("can_read", resource) for _perm, resource in chosen}
+    granted = set(SELF_SERVICE) | chosen | {(CAN_READ, resource) for _perm, resource in chosen}
     return _with_menus(granted, menus)
 
 
@@ -151,12 +179,10 @@ def _level_pairs(resource: str, level: str | None) -> set[tuple[str, str]]:
     if level not in (READ, WRITE):
         return set()
     if level == READ:
-        return {("can_read", resource)}
-    return {("can_read", resource), ("can_write", resource)} | {
-        (name, resource) for name in special_permissions(resource)
-    }
+        return {(CAN_READ, resource)}
+    return {(CAN_READ, resource), (CAN_WRITE, resource)} | {(name, resource) for name in special_permissions(resource)}
 
 
 def _with_menus(granted: set[tuple[str, str]], menus: dict[str, set[str]]) -> set[tuple[str, str]]:
-    readable = {view for perm, view in granted if perm == "can_read"}
+    readable = {view for perm, view in granted if perm == CAN_READ}
     return granted | {("menu_access", menu) for menu, shown_by in menus.items() if shown_by & readable}

@@ -6,6 +6,7 @@ from flask_appbuilder.security.decorators import has_access
 from flask_appbuilder.security.sqla.models import Role
 from flask_babel import gettext as _
 
+from app.core.names import VENDOR_ROLES
 from app.core.views import VendorBaseView
 from app.extensions import db
 from app.security import roles as service
@@ -15,7 +16,7 @@ class VendorRoleView(VendorBaseView):
     """Permissions: list reads, add / edit / delete write (the base views' mapping); all the Vendor Admin's."""
 
     route_base = "/vendor/roles"
-    class_permission_name = "VendorRoles"
+    class_permission_name = VENDOR_ROLES
     object_model = Role
     default_view = "list"
     menus: dict[str, set[str]] = {}  # menu entry -> resources; set by app/menu.py at registration

@@ -13,6 +13,21 @@ from flask_appbuilder.security.sqla.models import Role, assoc_user_role
 from flask_babel import lazy_gettext as _l
 
 from app.core.access import VENDOR, special_permissions
+from app.core.names import (
+    CAN_READ,
+    CAN_WRITE,
+    CLIENT,
+    INVOICE,
+    MODULE,
+    PAYMENT,
+    PLAN,
+    TICKET_SETTINGS,
+    VENDOR_ACTIVITY,
+    VENDOR_HOME,
+    VENDOR_NOTIFICATION,
+    VENDOR_TICKET,
+    WEBHOOK_INBOX,
+)
 from app.extensions import db
 from app.security.catalogue import ROLES, VENDOR_ROLES, custom_role_permissions
 from app.security.sync import available_pairs, registered_resources, set_role_permissions
@@ -27,17 +42,17 @@ GROUPS = {
 }
 # resource -> (group, label); a resource not listed takes its menu category and entry.
 RESOURCE_TITLES = {
-    "Client": ("billing", _l("Clients")),
-    "Module": ("billing", _l("Product modules")),
-    "Plan": ("billing", _l("Plans")),
-    "Invoice": ("billing", _l("Invoices")),
-    "Payment": ("billing", _l("Payments and revenue")),
-    "WebhookInbox": ("billing", _l("Payment notifications")),
-    "VendorTicket": ("helpdesk", _l("Tickets and ticket statistics")),
-    "TicketSettings": ("helpdesk", _l("Helpdesk settings: teams, rules, SLA, calendar")),
-    "VendorNotification": ("notifications", _l("Notifications to clients")),
-    "VendorActivity": ("audit", _l("Vendor activity log")),
-    "VendorHome": ("dashboards", _l("Home dashboard")),
+    CLIENT: ("billing", _l("Clients")),
+    MODULE: ("billing", _l("Product modules")),
+    PLAN: ("billing", _l("Plans")),
+    INVOICE: ("billing", _l("Invoices")),
+    PAYMENT: ("billing", _l("Payments and revenue")),
+    WEBHOOK_INBOX: ("billing", _l("Payment notifications")),
+    VENDOR_TICKET: ("helpdesk", _l("Tickets and ticket statistics")),
+    TICKET_SETTINGS: ("helpdesk", _l("Helpdesk settings: teams, rules, SLA, calendar")),
+    VENDOR_NOTIFICATION: ("notifications", _l("Notifications to clients")),
+    VENDOR_ACTIVITY: ("audit", _l("Vendor activity log")),
+    VENDOR_HOME: ("dashboards", _l("Home dashboard")),
 }
 MENU_CATEGORY_GROUPS = {
     "Billing": "billing",
@@ -118,9 +133,7 @@ def _row(resource: str, label: str, available: set[tuple[str, str]]) -> Row:
         return Cell(permission, resource, text) if (permission, resource) in available else None
 
     specials = (cell(permission, text) for permission, text in special_permissions(resource).items())
-    return Row(
-        resource, label, cell("can_read", READ_LABEL), cell("can_write", WRITE_LABEL), tuple(filter(None, specials))
-    )
+    return Row(resource, label, cell(CAN_READ, READ_LABEL), cell(CAN_WRITE, WRITE_LABEL), tuple(filter(None, specials)))
 
 
 def chosen_pairs(keys: list[str], matrix: list[Group]) -> set[tuple[str, str]]:

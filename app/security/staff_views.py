@@ -16,6 +16,7 @@ from wtforms.validators import DataRequired, EqualTo, Optional, StopValidation
 
 from app.core.access import METHOD_PERMISSIONS, WRITE
 from app.core.formatting import wib_datetime
+from app.core.names import VENDOR_STAFF
 from app.core.views import VendorModelView
 from app.extensions import db
 from app.security import staff
@@ -65,7 +66,7 @@ class VendorStaffView(VendorModelView):
 
     route_base = "/vendor/staff"
     datamodel = StaffInterface(TenantUser)
-    class_permission_name = "VendorStaff"
+    class_permission_name = VENDOR_STAFF
     method_permission_name = {**METHOD_PERMISSIONS, "password": WRITE, "invite": WRITE, "set_active": WRITE}
     base_filters = [["tenant_id", FilterEqual, None]]
     base_order = ("created_on", "desc")

@@ -167,3 +167,9 @@ class AuthDBView(FabAuthDBView):
             login_user(user, remember=False)
             return redirect(next_url)
         return self.render_template(self.login_template, title=self.title, form=form, appbuilder=self.appbuilder)
+
+    @expose("/logout/", methods=["POST"])
+    def logout(self):
+        """A POST with the CSRF token: logging out ends every session of the user (a write), and GET never
+        writes, so another site cannot sign a user out with a link."""
+        return super().logout()

@@ -13,6 +13,7 @@ from app.billing.payment_jobs import create_checkout
 from app.billing.payment_models import PaymentOrder
 from app.core.access import METHOD_PERMISSIONS, READ, WRITE
 from app.core.formatting import jakarta_today
+from app.core.names import TENANT_SUBSCRIPTION
 from app.core.views import TenantBaseView
 from app.extensions import db
 from app.jobs.queue import enqueue
@@ -24,7 +25,7 @@ from app.tenancy.models import Tenant
 class SubscriptionView(TenantBaseView):
     route_base = "/langganan"
     default_view = "index"
-    class_permission_name = "TenantSubscription"
+    class_permission_name = TENANT_SUBSCRIPTION
     object_model = Invoice  # the object the <pk> routes name (for the isolation sweep)
     object_models = {"order": PaymentOrder.order_id}  # /order/<order_id> names a checkout by its order id
     method_permission_name = {

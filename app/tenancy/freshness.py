@@ -1,11 +1,11 @@
-"""A tenant's data version, and per-process caches that key on it (so they are never stale).
+"""A tenant's data version: the part of a cache key that stands for the tenant's shipments and users.
 
 `tenant.data_version` moves, in the same transaction, whenever a row of a model marked
 `FeedsTenantFigures` (shipments, their items and status events, the tenant's users) is inserted, updated
 or deleted through the ORM. Figures derived from those rows (dashboard cards and charts, the courier
-filter of the list) and HTML rendered from them (the shipment list's rows, a shipment's detail popup:
-`tenant_fragment`) are cached per process under (tenant, version, ...): a commit that changes them
-moves the version, so the next request of every process misses and recomputes.
+pickers) and HTML rendered from them (the shipment list's fragments, a shipment's detail popup) are
+declared caches (app/core/caching.py) whose key functions include `tenant_data(...)`: a commit that
+changes them moves the version, so the next request of every process misses and recomputes.
 
 Why it is exact under concurrency (READ COMMITTED): a request reads the version first (with its
 role grants, one statement per request); the figures it then computes see at least that version's
@@ -16,11 +16,8 @@ that writes such rows in bulk must call `bump(tenant_ids, connection)` itself (t
 one-statement insert of a new shipment tree moves it in that statement (app/tenancy/direct_writes.py).
 """
 
-from threading import Lock
-
 import sqlalchemy as sa
-from flask import g, has_request_context, request
-from flask_babel import get_locale
+from flask import g, has_request_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -30,7 +27,6 @@ from app.extensions import db
 from app.tenancy.models import Tenant
 
 _PENDING = "tenant_versions_to_bump"
-_MAX_ENTRIES = 512
 
 
 def install() -> None:
@@ -104,54 +100,16 @@ def current_version(tenant_id: int, connection) -> int:
     return connection.execute(sa.select(data_version_statement(tenant_id))).scalar_one()
 
 
-class VersionedCache:
-    """Values computed from one tenant's data, per process, under the tenant's current data version.
-
-    Requests run in threads; a value is computed outside the lock (two threads may both compute it
-    once). Old versions are never read again: the cache is emptied whole when it fills up, by its
-    number of entries or, when given `weigh`, by the total weight of its values (HTML by its length).
-    """
-
-    def __init__(self, max_entries: int = _MAX_ENTRIES, *, weigh=None, max_weight: int = 0):
-        self._values: dict = {}
-        self._lock = Lock()
-        self._max_entries = max_entries
-        self._weigh, self._max_weight, self._weight = weigh, max_weight, 0
-
-    def get(self, tenant_id: int, key: tuple, compute, connection):
-        full_key = (tenant_id, current_version(tenant_id, connection), *key)
-        found = self._values.get(full_key, _MISSING)
-        if found is not _MISSING:
-            return found
-        value = compute()
-        weight = self._weigh(value) if self._weigh else 0
-        with self._lock:
-            if len(self._values) >= self._max_entries or (weight and self._weight + weight > self._max_weight):
-                self._values.clear()
-                self._weight = 0
-            self._values[full_key] = value
-            self._weight += weight
-        return value
-
-
-_MISSING = object()
-
-
-# A list page of 100 rows is ~150,000 characters: at most ~8 MB of HTML per process.
-_FRAGMENTS = VersionedCache(weigh=len, max_weight=8_000_000)
-
-
-def tenant_fragment(name: str, *vary, caller):
-    """HTML rendered once per process for the signed-in tenant's data version, the locale, the script root
-    and `vary`; in a template `{% call tenant_fragment('name', ...) %}...{% endcall %}`, in a view
-    `tenant_fragment('name', ..., caller=render)`.
-
-    What the fragment shows must follow from the tenant's shipments, status events and users (which move
-    the version) and from `vary` (the list's query, who the user is to the row rule, permissions): data
-    the block reads lazily is then not read at all on a hit. Where no version was noted (vendor staff,
-    anonymous visitors, jobs) it is rendered every time. An exception in `caller` (a 404) caches nothing."""
+def tenant_data(tenant_id: int) -> tuple:
+    """The part of a cache key that stands for a tenant's shipments, status events and users: (tenant, version).
+    For the key functions of declared caches (app/core/caching.py)."""
     noted = g.get("tenant_data_version") if has_request_context() else None
-    if noted is None:
-        return caller()
-    key = (name, str(get_locale()), request.script_root, *vary)
-    return _FRAGMENTS.get(noted[0], key, caller, db.session.connection())
+    if noted is not None and noted[0] == tenant_id:
+        return noted
+    return tenant_id, current_version(tenant_id, db.session.connection())
+
+
+def noted_tenant_data() -> tuple | None:
+    """(tenant, version) of the signed-in tenant user, read with the grants; None for vendor staff, anonymous
+    visitors and jobs (a key function answering None: computed every time)."""
+    return g.get("tenant_data_version") if has_request_context() else None

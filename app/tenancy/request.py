@@ -13,7 +13,6 @@ from flask_jwt_extended import verify_jwt_in_request
 from flask_login import current_user, logout_user
 
 from app.tenancy.context import NO_SCOPE, Scope, reset_scope, set_scope
-from app.tenancy.freshness import tenant_fragment
 from app.tenancy.services import tenant_by_slug
 
 STATIC_ENDPOINTS = {"static", "appbuilder.static"}
@@ -119,7 +118,6 @@ def init_app(app) -> None:
     app.before_request_funcs.setdefault(None, []).insert(0, refuse_unknown_hosts)
     app.before_request(resolve_request_scope)
     app.teardown_request(clear_request_scope)
-    app.jinja_env.globals["tenant_fragment"] = tenant_fragment
 
     @app.context_processor
     def brand():

@@ -3,6 +3,7 @@
 from flask import g, redirect
 from flask_appbuilder import IndexView, expose
 
+from app.core.names import CAN_READ
 from app.tenancy.services import EXPIRED_MESSAGE, is_read_only
 
 
@@ -37,6 +38,6 @@ class HomeIndexView(IndexView):
         name = self.landings.get(realm)
         for view in self.appbuilder.baseviews if name else ():
             if type(view).__name__ == name:
-                allowed = self.appbuilder.sm.has_access("can_read", view.class_permission_name)
+                allowed = self.appbuilder.sm.has_access(CAN_READ, view.class_permission_name)
                 return view if allowed else None
         return None

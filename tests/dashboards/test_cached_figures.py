@@ -230,21 +230,18 @@ def test_cached_list_and_detail_html_is_not_shared_by_users_who_see_different_th
     assert "Ready for pickup" in rows(viewer)
 
 
-def test_a_cache_weighed_by_size_empties_before_it_outgrows_its_bound(app):
-    from app.extensions import db
-    from app.tenancy.freshness import VersionedCache
-    from app.tenancy.services import tenant_by_slug
+def test_a_cache_bounded_by_size_empties_before_it_outgrows_its_bound(app):
+    from app.core.caching import DeclaredCache
 
-    cache, computed = VersionedCache(weigh=len, max_weight=10), []
+    cache, computed = DeclaredCache("test", key=lambda text: text[0], depends_on="", max_entries=10, max_bytes=10), []
 
     def html(text):
-        return lambda: computed.append(text) or text
+        return computed.append(text) or text
 
-    with app.app_context(), db.engine.connect() as connection:
-        tenant_id = tenant_by_slug("demo").id
-        for key, text in (("a", "12345"), ("b", "67890"), ("a", "12345")):
-            assert cache.get(tenant_id, (key,), html(text), connection) == text
-        assert computed == ["12345", "67890"]  # 10 characters held: "a" came from the cache
-        cache.get(tenant_id, ("c",), html("x"), connection)  # 11 would be over: emptied, then kept
-        cache.get(tenant_id, ("a",), html("12345"), connection)
-    assert computed == ["12345", "67890", "x", "12345"]
+    with app.app_context():
+        for text in ("a2345", "b7890", "a2345"):
+            assert cache.get_or_compute(html, text) == text
+        assert computed == ["a2345", "b7890"]  # 10 characters held: "a" came from the cache
+        cache.get_or_compute(html, "c")  # 11 would be over: emptied, then kept
+        cache.get_or_compute(html, "a2345")
+    assert computed == ["a2345", "b7890", "c", "a2345"]

@@ -54,6 +54,7 @@ NO_REAL_OBJECT = {
     "InvitationView.accept": "signed invitation token",
     "SignupView.sign_in": "signed one-time sign-in token",
     "PaymentWebhookView.sandbox": "sandbox gateway order number",
+    "SubscriptionView.order": "a checkout's order id: exists once a tenant starts a payment (tests/signup)",
 }
 
 

@@ -120,3 +120,29 @@ def test_a_rolled_back_savepoint_takes_its_lines_along_and_keeps_the_rest(acting
         # Inside a savepoint the lines are written at once (the number is part of the insert); outside, at commit.
         assert _shipment_lines_after(last) == [(inner.id, "create"), (kept.id, "create")]
         assert [line.summary for line in _lines(kept.id)] == [kept.tracking_number]
+
+
+@pytest.mark.parametrize("written, read, shown", [("en", "id", "Siap dijemput"), ("id", "en", "Ready for pickup")])
+def test_a_line_reads_in_the_readers_language_whoever_wrote_it(
+    app, create_tenant, create_shipment, written, read, shown
+):
+    """The log keeps an object's name in the source language and each reader sees it in theirs."""
+    from flask_babel import force_locale
+
+    from app.audit.views import TenantActivityView
+    from app.logistics.shipments.models import ShipmentStatusEvent
+    from app.tenancy.context import tenant_scope
+
+    tenant = create_tenant()
+    shipment = create_shipment(tenant)
+    with app.test_request_context(), force_locale(written), tenant_scope(tenant.id):
+        event = ShipmentStatusEvent(shipment=shipment, status="ready_pickup", occurred_at=datetime(2026, 12, 1, 3))
+        db.session.add(event)
+        db.session.commit()
+    with app.test_request_context(), force_locale(read), tenant_scope(tenant.id):
+        line = db.session.execute(
+            sa.select(ActivityLog).where(
+                ActivityLog.entity_type == "ShipmentStatusEvent", ActivityLog.entity_id == str(event.id)
+            )
+        ).scalar_one()
+        assert TenantActivityView.formatters_columns["summary"](line.summary) == shown

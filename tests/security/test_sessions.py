@@ -45,17 +45,23 @@ def test_a_session_cookie_copied_before_logout_is_signed_out_with_it(app, member
     browser = login(app, member)
     copy = _copy_of(app, browser)
     assert _signed_in(copy)
-    browser.get("/logout/")
+    browser.post("/logout/")
     response = copy.get("/dashboard/")
     assert response.status_code == 302 and "/login/" in response.headers["Location"]
     again = login(app, member)  # signing in again works, with a new session
     assert _signed_in(again)
 
 
+def test_a_logout_link_opened_with_get_signs_nobody_out(app, member):
+    browser = login(app, member)
+    assert browser.get("/logout/").status_code == 405
+    assert _signed_in(browser)
+
+
 def test_an_api_token_stops_working_after_logout(app, member):
     tokens = _token(app, member, refresh=True)
     assert _api_status(app, tokens["access_token"]) == 200
-    login(app, member).get("/logout/")
+    login(app, member).post("/logout/")
     assert _api_status(app, tokens["access_token"]) == 401
     refresh = client_on(app, HOST).post(
         "/api/v1/security/refresh", headers={"Authorization": f"Bearer {tokens['refresh_token']}"}

@@ -19,6 +19,7 @@ from app.billing.clients import ClientProfile, Owner, apply_subscription, open_c
 from app.billing.invoices import InvoiceDraft
 from app.billing.invoices import create_invoice as issue_invoice
 from app.core.formatting import jakarta_today
+from app.core.names import ADMIN, VENDOR_SUPPORT
 from app.extensions import db
 from app.helpdesk import services as helpdesk
 from app.logistics.settings.services import get_settings
@@ -127,7 +128,7 @@ def create_user(
 ) -> TenantUser:
     """A tenant user (`role` one of the tenant roles, default Admin), or with no tenant a vendor staff member
     (default Vendor Support). Signs in with `password`."""
-    role = role or ("Admin" if tenant is not None else "Vendor Support")
+    role = role or (ADMIN if tenant is not None else VENDOR_SUPPORT)
     spec = ROLES.get(role)
     if spec is not None:  # custom roles (the role editor's) are vendor roles
         assert spec.realm == (TENANT if tenant is not None else VENDOR), f"{role} is not a role of that realm"

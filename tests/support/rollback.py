@@ -28,7 +28,7 @@ from contextlib import contextmanager
 
 from flask import current_app
 
-from app.tenancy.freshness import VersionedCache
+from app.core.caching import clear_all
 
 _ACTIVE = set()  # ids of the apps whose database is rolled back now
 
@@ -70,14 +70,6 @@ def rolled_back_database(app):
 
         factory.class_ = JoinedSession
         factory.kw.update(bind=connection, join_transaction_mode="create_savepoint")
-        used_caches = set()
-        cache_get = VersionedCache.get
-
-        def noting_get(cache, *args, **kwargs):
-            used_caches.add(cache)
-            return cache_get(cache, *args, **kwargs)
-
-        VersionedCache.get = noting_get
         _ACTIVE.add(id(app))
         try:
             yield db
@@ -85,15 +77,11 @@ def rolled_back_database(app):
             _ACTIVE.discard(id(app))
             db.session.remove()
             factory.class_, factory.kw = saved_class, saved_kw
-            VersionedCache.get = cache_get
             if outer.is_active:
                 outer.rollback()
             connection.close()
             # Per-process caches keyed on data versions and grant fingerprints that the rollback turned
             # back: a later test reaching the same version with other rows must not read these values.
-            for cache in used_caches:
-                with cache._lock:
-                    cache._values.clear()
-                    cache._weight = 0
+            clear_all()
             grant_cache = app.appbuilder.sm.grant_cache
             grant_cache._snapshot = type(grant_cache._snapshot)()

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from app.audit.models import ActivityLog
 from app.billing.models import Invoice, Payment
 from app.core.formatting import rupiah
+from app.core.names import CLIENT, INVOICE, VENDOR_NOTIFICATION, VENDOR_TICKET
 from app.extensions import db
 from app.helpdesk import queries as tickets
 from app.notifications.models import Notification
@@ -126,11 +127,11 @@ def clients_joined(limit: int) -> list[Entry]:
 
 
 SOURCES: tuple[tuple[str, Callable[[int], list[Entry]]], ...] = (
-    ("VendorNotification", notifications),
-    ("Invoice", payments),
-    ("VendorTicket", closed_tickets),
-    ("Client", modules_enabled),
-    ("Client", clients_joined),
+    (VENDOR_NOTIFICATION, notifications),
+    (INVOICE, payments),
+    (VENDOR_TICKET, closed_tickets),
+    (CLIENT, modules_enabled),
+    (CLIENT, clients_joined),
 )
 
 

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.billing.clients import client_status_condition
 from app.billing.models import Invoice, Payment
+from app.core.names import CLIENT, PAYMENT, VENDOR_TICKET
 from app.core.periods import add_months, month_end, month_start, quarter_end, quarter_start, today_wib, week_start
 from app.extensions import db
 from app.helpdesk import queries as tickets
@@ -137,7 +138,7 @@ def revenue_cards(today: date) -> list[Card]:
 def cards(today: date, can_read) -> list[Card]:
     """`can_read(resource)` says which figures the user may see (the lists they could open)."""
     found = []
-    if can_read("Client"):
+    if can_read(CLIENT):
         joined_from, joined_to = new_clients_window(today)
         found.append(
             Card(
@@ -157,9 +158,9 @@ def cards(today: date, can_read) -> list[Card]:
                 {"joined_from": joined_from.isoformat(), "joined_to": joined_to.isoformat()},
             )
         )
-    if can_read("Payment"):
+    if can_read(PAYMENT):
         found.extend(revenue_cards(today))
-    if can_read("VendorTicket"):
+    if can_read(VENDOR_TICKET):
         found.append(
             Card(
                 "open_tickets", str(_l("Open tickets")), open_tickets(), "VendorTicketView.tickets", {"status": "open"}
@@ -213,8 +214,8 @@ class Home:
 
 def home(now: datetime, can_read, metric: str = "clients", period: str = "month") -> Home:
     today = today_wib(now)
-    if metric not in GROWTH_METRICS or (metric == "revenue" and not can_read("Payment")):
-        metric = "clients" if can_read("Client") else "revenue"
+    if metric not in GROWTH_METRICS or (metric == "revenue" and not can_read(PAYMENT)):
+        metric = "clients" if can_read(CLIENT) else "revenue"
     period = period if period in GROWTH_PERIODS else "month"
-    series = growth(today, metric, period) if can_read("Client" if metric == "clients" else "Payment") else []
+    series = growth(today, metric, period) if can_read(CLIENT if metric == "clients" else PAYMENT) else []
     return Home(today, cards(today, can_read), metric, period, series)

@@ -16,6 +16,7 @@ from app.billing.models import Invoice, Payment
 from app.billing.views.common import BillingPage, parse_date
 from app.core.access import METHOD_PERMISSIONS, READ
 from app.core.formatting import rupiah, wib_datetime
+from app.core.names import CAN_READ, PAYMENT, VENDOR_HOME
 from app.core.svgchart import line_chart
 from app.core.views import VendorBaseView
 from app.extensions import db
@@ -25,7 +26,7 @@ GROWTH_FORMATS = {"week": "%d/%m", "month": "%m/%Y", "year": "%Y"}
 
 
 def _can_read(resource: str) -> bool:
-    return current_app.appbuilder.sm.has_access("can_read", resource)
+    return current_app.appbuilder.sm.has_access(CAN_READ, resource)
 
 
 def _chart(board: home_services.Home):
@@ -54,7 +55,7 @@ def _feed_json(entries) -> list[dict]:
 
 class VendorHomeView(VendorBaseView):
     route_base = "/vendor/home"
-    class_permission_name = "VendorHome"
+    class_permission_name = VENDOR_HOME
     default_view = "index"
     method_permission_name = {**METHOD_PERMISSIONS, "index": READ, "data": READ}
 
@@ -112,7 +113,7 @@ class RevenueView(BillingPage):
     """Payments received in a period, with their sum: what the revenue cards count."""
 
     route_base = "/billing/revenue"
-    class_permission_name = "Payment"
+    class_permission_name = PAYMENT
     method_permission_name = {**METHOD_PERMISSIONS, "index": READ}
 
     @expose("/")

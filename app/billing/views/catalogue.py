@@ -17,6 +17,7 @@ from app.billing.models import Plan, ProductModule
 from app.billing.views.common import BillingPage
 from app.core.access import METHOD_PERMISSIONS, READ, WRITE
 from app.core.formatting import rupiah
+from app.core.names import CAN_READ, CAN_WRITE, MODULE, PLAN
 from app.core.views import VendorModelView
 from app.extensions import db
 
@@ -25,7 +26,7 @@ CATEGORY_LABELS = {"mvp": _l("MVP modules"), "advanced": _l("Advanced modules")}
 
 class ModuleView(BillingPage):
     route_base = "/billing/modules"
-    class_permission_name = "Module"
+    class_permission_name = MODULE
     object_model = ProductModule  # what <pk> names, for the sweeps
     method_permission_name = {
         **METHOD_PERMISSIONS,
@@ -121,13 +122,13 @@ class ModuleView(BillingPage):
 
 class PlanView(VendorModelView):
     route_base = "/billing/plans"
-    class_permission_name = "Plan"
+    class_permission_name = PLAN
     list_title = _l("Plans")
     show_title = _l("Plan")
     add_title = _l("New plan")
     edit_title = _l("Edit plan")
     datamodel = SQLAInterface(Plan)
-    base_permissions = ["can_read", "can_write"]
+    base_permissions = [CAN_READ, CAN_WRITE]
     list_columns = ["code", "name", "price", "period_days", "shipment_quota", "user_quota"]
     show_columns = ["code", "name", "price", "period_days", "shipment_quota", "user_quota", "modules"]
     edit_columns = ["name", "price", "period_days", "shipment_quota", "user_quota", "modules"]

@@ -15,6 +15,7 @@ from app.billing.models import Invoice, Plan, ProductModule, Subscription
 from app.billing.views.common import BillingPage, parse_date
 from app.core.access import METHOD_PERMISSIONS, READ, WRITE
 from app.core.ids import db_integer_id
+from app.core.names import CLIENT
 from app.extensions import db
 from app.security.invitations import enqueue_invitation
 from app.tenancy.models import CLIENT_TYPES, TENANT_STATUSES, Tenant
@@ -63,7 +64,7 @@ def due_within_days(raw) -> int | None:
 
 class ClientView(BillingPage):
     route_base = "/billing/clients"
-    class_permission_name = "Client"
+    class_permission_name = CLIENT
     object_model = Tenant  # what <pk> names (a client is a tenant), for the isolation sweep
     method_permission_name = {
         **METHOD_PERMISSIONS,

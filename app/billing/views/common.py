@@ -5,6 +5,7 @@ from datetime import date
 from flask import abort, current_app, flash, g
 
 from app.core.formatting import jakarta_today
+from app.core.names import CAN_READ
 from app.core.views import VendorBaseView
 from app.extensions import db
 
@@ -25,7 +26,7 @@ class BillingPage(VendorBaseView):
 
     @staticmethod
     def can_read(resource: str) -> bool:
-        return current_app.appbuilder.sm.has_access("can_read", resource)
+        return current_app.appbuilder.sm.has_access(CAN_READ, resource)
 
     @staticmethod
     def get_or_404(model, pk):

@@ -12,6 +12,7 @@ from app.billing import payments
 from app.billing.payment_models import PaymentWebhook
 from app.billing.views.common import BillingPage
 from app.core.access import METHOD_PERMISSIONS, READ, WRITE
+from app.core.names import WEBHOOK_INBOX
 from app.extensions import db
 
 PAGE_SIZE = 50
@@ -19,7 +20,7 @@ PAGE_SIZE = 50
 
 class WebhookInboxView(BillingPage):
     route_base = "/billing/webhooks"
-    class_permission_name = "WebhookInbox"
+    class_permission_name = WEBHOOK_INBOX
     method_permission_name = {**METHOD_PERMISSIONS, "index": READ, "detail": READ, "replay": WRITE}
     object_model = PaymentWebhook
 

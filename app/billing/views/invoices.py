@@ -21,6 +21,7 @@ from app.billing.terbilang import rupiah_in_words
 from app.billing.views.common import BillingPage, parse_date
 from app.core.access import METHOD_PERMISSIONS, READ, WRITE, special_action
 from app.core.ids import db_integer_id
+from app.core.names import INVOICE, SEND
 from app.extensions import db
 from app.jobs.models import JobRun
 from app.jobs.queue import enqueue, recover
@@ -92,7 +93,7 @@ def _tax_rule(form) -> TaxRule:
 
 class InvoiceView(BillingPage):
     route_base = "/billing/invoices"
-    class_permission_name = "Invoice"
+    class_permission_name = INVOICE
     object_model = Invoice  # what <pk> names, for the isolation sweep
     method_permission_name = {
         **METHOD_PERMISSIONS,
@@ -100,7 +101,7 @@ class InvoiceView(BillingPage):
         "detail": READ,
         "create": WRITE,
         "pdf": READ,
-        "send": special_action("Invoice", "send"),
+        "send": special_action(INVOICE, SEND),
         "email_state": READ,
         "credit": WRITE,
         "credit_note_pdf": READ,

@@ -11,12 +11,13 @@ from app.billing.invoice_rules import InvoiceRuleError
 from app.billing.models import Invoice
 from app.billing.views.common import BillingPage, parse_date
 from app.core.access import METHOD_PERMISSIONS, WRITE
+from app.core.names import PAYMENT
 from app.extensions import db
 
 
 class PaymentView(BillingPage):
     route_base = "/billing/payments"
-    class_permission_name = "Payment"
+    class_permission_name = PAYMENT
     method_permission_name = {**METHOD_PERMISSIONS, "record": WRITE}
     object_model = Invoice  # what <pk> names (the invoice a payment is recorded for), for the isolation sweep
 

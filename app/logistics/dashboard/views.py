@@ -3,21 +3,38 @@
 from flask import flash, g, jsonify, redirect, request, url_for
 from flask_appbuilder import expose
 from flask_appbuilder.security.decorators import has_access
-from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from app.core.access import METHOD_PERMISSIONS, READ
+from app.core.caching import declare_cache, page_context
+from app.core.names import CAN_READ, CAN_WRITE, DASHBOARD, SHIPMENT
 from app.core.periods import today_wib
 from app.core.svgchart import bar_chart, hbar_chart
 from app.core.views import TenantBaseView
-from app.extensions import db
 from app.logistics.dashboard import services
 from app.logistics.web import current_tenant
-from app.tenancy.freshness import VersionedCache
+from app.tenancy.freshness import tenant_data
 from app.tenancy.models import utcnow
 from app.tenancy.services import EXPIRED_MESSAGE, is_read_only
 
-_FIGURES = VersionedCache()
+FIGURES = declare_cache(
+    "tenant_dashboard_figures",
+    key=lambda user, now, trend: (
+        *tenant_data(user.tenant_id),
+        services.audience(user),
+        today_wib(now),
+        trend,
+        *page_context(),
+    ),
+    depends_on="tenant data version, who sees the same figures (audience), the WIB day, the trend, locale, script root",
+)
+
+
+@FIGURES
+def figures(user, now, trend) -> tuple:
+    """The board with its charts and card links, for everyone who sees the same."""
+    board = services.dashboard(user, user.tenant_id, now, trend)
+    return board, charts(board), card_links(board)
 
 
 def charts(board: services.Dashboard) -> dict:
@@ -41,22 +58,12 @@ def card_links(board: services.Dashboard) -> dict:
 
 class TenantDashboardView(TenantBaseView):
     route_base = "/dashboard"
-    class_permission_name = "Dashboard"
+    class_permission_name = DASHBOARD
     default_view = "index"
     method_permission_name = {**METHOD_PERMISSIONS, "index": READ, "data": READ, "track": READ}
 
     def _figures(self) -> tuple[services.Dashboard, dict, dict]:
-        """The board with its charts and card links, cached per process under the tenant's data version
-        (exact: any write to its shipments or users moves the version) for everyone who sees the same."""
-        user, now = g.user, utcnow()
-        trend = services.trend_kind(request.args.get("trend"))
-        key = (services.audience(user), today_wib(now), trend, str(get_locale()), request.script_root)
-
-        def compute():
-            board = services.dashboard(user, user.tenant_id, now, trend)
-            return board, charts(board), card_links(board)
-
-        return _FIGURES.get(user.tenant_id, key, compute, db.session.connection())
+        return figures(g.user, utcnow(), services.trend_kind(request.args.get("trend")))
 
     def landing(self):
         """Rendered by the home page router for signed-in tenant users."""
@@ -69,8 +76,8 @@ class TenantDashboardView(TenantBaseView):
             links=links,
             read_only=is_read_only(tenant),
             expired_message=EXPIRED_MESSAGE,
-            can_write_shipments=self.appbuilder.sm.has_access("can_write", "Shipment"),
-            can_read_shipments=self.appbuilder.sm.has_access("can_read", "Shipment"),
+            can_write_shipments=self.appbuilder.sm.has_access(CAN_WRITE, SHIPMENT),
+            can_read_shipments=self.appbuilder.sm.has_access(CAN_READ, SHIPMENT),
         )
 
     @expose("/")

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 
 from app.core import storage, uploads
 from app.core.access import METHOD_PERMISSIONS, READ, WRITE
+from app.core.names import CAN_WRITE, TENANT_SETTINGS
 from app.core.views import TenantBaseView
 from app.extensions import db
 from app.logistics.settings import services
@@ -29,7 +30,7 @@ FORM_FIELDS = (
 
 class TenantSettingsView(TenantBaseView):
     route_base = "/settings"
-    class_permission_name = "TenantSettings"
+    class_permission_name = TENANT_SETTINGS
     default_view = "show"
     method_permission_name = {**METHOD_PERMISSIONS, "show": READ, "save": WRITE, "upload_logo": WRITE, "logo": READ}
 
@@ -50,7 +51,7 @@ class TenantSettingsView(TenantBaseView):
             errors=errors,
             examples=examples,
             rounding_modes=ROUNDING_MODES,
-            can_write=self.appbuilder.sm.has_access("can_write", self.class_permission_name),
+            can_write=self.appbuilder.sm.has_access(CAN_WRITE, self.class_permission_name),
         ), status
 
     @expose("/")

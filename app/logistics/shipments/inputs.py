@@ -7,18 +7,20 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from app.core.caching import declare_cache
+from app.core.names import COURIER, MARKETING
 from app.extensions import db
 from app.logistics.shipments.statuses import SHIPMENT_TYPES
 from app.logistics.tariffs.cities import get_city
 from app.security.models import TenantUser
-from app.tenancy.freshness import VersionedCache
+from app.tenancy.freshness import tenant_data
 
 PARTY_FIELDS = ("name", "phone", "address", "city")
 TEXT_FIELDS = tuple(f"{side}_{key}" for side in ("sender", "receiver") for key in PARTY_FIELDS)
 ITEM_FIELDS = ("name", "weight", "quantity", "length", "width", "height")
 MAX_LENGTHS = {"name": 150, "address": 1000}
-COURIER_ROLE = "Kurir"
-MARKETING_ROLE = "Marketing"
+COURIER_ROLE = COURIER
+MARKETING_ROLE = MARKETING
 
 _PHONE_SEPARATORS = re.compile(r"[\s\-.()]")
 _PHONE = re.compile(r"(?:\+?62|0)([1-9]\d{7,11})")
@@ -133,18 +135,16 @@ def active_staff_statement(tenant_id: int, role_name: str):
     )
 
 
-_STAFF_OPTIONS = VersionedCache()
-
-
+@declare_cache(
+    "staff_pickers",
+    key=lambda tenant_id, role_name: (*tenant_data(tenant_id), role_name),
+    depends_on="tenant data version (user edits move it), the role",
+)
 def active_staff(tenant_id: int, role_name: str) -> list[tuple[int, str]]:
     """(id, full name) of the tenant's active users with a role, by name: the courier and marketing
-    pickers and filters. Cached per process under the tenant's data version (user edits move it)."""
-
-    def compute():
-        stmt = active_staff_statement(tenant_id, role_name).order_by(TenantUser.first_name, TenantUser.id)
-        return [(user.id, user.get_full_name()) for user in db.session.execute(stmt).scalars()]
-
-    return _STAFF_OPTIONS.get(tenant_id, (role_name,), compute, db.session.connection())
+    pickers and filters."""
+    stmt = active_staff_statement(tenant_id, role_name).order_by(TenantUser.first_name, TenantUser.id)
+    return [(user.id, user.get_full_name()) for user in db.session.execute(stmt).scalars()]
 
 
 def check_staff(data: ShipmentInput, tenant_id: int) -> dict:

@@ -153,7 +153,7 @@ class Page:
 
 class PageOnDemand:
     """A page fetched when the template first reads it: a cached rendering of its rows and pager
-    (`tenant_fragment`) does not run the list's statement at all."""
+    (app/logistics/shipments/fragments.py) does not run the list's statement at all."""
 
     def __init__(self, query: ListQuery, user):
         self._query, self._user = query, user

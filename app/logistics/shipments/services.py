@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from app.core.names import ADMIN, COURIER, MARKETING, SUPER_ADMIN
 from app.core.query_plans import fixed_plan
 from app.extensions import db
 from app.logistics.settings.models import TenantSettings
@@ -41,9 +42,9 @@ from app.tenancy.services import quota_period
 MAX_NOTE_LENGTH = 1000
 TRACKING_CONSTRAINT = "uq_shipment_tracking"
 STATUS_CLOCK_SKEW = timedelta(minutes=5)  # a status dated later than this ahead of the server is refused
-FULL_ACCESS_ROLES = frozenset({"Super Admin", "Admin"})
-COURIER_ROLE = "Kurir"
-MARKETING_ROLE = "Marketing"
+FULL_ACCESS_ROLES = frozenset({SUPER_ADMIN, ADMIN})
+COURIER_ROLE = COURIER
+MARKETING_ROLE = MARKETING
 
 
 class ShipmentDenied(PermissionError):

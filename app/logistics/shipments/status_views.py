@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from app.core.access import METHOD_PERMISSIONS, READ, WRITE
 from app.core.formatting import JAKARTA
 from app.core.ids import db_integer_id
+from app.core.names import CAN_WRITE, SHIPMENT_STATUS
 from app.core.redirects import safe_target
 from app.core.views import TenantBaseView
 from app.extensions import db
@@ -48,7 +49,7 @@ def shipments_by_ids(raw_ids) -> list[Shipment]:
 
 class ShipmentStatusView(TenantBaseView):
     route_base = "/shipment-status"
-    class_permission_name = "ShipmentStatus"
+    class_permission_name = SHIPMENT_STATUS
     module_code = "shipments"
     default_view = "history"
     object_model = Shipment  # what <pk> names (for the sweeps); deleting an entry names the entry
@@ -63,7 +64,7 @@ class ShipmentStatusView(TenantBaseView):
             "logistics/shipment_status.html",
             shipment=shipment,
             statuses=STATUSES,
-            can_change=self.appbuilder.sm.has_access("can_write", "ShipmentStatus")
+            can_change=self.appbuilder.sm.has_access(CAN_WRITE, SHIPMENT_STATUS)
             and services.can_change_status(g.user, shipment),
             can_delete=lambda event: services.can_delete_status_event(g.user, event),
         )

@@ -9,20 +9,20 @@ from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext as _
 
 from app.core.access import METHOD_PERMISSIONS, READ, WRITE
+from app.core.names import CAN_READ, CAN_WRITE, SHIPMENT, SHIPMENT_STATUS
 from app.core.views import TenantBaseView
 from app.extensions import db
 from app.logistics.settings.services import get_settings
-from app.logistics.shipments import services
+from app.logistics.shipments import fragments, services
 from app.logistics.shipments.calculator import DISCOUNT_TYPES
 from app.logistics.shipments.inputs import COURIER_ROLE, MARKETING_ROLE, InvalidShipment, ShipmentInput, active_staff
-from app.logistics.shipments.listing import DETAIL_LOADS, PAGE_SIZES, SORTS, ListQuery, PageOnDemand, translated
+from app.logistics.shipments.listing import DETAIL_LOADS, ListQuery, PageOnDemand, translated
 from app.logistics.shipments.models import Shipment
 from app.logistics.shipments.resi import resi_pdf
 from app.logistics.shipments.statuses import SHIPMENT_TYPES, STATUSES
 from app.logistics.tariffs.cities import city_label, get_city, search_cities
 from app.logistics.tariffs.services import find_tariff
 from app.logistics.web import current_tenant, field_errors, scoped_or_404
-from app.tenancy.freshness import tenant_fragment
 
 
 def _visible_or_404(pk, *options):
@@ -37,7 +37,7 @@ def _json_default(value):
 class ShipmentView(TenantBaseView):
     route_base = "/shipments"
     object_model = Shipment  # what <pk> names, for the isolation and permission sweeps
-    class_permission_name = "Shipment"
+    class_permission_name = SHIPMENT
     module_code = "shipments"
     default_view = "list"
     method_permission_name = {
@@ -57,17 +57,22 @@ class ShipmentView(TenantBaseView):
     @expose("/")
     @has_access
     def list(self):
-        query = ListQuery.from_args(request.args)
+        query, user, has_access = ListQuery.from_args(request.args), g.user, self.appbuilder.sm.has_access
+        buttons = fragments.ListButtons(
+            can_write=has_access(CAN_WRITE, SHIPMENT),
+            can_read_status=has_access(CAN_READ, SHIPMENT_STATUS),
+            can_update_status=query.tab == "active" and has_access(CAN_WRITE, SHIPMENT_STATUS),
+        )
+        page = PageOnDemand(query, user)  # fetched only if the rows or the pager are rendered
         return self.render_template(
             "logistics/shipment_list.html",
             query=query,
-            page=PageOnDemand(query, g.user),
-            rows_key=(query.key(), services.row_audience(g.user)),
-            statuses=translated(STATUSES),
-            types=translated(SHIPMENT_TYPES),
-            couriers=active_staff(g.user.tenant_id, COURIER_ROLE),
-            sorts=SORTS,
-            page_sizes=PAGE_SIZES,
+            can_write=buttons.can_write,
+            can_update_status=buttons.can_update_status,
+            filters=fragments.list_filters(user, query, buttons.can_write),
+            rows=fragments.list_rows(user, query, page, buttons),
+            pager=fragments.list_pager(user, query, page),
+            statuses=translated(STATUSES) if buttons.can_update_status else {},
             now_local=_now_local(),
         )
 
@@ -141,11 +146,11 @@ class ShipmentView(TenantBaseView):
     @expose("/<int:pk>/detail")
     @has_access
     def detail(self, pk):
-        def render():
+        def render(pk):
             shipment = _visible_or_404(pk, *DETAIL_LOADS)
             return self.render_template("logistics/shipment_detail.html", shipment=shipment)
 
-        return tenant_fragment("shipment-detail", pk, services.row_audience(g.user), caller=render)
+        return fragments.detail(render, pk, g.user)
 
     @expose("/<int:pk>/delete", methods=["POST"])
     @has_access

@@ -16,6 +16,7 @@ from wtforms.validators import InputRequired, Optional, ValidationError
 from app.core import storage, uploads
 from app.core.access import METHOD_PERMISSIONS, READ, WRITE
 from app.core.formatting import rupiah
+from app.core.names import TARIFF
 from app.core.views import TenantModelView
 from app.extensions import db
 from app.jobs.queue import enqueue
@@ -77,7 +78,7 @@ CITY_FIELDS = {
 
 class TariffView(TenantModelView):
     route_base = "/tariffs"
-    class_permission_name = "Tariff"
+    class_permission_name = TARIFF
     module_code = "tariffs"
     datamodel = SQLAInterface(Tariff)
     method_permission_name = {**METHOD_PERMISSIONS, "export": READ, "import_xlsx": WRITE}
