@@ -264,3 +264,11 @@ def test_bad_query_strings_fall_back_to_defaults(client_as):
     assert admin.get("/vendor/tickets/?status=open&page=abc").status_code == 200
     assert client_as("owner@demo.test").get("/dashboard/data?trend=bogus").json["trend"] == "7d"
     assert client_as("owner@demo.test").get("/shipments/?created_from=2026-13-01&group=x").status_code == 200
+
+
+def test_feed_shows_new_tickets_to_those_who_work_them(db, create_tenant, create_ticket, client_as):
+    ticket = create_ticket(create_tenant(), title="Resi tidak bisa dicetak")
+    feed = client_as("support@vendor.test").get("/vendor/home/data").json["feed"]
+    assert any(e["link"].endswith(f"/vendor/tickets/{ticket.id}") and ticket.number in e["text"] for e in feed)
+    finance_feed = client_as("finance@vendor.test").get("/vendor/home/data").json["feed"]
+    assert not any(e["link"].endswith(f"/vendor/tickets/{ticket.id}") for e in finance_feed)

@@ -98,6 +98,19 @@ def closed_tickets(limit: int) -> list[Entry]:
     ]
 
 
+def new_tickets(limit: int) -> list[Entry]:
+    return [
+        Entry(
+            t.created_at,
+            "ticket",
+            _("New ticket %(number)s: %(title)s", number=t.number, title=t.title),
+            "VendorTicketView.detail",
+            t.id,
+        )
+        for t in tickets.recently_opened(limit)
+    ]
+
+
 def modules_enabled(limit: int) -> list[Entry]:
     stmt = (
         sa.select(ActivityLog.created_at, ActivityLog.tenant_id, ActivityLog.summary, Tenant.name)
@@ -130,6 +143,7 @@ SOURCES: tuple[tuple[str, Callable[[int], list[Entry]]], ...] = (
     (VENDOR_NOTIFICATION, notifications),
     (INVOICE, payments),
     (VENDOR_TICKET, closed_tickets),
+    (VENDOR_TICKET, new_tickets),
     (CLIENT, modules_enabled),
     (CLIENT, clients_joined),
 )
