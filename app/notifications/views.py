@@ -189,6 +189,7 @@ class VendorNotificationView(VendorBaseView):
             notification=notification,
             read_clients=clients,
             read_users=users,
+            clients=services.recipient_clients(notification.id),
             types=TYPES,
             targets=TARGETS,
             job=request.args.get("job"),
