@@ -42,6 +42,7 @@ JOB_MODULES = (
     "app.billing.lifecycle",
     "app.billing.payment_jobs",
     "app.signup.jobs",
+    "app.logistics.finance.jobs",
 )
 
 

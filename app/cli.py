@@ -7,7 +7,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
 
-from app.extensions import db
+from app.core.transaction import transaction
 
 
 @click.command("sync-roles")
@@ -18,10 +18,10 @@ def sync_roles_command():
     from app.security.sync import sync_roles
 
     appbuilder = current_app.appbuilder
-    appbuilder.add_permissions(update_perms=True)
-    changed = sync_roles(appbuilder, menu.menu_resources)
-    appbuilder.security_cleanup()
-    db.session.commit()
+    with transaction():
+        appbuilder.add_permissions(update_perms=True)
+        changed = sync_roles(appbuilder, menu.menu_resources)
+        appbuilder.security_cleanup()
     for role, count in changed.items():
         click.echo(f"{role}: {count} permission changes")
 
@@ -41,7 +41,9 @@ def seed_demo_command():
     """Demo vendor staff, tenants `demo` and `contoh` and their users (idempotent)."""
     from app.seed import seed_demo
 
-    for line in seed_demo(current_app.config["DEMO_PASSWORD"]):
+    with transaction():
+        lines = seed_demo(current_app.config["DEMO_PASSWORD"])
+    for line in lines:
         click.echo(line)
 
 
@@ -95,15 +97,14 @@ def run_periodic_command(name):
     if name not in registered():
         raise click.ClickException(f"unknown periodic job {name}; run without a name to list them")
     if current_app.extensions.get("rq_queues"):
-        run = run_periodic(name)
-        db.session.commit()  # hands it to RQ
+        with transaction():  # RQ gets it after the commit
+            run = run_periodic(name)
         click.echo(f"queued {name} as job {run.id}")
         return
     from app.jobs.queue import execute, without_hand_over
 
-    with without_hand_over():
+    with without_hand_over(), transaction():
         run = run_periodic(name)
-        db.session.commit()
     run_id = run.id
     try:
         execute(run_id)

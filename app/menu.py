@@ -1,5 +1,6 @@
 """The one place that registers views and menus, one short function per area."""
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from app.audit.views import TenantActivityView, VendorActivityView
@@ -104,10 +105,12 @@ def register_all(appbuilder) -> None:
     register_audit(appbuilder)
     register_billing(appbuilder)
     register_logistics(appbuilder)
+    register_team(appbuilder)
     register_helpdesk(appbuilder)
     register_notifications(appbuilder)
     register_dashboards(appbuilder)
     register_signup(appbuilder)
+    register_finance(appbuilder)
 
 
 def register_helpdesk(appbuilder) -> None:
@@ -148,14 +151,17 @@ def register_notifications(appbuilder) -> None:
 
 def register_logistics(appbuilder) -> None:
     from app.logistics.api import ShipmentApi, ShipmentStatusApi, TariffApi
+    from app.logistics.documents.views import LabelSettingsView, LabelView, ReportView
     from app.logistics.settings.views import TenantSettingsView
     from app.logistics.shipments.status_views import ShipmentStatusView
     from app.logistics.shipments.views import ShipmentView
     from app.logistics.tariffs.views import TariffView
+    from app.logistics.tracking.views import TrackingView
 
     # category="" (not None): FAB's add_link puts category=None items in a nameless dropdown.
     add_view(appbuilder, ShipmentView, "Shipments", icon="fa-truck", category="")
     add_view(appbuilder, TariffView, "Tariffs", icon="fa-money", category="")
+    add_view(appbuilder, ReportView, "Reports", icon="fa-bar-chart", category="")
     add_view(
         appbuilder,
         TenantSettingsView,
@@ -168,6 +174,14 @@ def register_logistics(appbuilder) -> None:
     register_area(ShipmentStatusView.class_permission_name, ShipmentStatusView.realm, ShipmentStatusView.module_code)
     for api in (ShipmentApi, ShipmentStatusApi, TariffApi):
         appbuilder.add_api(api)
+    for view in (LabelView, LabelSettingsView):
+        appbuilder.add_view_no_menu(view)
+        register_area(view.class_permission_name, view.realm, view.module_code)
+    # The public tracking page: no sign-in, so a per-address rate limit (TRACKING_RATE_LIMIT).
+    appbuilder.add_view_no_menu(TrackingView)
+    register_area(TrackingView.__name__, COMMON)
+    tracking = next(v for v in appbuilder.baseviews if isinstance(v, TrackingView))
+    appbuilder.sm.limiter.limit(lambda: current_app.config["TRACKING_RATE_LIMIT"])(tracking.blueprint)
 
 
 def register_billing(appbuilder) -> None:
@@ -220,3 +234,27 @@ def register_signup(appbuilder) -> None:
         category_icon="fa-briefcase",
         category_label=_l("Billing"),
     )
+
+
+def register_team(appbuilder) -> None:
+    from app.logistics.team.activity import register_sentences
+    from app.logistics.team.views import CourierView, EmployeeView, TenantUserAdminView
+
+    register_sentences()
+
+    add_view(appbuilder, CourierView, "My Deliveries", icon="fa-motorcycle", category="")
+    INDEX_VIEW.landings["tenant:Kurir"] = CourierView.__name__
+    add_view(appbuilder, EmployeeView, "Employees", icon="fa-id-badge", category="")
+    add_view(appbuilder, TenantUserAdminView, "Users", icon="fa-users", category="Settings", category_icon="fa-cog")
+
+
+def register_finance(appbuilder) -> None:
+    from app.logistics.finance import views as finance
+
+    menu = dict(category="Finance", category_icon="fa-money", category_label=_l("Finance"))
+    add_view(appbuilder, finance.FinanceEntryView, "Cash Book", icon="fa-book", **menu)
+    add_view(appbuilder, finance.ShipmentPaymentView, "Paid Shipments", icon="fa-check-square-o", **menu)
+    add_view(appbuilder, finance.ExpenseRequestView, "Expense Requests", icon="fa-receipt", **menu)
+    add_view(appbuilder, finance.ExpenseApprovalView, "Approval Queue", icon="fa-gavel", **menu)
+    add_view(appbuilder, finance.ReceivableView, "Receivables", icon="fa-handshake-o", **menu)
+    add_view(appbuilder, finance.FinanceReportView, "Financial Report", icon="fa-line-chart", **menu)

@@ -60,6 +60,9 @@ SEED_STEPS.append(seed_helpdesk)
 from app.notifications.seed import seed_notifications  # noqa: E402
 
 SEED_STEPS.append(seed_notifications)
+from app.logistics.finance.seed import seed_finance  # noqa: E402
+
+SEED_STEPS.append(seed_finance)
 
 
 def _ensure_user(sm, email, first, last, role_name, password, tenant_id=None) -> User:
@@ -108,5 +111,4 @@ def seed_demo(password: str) -> list[str]:
                 lines.append(f"  {tenant.slug:8} {email:28} {role}")
             for step in SEED_STEPS:
                 step(tenant, users)
-        db.session.commit()
-    return lines
+    return lines  # `flask seed-demo` commits (one transaction)

@@ -1,6 +1,8 @@
 import sqlalchemy as sa
 from flask_appbuilder import Model
+from markupsafe import Markup, escape
 
+from app.audit import sentences
 from app.tenancy.models import TenantScoped, utcnow
 
 
@@ -22,3 +24,19 @@ class ActivityLog(TenantScoped, Model):
 
     actor = sa.orm.relationship("TenantUser", foreign_keys=[actor_id])
     tenant = sa.orm.relationship("Tenant")
+
+    # --- read as a person reads it (app/audit/sentences.py) ------------------------------------
+    @property
+    def sentence(self) -> str:
+        return sentences.sentence(self)
+
+    @property
+    def sentence_html(self) -> Markup:
+        return sentences.sentence_html(self)
+
+    @property
+    def changes_html(self) -> Markup | str:
+        rows = sentences.changes_text(self)
+        if not rows:
+            return "-"
+        return Markup("<br>").join(Markup("<strong>{}</strong>: {}").format(k, escape(v)) for k, v in rows)

@@ -209,18 +209,13 @@ def record_event(
     )
 
 
-def _record_login(sender, user, **extra) -> None:
-    from app.extensions import db
-
-    record_event(db.session, "login", tenant_id=user.tenant_id, actor_id=user.id, summary=user.email)
-    # Login is its own unit of work: FAB has already committed the login statistics.
-    db.session.commit()
+def record_login(session, user) -> None:
+    """A sign-in, written with the transaction that records it (FAB's login statistics, or the signup's
+    one-time sign-in): nothing deep in the login commits."""
+    record_event(session, "login", tenant_id=user.tenant_id, actor_id=user.id, summary=user.email)
 
 
 def install() -> None:
-    from flask_login import user_logged_in
-
-    user_logged_in.connect(_record_login, weak=False)
     if not event.contains(Session, "after_flush", record_model_changes):
         event.listen(Session, "after_flush", record_model_changes)
         event.listen(Session, "before_commit", _write_pending)

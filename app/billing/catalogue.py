@@ -7,8 +7,8 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from app.audit.services import record_event
-from app.billing.errors import BillingError
 from app.billing.models import MODULE_CATEGORIES, Plan, ProductModule
+from app.core.validation import FieldError
 from app.extensions import db
 from app.tenancy import services as tenancy
 from app.tenancy.models import Tenant, TenantModule
@@ -50,18 +50,18 @@ def usage_counts() -> dict[str, int]:
 def _validate_module(data: ModuleData, current: ProductModule | None) -> None:
     code = (data.code or "").strip().lower()
     if not code or not code.replace("_", "").isalnum() or len(code) > 50:
-        raise BillingError(_l("The code must be 1-50 letters, digits or underscores."), "code")
+        raise FieldError("code", _l("The code must be 1-50 letters, digits or underscores."))
     if not (data.name or "").strip() or len(data.name) > 120:
-        raise BillingError(_l("A name of at most 120 characters is required."), "name")
+        raise FieldError("name", _l("A name of at most 120 characters is required."))
     if data.category not in MODULE_CATEGORIES:
-        raise BillingError(_l("Choose a category: MVP or Advanced."), "category")
+        raise FieldError("category", _l("Choose a category: MVP or Advanced."))
     if data.monthly_price is None or data.monthly_price < 0 or data.monthly_price > MAX_PRICE:
-        raise BillingError(_l("The monthly price must be between 0 and 10,000,000,000,000."), "monthly_price")
+        raise FieldError("monthly_price", _l("The monthly price must be between 0 and 10,000,000,000,000."))
     other = module_by_code(code)
     if other is not None and other is not current:
-        raise BillingError(_l("Another module already uses this code."), "code")
+        raise FieldError("code", _l("Another module already uses this code."))
     if current is not None and current.code != code and tenants_using(current.code):
-        raise BillingError(_l("The code of a module that clients use cannot change."), "code")
+        raise FieldError("code", _l("The code of a module that clients use cannot change."))
 
 
 def save_module(data: ModuleData, module: ProductModule | None = None) -> ProductModule:
@@ -80,12 +80,13 @@ def save_module(data: ModuleData, module: ProductModule | None = None) -> Produc
 def delete_module(module: ProductModule) -> None:
     count = len(tenants_using(module.code))
     if count:
-        raise BillingError(
+        raise FieldError(
+            "module",
             _l(
                 "%(name)s cannot be deleted: %(count)s client(s) use it. Deactivate it instead.",
                 name=module.name,
                 count=count,
-            )
+            ),
         )
     db.session.delete(module)
     db.session.flush()
@@ -126,10 +127,10 @@ def plan_by_code(code: str) -> Plan | None:
 def validate_plan(plan: Plan) -> None:
     """Checked before FAB saves a plan edit; invoices keep their own snapshot, so nothing else changes."""
     if plan.price is None or Decimal(plan.price) < 0 or Decimal(plan.price) > MAX_PRICE:
-        raise BillingError(_l("The price must be between 0 and 10,000,000,000,000."), "price")
+        raise FieldError("price", _l("The price must be between 0 and 10,000,000,000,000."))
     if not plan.period_days or not 1 <= plan.period_days <= 3660:
-        raise BillingError(_l("The period must be 1 to 3660 days."), "period_days")
+        raise FieldError("period_days", _l("The period must be 1 to 3660 days."))
     for field in ("shipment_quota", "user_quota"):
         value = getattr(plan, field)
         if value is not None and not 0 <= value <= 10**9:
-            raise BillingError(_l("Quotas must be empty (unlimited) or 0 to 1,000,000,000."), field)
+            raise FieldError(field, _l("Quotas must be empty (unlimited) or 0 to 1,000,000,000."))

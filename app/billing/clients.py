@@ -12,10 +12,10 @@ from flask_babel import lazy_gettext as _l
 
 from app.audit.services import record_event
 from app.billing.catalogue import module_by_code, plan_by_code
-from app.billing.errors import BillingError
 from app.billing.models import Invoice, Plan, Subscription
 from app.core.formatting import wib_date
 from app.core.periods import wib_midnight_utc
+from app.core.validation import FieldError
 from app.extensions import db
 from app.security.catalogue import SUPER_ADMIN
 from app.security.models import TenantUser
@@ -49,17 +49,17 @@ class ClientProfile:
 
 def validate_profile(profile: ClientProfile) -> None:
     if not profile.name or len(profile.name) > 150:
-        raise BillingError(_l("A company name of at most 150 characters is required."), "name")
+        raise FieldError("name", _l("A company name of at most 150 characters is required."))
     if profile.client_type not in CLIENT_TYPES:
-        raise BillingError(_l("Choose a client type."), "client_type")
+        raise FieldError("client_type", _l("Choose a client type."))
     if not EMAIL_RE.match(profile.email) or len(profile.email) > 320:
-        raise BillingError(_l("Enter a valid e-mail address."), "email")
+        raise FieldError("email", _l("Enter a valid e-mail address."))
     if profile.phone and not re.fullmatch(r"[0-9+()\- ]{5,30}", profile.phone):
-        raise BillingError(_l("Enter a valid phone number."), "phone")
+        raise FieldError("phone", _l("Enter a valid phone number."))
     if profile.npwp and not re.fullmatch(r"[0-9.\-]{15,32}", profile.npwp):
-        raise BillingError(_l("NPWP must be 15 or 16 digits (dots and dashes allowed)."), "npwp")
+        raise FieldError("npwp", _l("NPWP must be 15 or 16 digits (dots and dashes allowed)."))
     if len(profile.contact_name) > 150:
-        raise BillingError(_l("The contact name is too long."), "contact_name")
+        raise FieldError("contact_name", _l("The contact name is too long."))
 
 
 # --- the status the vendor sees: "Jatuh Tempo" derived, a manual override kept --------------------------
@@ -189,10 +189,10 @@ def create_client(profile: ClientProfile, *, plan_code: str, today: date, actor_
     """A tenant, its subscription and a first Super Admin; returns (tenant, user, temporary password)."""
     validate_profile(profile)
     if name_taken(profile.name):
-        raise BillingError(_l("A client with this name already exists; add e.g. the town to tell them apart."), "name")
+        raise FieldError("name", _l("A client with this name already exists; add e.g. the town to tell them apart."))
     plan = plan_by_code(plan_code)
     if plan is None:
-        raise BillingError(_l("Choose a plan."), "plan")
+        raise FieldError("plan", _l("Choose a plan."))
     password = secrets.token_urlsafe(12) + "#A1"
     owner = Owner(email=profile.email, full_name=profile.contact_name or profile.name, password=password)
     tenant, user = open_client(
@@ -225,9 +225,9 @@ def open_client(
     on `plan` with its modules, first Super Admin. `awaiting_payment` keeps it read-only until paid."""
     email = profile.email.lower()
     if db.session.execute(sa.select(TenantUser.id).where(TenantUser.email == owner.email.lower())).first():
-        raise BillingError(_l("A user with this e-mail already exists."), "email")
+        raise FieldError("email", _l("A user with this e-mail already exists."))
     if slug in tenancy.RESERVED_SLUGS or tenancy.tenant_by_slug(slug) is not None:
-        raise BillingError(_l("This address is already taken."), "slug")
+        raise FieldError("slug", _l("This address is already taken."))
     tenant = Tenant(slug=slug, joined_on=today, **{**profile.__dict__, "email": email})
     db.session.add(tenant)
     db.session.flush()
@@ -262,7 +262,7 @@ def _add_super_admin(tenant: Tenant, owner: Owner) -> TenantUser:
         commit=False,
     )
     if not user:
-        raise BillingError(_l("The first user could not be created."), "email")
+        raise FieldError("email", _l("The first user could not be created."))
     user.tenant_id = tenant.id
     db.session.flush()
     return user
@@ -292,13 +292,13 @@ def update_profile(tenant: Tenant, profile: ClientProfile, *, actor_id: int | No
 
 def change_status(tenant: Tenant, status: str, reason: str, *, actor_id: int | None) -> None:
     if status not in TENANT_STATUSES:
-        raise BillingError(_l("Choose a status."), "status")
+        raise FieldError("status", _l("Choose a status."))
     reason = (reason or "").strip()
     if not reason or len(reason) > 200:
-        raise BillingError(_l("Give a reason (at most 200 characters)."), "reason")
+        raise FieldError("reason", _l("Give a reason (at most 200 characters)."))
     subscription = subscription_of(tenant)
     if subscription is None:
-        raise BillingError(_l("This client has no subscription yet."), "status")
+        raise FieldError("status", _l("This client has no subscription yet."))
     old = subscription.status
     subscription.status = status
     apply_subscription(tenant, subscription)
@@ -317,10 +317,10 @@ def set_client_module(tenant: Tenant, code: str, on: bool, *, actor_id: int | No
     """Switch one module on or off for a client; takes effect on the client's next request."""
     module = module_by_code(code)
     if module is None:
-        raise BillingError(_l("Unknown module."), "module")
+        raise FieldError("module", _l("Unknown module."))
     enabled = set(tenancy.enabled_modules(tenant.id))
     if on and not module.active:
-        raise BillingError(_l("%(name)s is deactivated and cannot be switched on.", name=module.name), "module")
+        raise FieldError("module", _l("%(name)s is deactivated and cannot be switched on.", name=module.name))
     if (code in enabled) == on:
         return
     tenancy.set_modules(tenant, enabled | {code} if on else enabled - {code})

@@ -18,13 +18,13 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from app.billing.errors import BillingError
 from app.billing.invoice_rules import DEFAULT_CREDIT_NOTE_PATTERN
 from app.billing.invoices import locked_invoice, refuse_if_cancelled
 from app.billing.models import CreditNote
 from app.billing.numbering import allocate_number
 from app.billing.payment_models import PaymentOrder
 from app.core.formatting import rupiah
+from app.core.validation import FieldError
 from app.extensions import db
 
 SEQUENCE = "credit_note"
@@ -38,20 +38,20 @@ def number_pattern() -> str:
 def issue_credit_note(invoice_id: int, *, reason: str, today: date, actor_id: int | None) -> CreditNote:
     reason = " ".join((reason or "").split())
     if not reason:
-        raise BillingError(_l("Give the reason for the credit note."), "reason")
+        raise FieldError("reason", _l("Give the reason for the credit note."))
     if len(reason) > MAX_REASON:
-        raise BillingError(_l("The reason can have at most %(n)s characters.", n=MAX_REASON), "reason")
+        raise FieldError("reason", _l("The reason can have at most %(n)s characters.", n=MAX_REASON))
     invoice = locked_invoice(invoice_id)
     refuse_if_cancelled(invoice)
     if Decimal(invoice.paid_amount) > 0:
-        raise BillingError(
+        raise FieldError(
+            "invoice",
             _l(
                 "Invoice %(number)s already has payments of %(paid)s and cannot be cancelled; "
                 "only an invoice without payments can be cancelled by a credit note.",
                 number=invoice.number,
                 paid=rupiah(invoice.paid_amount),
             ),
-            "invoice",
         )
     credit_note = CreditNote(
         tenant_id=invoice.tenant_id,

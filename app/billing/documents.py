@@ -7,7 +7,6 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from app.billing.errors import BillingError
 from app.billing.invoice_rules import STATUS_LABELS
 from app.billing.models import CreditNote, Invoice
 from app.billing.terbilang import rupiah_in_words
@@ -63,7 +62,7 @@ def _render_pdf(template: str, invoice: Invoice, **context) -> bytes:
 
     result = pisa.CreatePDF(html, dest=out, encoding="utf-8")
     if result.err:
-        raise BillingError(_("The PDF could not be rendered."))
+        raise RuntimeError(_("The PDF could not be rendered."))  # our failure, not the user's input
     return out.getvalue()
 
 

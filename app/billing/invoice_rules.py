@@ -5,7 +5,7 @@ CLI commands.  Money is whole Rupiah held as ``Decimal``; inputs may be ``int`` 
 integral ``Decimal`` (what a ``Numeric`` column returns).  Rounding is ROUND_HALF_UP to
 whole Rupiah.
 
-Errors are ``InvoiceRuleError`` (a ``ValueError``) carrying a lazily translated English
+Errors are ``FieldError`` (app/core/validation.py) carrying a lazily translated English
 message, so a view can show ``str(exc)`` on the form in the user's language.
 """
 
@@ -21,8 +21,9 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from app.core.validation import FieldError
+
 __all__ = [
-    "InvoiceRuleError",
     "DEFAULT_PATTERN",
     "DEFAULT_CREDIT_NOTE_PATTERN",
     "SUPPORTED_TOKENS",
@@ -48,10 +49,6 @@ __all__ = [
 ]
 
 
-class InvoiceRuleError(ValueError):
-    """A business rule was broken; ``str(exc)`` is a user-facing (translated) message."""
-
-
 # --------------------------------------------------------------------------- helpers
 
 _ONE = Decimal(1)
@@ -64,10 +61,10 @@ def _round_rupiah(value: Decimal) -> Decimal:
 def _whole_rupiah(value: Any, what: Any) -> Decimal:
     """Coerce ``value`` (int or integral Decimal) to a ``Decimal`` of whole Rupiah."""
     if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
-        raise InvoiceRuleError(_l("%(what)s must be a whole number of Rupiah.", what=what))
+        raise FieldError("amount", _l("%(what)s must be a whole number of Rupiah.", what=what))
     amount = Decimal(value)
     if not amount.is_finite() or amount != amount.to_integral_value():
-        raise InvoiceRuleError(_l("%(what)s must be a whole number of Rupiah.", what=what))
+        raise FieldError("amount", _l("%(what)s must be a whole number of Rupiah.", what=what))
     return amount.quantize(_ONE)
 
 
@@ -81,7 +78,7 @@ def _as_date(value: date | datetime) -> date:
         return value.date()
     if isinstance(value, date):
         return value
-    raise InvoiceRuleError(_l("A date is required."))
+    raise FieldError("date", _l("A date is required."))
 
 
 # ------------------------------------------------------------------------- numbering
@@ -104,14 +101,14 @@ NO_RESET_PERIOD = "all"
 def roman_month(m: int) -> str:
     """Month number 1..12 as a Roman numeral "I".."XII"."""
     if isinstance(m, bool) or not isinstance(m, int) or not 1 <= m <= 12:
-        raise InvoiceRuleError(_l("Month must be a number from 1 to 12."))
+        raise FieldError("date", _l("Month must be a number from 1 to 12."))
     return _ROMAN_MONTHS[m - 1]
 
 
 def _parse_pattern(pattern: str) -> tuple[tuple[str, Any], ...]:
     """Split ``pattern`` into ("lit", text) / ("tok", name) / ("seq", width) parts."""
     if not isinstance(pattern, str) or not pattern.strip():
-        raise InvoiceRuleError(_l("The invoice number pattern must not be empty."))
+        raise FieldError("number_pattern", _l("The invoice number pattern must not be empty."))
     return _parse_pattern_cached(pattern)
 
 
@@ -123,7 +120,7 @@ def _parse_pattern_cached(pattern: str) -> tuple[tuple[str, Any], ...]:
     for match in _TOKEN_RE.finditer(pattern):
         literal = pattern[pos : match.start()]
         if "{" in literal or "}" in literal:
-            raise InvoiceRuleError(_l("The invoice number pattern has an unmatched brace."))
+            raise FieldError("number_pattern", _l("The invoice number pattern has an unmatched brace."))
         if literal:
             parts.append(("lit", literal))
         name = match.group(1)
@@ -131,40 +128,42 @@ def _parse_pattern_cached(pattern: str) -> tuple[tuple[str, Any], ...]:
         if seq:
             width = int(seq.group(1)) if seq.group(1) else 0
             if seq.group(1) and not 1 <= width <= _MAX_SEQ_WIDTH:
-                raise InvoiceRuleError(
+                raise FieldError(
+                    "number_pattern",
                     _l(
                         "The sequence padding in %(token)s must be 1 to %(max)s digits.",
                         token=match.group(0),
                         max=_MAX_SEQ_WIDTH,
-                    )
+                    ),
                 )
             parts.append(("seq", width))
             seq_count += 1
         elif name in ("YYYY", "YY", "MM", "MM-roman"):
             parts.append(("tok", name))
         else:
-            raise InvoiceRuleError(
+            raise FieldError(
+                "number_pattern",
                 _l(
                     "Unknown token %(token)s in the invoice number pattern. Supported tokens: %(tokens)s.",
                     token=match.group(0),
                     tokens=", ".join(SUPPORTED_TOKENS),
-                )
+                ),
             )
         pos = match.end()
     tail = pattern[pos:]
     if "{" in tail or "}" in tail:
-        raise InvoiceRuleError(_l("The invoice number pattern has an unmatched brace."))
+        raise FieldError("number_pattern", _l("The invoice number pattern has an unmatched brace."))
     if tail:
         parts.append(("lit", tail))
     if seq_count == 0:
-        raise InvoiceRuleError(_l("The invoice number pattern must contain a {seq} or {seq:0N} token."))
+        raise FieldError("number_pattern", _l("The invoice number pattern must contain a {seq} or {seq:0N} token."))
     if seq_count > 1:
-        raise InvoiceRuleError(_l("The invoice number pattern must contain only one sequence token."))
+        raise FieldError("number_pattern", _l("The invoice number pattern must contain only one sequence token."))
     return tuple(parts)
 
 
 def validate_pattern(pattern: str) -> str:
-    """Check an invoice number pattern; return it unchanged or raise ``InvoiceRuleError``.
+    """Check an invoice number pattern; return it unchanged or raise ``FieldError``.
 
     Supported tokens: ``{YYYY}`` (2026), ``{YY}`` (26), ``{MM}`` (03),
     ``{MM-roman}`` (III), ``{seq}`` (7) and ``{seq:0N}`` (zero-padded to N digits).
@@ -183,7 +182,7 @@ def format_invoice_number(pattern: str, issue_date: date | datetime, seq: int) -
     parts = _parse_pattern(pattern)
     day = _as_date(issue_date)
     if isinstance(seq, bool) or not isinstance(seq, int) or seq < 1:
-        raise InvoiceRuleError(_l("The invoice sequence must be a whole number of 1 or more."))
+        raise FieldError("sequence", _l("The invoice sequence must be a whole number of 1 or more."))
     values = {
         "YYYY": f"{day.year:04d}",
         "YY": f"{day.year % 100:02d}",
@@ -239,13 +238,13 @@ class TaxRule:
     def __post_init__(self) -> None:
         rate = self.rate
         if isinstance(rate, bool) or not isinstance(rate, (Decimal, int, str)):
-            raise InvoiceRuleError(_l("The tax rate must be a decimal number such as 0.12."))
+            raise FieldError("tax_rate", _l("The tax rate must be a decimal number such as 0.12."))
         try:
             rate = Decimal(rate)
         except ArithmeticError:
-            raise InvoiceRuleError(_l("The tax rate must be a decimal number such as 0.12.")) from None
+            raise FieldError("tax_rate", _l("The tax rate must be a decimal number such as 0.12.")) from None
         if not rate.is_finite() or not Decimal(0) <= rate <= _ONE:
-            raise InvoiceRuleError(_l("The tax rate must be between 0 and 1 (e.g. 0.12)."))
+            raise FieldError("tax_rate", _l("The tax rate must be between 0 and 1 (e.g. 0.12)."))
         object.__setattr__(self, "rate", rate)
         num, den = self.base_numerator, self.base_denominator
         if (
@@ -256,7 +255,7 @@ class TaxRule:
             or den <= 0
             or not 0 <= num <= den
         ):
-            raise InvoiceRuleError(_l("The taxable base must be a fraction from 0/1 to 1/1, such as 11/12."))
+            raise FieldError("tax_rate", _l("The taxable base must be a fraction from 0/1 to 1/1, such as 11/12."))
 
     def tax_base(self, net: Decimal) -> Decimal:
         """DPP: ``net × numerator / denominator`` rounded to whole Rupiah."""
@@ -309,28 +308,28 @@ def _line_fields(item: Any, number: int) -> tuple[Any, Any, Any]:
     if all(hasattr(item, a) for a in ("description", "quantity", "unit_price")):
         return item.description, item.quantity, item.unit_price
     if isinstance(item, (str, bytes)):
-        raise InvoiceRuleError(_l("Line %(n)s is not a valid invoice line.", n=number))
+        raise FieldError("lines", _l("Line %(n)s is not a valid invoice line.", n=number))
     try:
         description, quantity, unit_price = item
     except (TypeError, ValueError):
-        raise InvoiceRuleError(_l("Line %(n)s is not a valid invoice line.", n=number)) from None
+        raise FieldError("lines", _l("Line %(n)s is not a valid invoice line.", n=number)) from None
     return description, quantity, unit_price
 
 
 def _make_line(item: Any, number: int) -> InvoiceLine:
     description, quantity, unit_price = _line_fields(item, number)
     if not isinstance(description, str) or not description.strip():
-        raise InvoiceRuleError(_l("Line %(n)s: a description is required.", n=number))
+        raise FieldError("lines", _l("Line %(n)s: a description is required.", n=number))
     if isinstance(quantity, Decimal) and quantity.is_finite() and quantity == int(quantity):
         quantity = int(quantity)
     if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity <= 0:
-        raise InvoiceRuleError(_l("Line %(n)s: quantity must be a whole number greater than zero.", n=number))
+        raise FieldError("lines", _l("Line %(n)s: quantity must be a whole number greater than zero.", n=number))
     try:
         price = _whole_rupiah(unit_price, _l("Unit price"))
-    except InvoiceRuleError:
-        raise InvoiceRuleError(_l("Line %(n)s: unit price must be a whole number of Rupiah.", n=number)) from None
+    except FieldError:
+        raise FieldError("lines", _l("Line %(n)s: unit price must be a whole number of Rupiah.", n=number)) from None
     if price < 0:
-        raise InvoiceRuleError(_l("Line %(n)s: unit price must not be negative.", n=number))
+        raise FieldError("lines", _l("Line %(n)s: unit price must not be negative.", n=number))
     return InvoiceLine(description.strip(), quantity, price, price * quantity)
 
 
@@ -349,16 +348,16 @@ def compute_totals(
     DPP = round(net × 11/12); PPN = round(DPP × 12%); total = net + PPN.
     """
     if not isinstance(tax_rule, TaxRule):
-        raise InvoiceRuleError(_l("A tax rule is required."))
+        raise FieldError("tax_rate", _l("A tax rule is required."))
     built = tuple(_make_line(item, n) for n, item in enumerate(lines, start=1))
     if not built:
-        raise InvoiceRuleError(_l("An invoice needs at least one line."))
+        raise FieldError("lines", _l("An invoice needs at least one line."))
     subtotal = sum((line.amount for line in built), Decimal(0))
     disc = _whole_rupiah(discount, _l("Discount"))
     if disc < 0:
-        raise InvoiceRuleError(_l("The discount must not be negative."))
+        raise FieldError("discount", _l("The discount must not be negative."))
     if disc > subtotal:
-        raise InvoiceRuleError(_l("The discount must not exceed the subtotal."))
+        raise FieldError("discount", _l("The discount must not exceed the subtotal."))
     net = subtotal - disc
     base = tax_rule.tax_base(net)
     tax = tax_rule.tax_on(base)
@@ -426,20 +425,21 @@ def outstanding_amount(total: int | Decimal, already_paid: int | Decimal) -> Dec
 def validate_payment(total: int | Decimal, already_paid: int | Decimal, amount: int | Decimal) -> Decimal:
     """Check a payment against an invoice; return the amount as ``Decimal``.
 
-    Raises ``InvoiceRuleError`` when the amount is not a positive whole number of
+    Raises ``FieldError`` when the amount is not a positive whole number of
     Rupiah, or exceeds what is still owed (``total − already_paid``).
     """
     value = _whole_rupiah(amount, _l("Payment amount"))
     if value <= 0:
-        raise InvoiceRuleError(_l("The payment amount must be greater than zero."))
+        raise FieldError("amount", _l("The payment amount must be greater than zero."))
     remaining = outstanding_amount(total, already_paid)
     if remaining == 0:
-        raise InvoiceRuleError(_l("This invoice is already fully paid."))
+        raise FieldError("amount", _l("This invoice is already fully paid."))
     if value > remaining:
-        raise InvoiceRuleError(
+        raise FieldError(
+            "amount",
             _l(
                 "The payment amount exceeds the outstanding balance of Rp %(remaining)s.",
                 remaining=_grouped(remaining),
-            )
+            ),
         )
     return value

@@ -8,7 +8,6 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from app.billing.errors import BillingError
 from app.billing.invoice_rules import (
     DEFAULT_PATTERN,
     DEFAULT_TAX_RULE,
@@ -24,6 +23,7 @@ from app.billing.invoice_rules import (
 from app.billing.models import PAYMENT_METHODS, Invoice, InvoiceLine, Payment
 from app.billing.numbering import allocate_number
 from app.billing.terbilang import MAX_AMOUNT
+from app.core.validation import FieldError
 from app.extensions import db
 from app.tenancy.models import Tenant, utcnow
 
@@ -46,14 +46,14 @@ class InvoiceDraft:
 
 
 def parse_amount(raw, what: str) -> Decimal:
-    """Form text like "1.500.000" or "1500000" -> whole Rupiah, or BillingError naming the field."""
+    """Form text like "1.500.000" or "1500000" -> whole Rupiah, or FieldError naming the field."""
     text = str(raw or "").strip().replace(".", "").replace(" ", "")
     try:
         value = Decimal(text or "0")
     except InvalidOperation:
-        raise BillingError(_l("%(what)s must be a whole number of Rupiah.", what=what), what) from None
+        raise FieldError(what, _l("%(what)s must be a whole number of Rupiah.", what=what)) from None
     if not value.is_finite() or value != value.to_integral_value() or abs(value) > MAX_AMOUNT:
-        raise BillingError(_l("%(what)s must be a whole number of Rupiah.", what=what), what)
+        raise FieldError(what, _l("%(what)s must be a whole number of Rupiah.", what=what))
     return value
 
 
@@ -64,22 +64,22 @@ def number_pattern() -> str:
 def _check_draft(draft: InvoiceDraft) -> Tenant:
     tenant = db.session.get(Tenant, draft.tenant_id) if draft.tenant_id else None
     if tenant is None:
-        raise BillingError(_l("Choose an existing client."), "tenant_id")
+        raise FieldError("tenant_id", _l("Choose an existing client."))
     if not draft.lines:
-        raise BillingError(_l("An invoice needs at least one line."), "lines")
+        raise FieldError("lines", _l("An invoice needs at least one line."))
     if len(draft.lines) > MAX_LINES:
-        raise BillingError(_l("An invoice can have at most %(n)s lines.", n=MAX_LINES), "lines")
+        raise FieldError("lines", _l("An invoice can have at most %(n)s lines.", n=MAX_LINES))
     for n, (description, quantity, _price) in enumerate(draft.lines, start=1):
         if isinstance(quantity, int) and quantity > MAX_QUANTITY:
-            raise BillingError(_l("Line %(n)s: the quantity is too large.", n=n), "lines")
+            raise FieldError("lines", _l("Line %(n)s: the quantity is too large.", n=n))
         if len(description or "") > 255:
-            raise BillingError(_l("Line %(n)s: the description is too long.", n=n), "lines")
+            raise FieldError("lines", _l("Line %(n)s: the description is too long.", n=n))
     if draft.due_date is None:
-        raise BillingError(_l("A due date is required."), "due_date")
+        raise FieldError("due_date", _l("A due date is required."))
     if draft.due_date < draft.issue_date:
-        raise BillingError(_l("The due date must not be before the issue date."), "due_date")
+        raise FieldError("due_date", _l("The due date must not be before the issue date."))
     if draft.due_date > draft.issue_date + timedelta(days=MAX_DUE_DAYS):
-        raise BillingError(_l("The due date must be within a year of the issue date."), "due_date")
+        raise FieldError("due_date", _l("The due date must be within a year of the issue date."))
     return tenant
 
 
@@ -88,7 +88,7 @@ def create_invoice(draft: InvoiceDraft, *, today: date, actor_id: int | None) ->
     tenant = _check_draft(draft)
     totals = compute_totals(draft.lines, draft.discount, draft.tax_rule)
     if totals.total > MAX_AMOUNT:
-        raise BillingError(_l("The invoice total is too large."), "lines")
+        raise FieldError("lines", _l("The invoice total is too large."))
     invoice = Invoice(
         tenant_id=tenant.id,
         number=allocate_number(number_pattern(), draft.issue_date),
@@ -133,19 +133,19 @@ def locked_invoice(invoice_id: int) -> Invoice:
         sa.select(Invoice).where(Invoice.id == invoice_id).with_for_update().execution_options(populate_existing=True)
     ).scalar_one_or_none()
     if invoice is None:
-        raise BillingError(_l("Unknown invoice."), "invoice")
+        raise FieldError("invoice", _l("Unknown invoice."))
     return invoice
 
 
 def refuse_if_cancelled(invoice: Invoice) -> None:
     if invoice.cancelled:
-        raise BillingError(
+        raise FieldError(
+            "invoice",
             _l(
                 "Invoice %(number)s was cancelled by credit note %(credit_note)s.",
                 number=invoice.number,
                 credit_note=invoice.credit_note.number,
             ),
-            "invoice",
         )
 
 
@@ -154,13 +154,13 @@ def add_payment(
 ) -> Payment:
     """Record money received by hand; partial payments add up, overpayment is refused."""
     if method not in PAYMENT_METHODS:
-        raise BillingError(_l("Choose a payment method."), "method")
+        raise FieldError("method", _l("Choose a payment method."))
     if paid_at is None:
-        raise BillingError(_l("A payment date is required."), "paid_at")
+        raise FieldError("paid_at", _l("A payment date is required."))
     if paid_at > today:
-        raise BillingError(_l("The payment date cannot be in the future."), "paid_at")
+        raise FieldError("paid_at", _l("The payment date cannot be in the future."))
     if len(reference or "") > 100:
-        raise BillingError(_l("The reference is too long."), "reference")
+        raise FieldError("reference", _l("The reference is too long."))
     invoice = locked_invoice(invoice_id)
     refuse_if_cancelled(invoice)
     value = validate_payment(Decimal(invoice.total), Decimal(invoice.paid_amount), amount)

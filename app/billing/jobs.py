@@ -5,6 +5,7 @@ from app.billing.documents import invoice_email, pdf_filename, render_credit_not
 from app.billing.invoices import set_email_state
 from app.billing.models import CreditNote, Invoice
 from app.core.mail import build_message, deliver
+from app.core.transaction import transaction
 from app.extensions import db
 from app.jobs.queue import job
 
@@ -64,9 +65,8 @@ def send_invoice(ctx, invoice_id: int, reminder: bool = False) -> None:
         )
         deliver(message)
     except Exception:
-        db.session.rollback()
-        set_email_state(_invoice(invoice_id), "failed", ctx.run.id)
-        db.session.commit()
+        db.session.rollback()  # the failure is recorded on its own, then the job fails (app/jobs/queue.py)
+        with transaction():
+            set_email_state(_invoice(invoice_id), "failed", ctx.run.id)
         raise
     set_email_state(invoice, "sent", ctx.run.id)
-    db.session.commit()

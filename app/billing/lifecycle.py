@@ -26,11 +26,11 @@ from app.audit.services import record_event
 from app.billing import invoices
 from app.billing.clients import apply_subscription, first_period_end, subscription_of
 from app.billing.credit_notes import issue_credit_note
-from app.billing.errors import BillingError
 from app.billing.invoice_rules import DEFAULT_TAX_RULE
 from app.billing.models import Invoice, Plan, Subscription
 from app.billing.payment_models import PlanChange, SubscriptionInvoice, SubscriptionReminder
 from app.core.formatting import jakarta_today, wib_date
+from app.core.validation import FieldError
 from app.extensions import db
 from app.jobs.queue import enqueue
 from app.jobs.schedule import periodic
@@ -422,13 +422,13 @@ def schedule_downgrade(subscription: Subscription, plan: Plan, today: date, acto
 def cancel_downgrade(change: PlanChange, today: date, actor_id: int | None) -> None:
     link = renewal_link(change.tenant_id, change.period_end)
     if link is not None and Decimal(link.invoice.paid_amount) > 0:
-        raise BillingError(
+        raise FieldError(
+            "plan",
             _l(
                 "The renewal invoice %(number)s for %(plan)s is already paid; the change can no longer be cancelled.",
                 number=link.invoice.number,
                 plan=change.to_plan.name,
             ),
-            "plan",
         )
     reprice_renewal(change.tenant, change.period_end, change.from_plan, today, actor_id=actor_id)
     _decide(change, "cancelled", actor_id)
@@ -503,16 +503,13 @@ def reprice_renewal(tenant: Tenant, period_end: date, plan: Plan, today: date, *
 @periodic("5 17 * * *")  # 00:05 WIB
 def renewal_invoices(ctx) -> None:
     create_renewal_invoices(jakarta_today())
-    db.session.commit()
 
 
 @periodic("0 1 * * *")
 def subscription_reminders(ctx) -> None:
     send_reminders(jakarta_today())
-    db.session.commit()
 
 
 @periodic("*/15 * * * *")
 def subscription_expiry(ctx) -> None:
     expire_subscriptions(jakarta_today())
-    db.session.commit()

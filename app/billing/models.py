@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_appbuilder import Model
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import relationship
 
 from app.billing.invoice_rules import TaxRule, invoice_status
@@ -13,6 +14,13 @@ from app.tenancy.models import TenantMixin, utcnow
 MODULE_CATEGORIES = ("mvp", "advanced")
 PLAN_CODES = ("free", "pro", "business")
 PAYMENT_METHODS = ("transfer", "cash", "qris", "virtual_account", "other")
+PAYMENT_METHOD_LABELS = {
+    "transfer": _l("Bank transfer"),
+    "cash": _l("Cash"),
+    "qris": _l("QRIS"),
+    "virtual_account": _l("Virtual account"),
+    "other": _l("Other"),
+}
 EMAIL_STATES = ("queued", "sent", "failed")
 Money = sa.Numeric(18, 0)
 

@@ -13,10 +13,8 @@ def create_checkout(ctx, order_pk: int) -> None:
     if order is None or order.redirect_url or order.status != "pending":
         return
     payments.create_checkout(order)
-    db.session.commit()
 
 
 @periodic("*/5 * * * *")
 def reconcile_pending_payments(ctx) -> None:
     payments.reconcile_pending()
-    db.session.commit()

@@ -2,12 +2,28 @@
 
 import sqlalchemy as sa
 from flask_appbuilder import Model
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import relationship
 
 from app.billing.models import Invoice, Money, Plan
 from app.tenancy.models import TenantMixin, utcnow
 
 ORDER_STATUSES = ("pending", "paid", "failed", "expired")
+
+
+# What became of a gateway notification (PaymentWebhook.outcome), as the inbox shows it.
+WEBHOOK_OUTCOME_LABELS = {
+    "received": _l("Received"),
+    "paid": _l("Paid"),
+    "failed": _l("Failed"),
+    "expired": _l("Expired"),
+    "ignored": _l("Ignored"),
+    "malformed": _l("Malformed"),
+    "not_configured": _l("Gateway not configured"),
+    "poll_failed": _l("Status check failed"),
+    "rejected": _l("Rejected"),
+    "unconfirmed": _l("Not confirmed by the gateway"),
+}
 
 
 class PaymentOrder(TenantMixin, Model):

@@ -40,6 +40,17 @@ TENANT_SETTINGS = "TenantSettings"
 TENANT_ACTIVITY = "TenantActivity"
 TENANT_SUBSCRIPTION = "TenantSubscription"
 TICKET = "Ticket"
+EMPLOYEE = "Employee"  # menu "Pegawai" (app/logistics/team)
+TENANT_USER_ADMIN = "TenantUserAdmin"  # menu "Pengguna": users' roles, the Super Admin's
+COURIER_PAGE = "CourierPage"  # the Kurir's phone page of its own shipments
+
+# finance (app/logistics/finance)
+CASH_BOOK = "CashBook"
+SHIPMENT_PAYMENT = "ShipmentPayment"
+EXPENSE_REQUEST = "ExpenseRequest"
+EXPENSE_APPROVAL = "ExpenseApproval"
+RECEIVABLE = "Receivable"
+FINANCE_REPORT = "FinanceReport"
 # both realms
 NOTIFICATION = "Notification"
 JOBS = "Jobs"

@@ -18,13 +18,20 @@ from app.extensions import db
 
 
 @contextmanager
-def transaction():
+def transaction(*, keep_state: bool = False):
+    """`keep_state`: the rows stay loaded after the commit (an API answer dumped from the rows as just
+    written, instead of reloading them)."""
+    session = db.session()
+    expire = session.expire_on_commit
     try:
         yield db.session
-        db.session.commit()
+        session.expire_on_commit = expire and not keep_state
+        session.commit()
     except BaseException:
-        db.session.rollback()
+        session.rollback()
         raise
+    finally:
+        session.expire_on_commit = expire
 
 
 def transactional(func):

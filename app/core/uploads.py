@@ -13,6 +13,8 @@ from io import BytesIO
 
 import filetype
 
+from app.core.validation import FieldError
+
 HEAD_BYTES = 8192  # filetype reads at most this many
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 XLSX_PARTS = ("[Content_Types].xml", "xl/workbook.xml")
@@ -42,15 +44,6 @@ _BY_MIME = {d.mime: d for d in KINDS.values()}
 _ZIP_MIMES = frozenset({"application/zip", XLSX_MIME})
 
 
-class UploadRejected(ValueError):
-    """The content is none of the allowed kinds; ``message`` is the translated text for ``field``."""
-
-    def __init__(self, field: str, message):
-        super().__init__(field, message)
-        self.field = field
-        self.message = message
-
-
 def detect(content: bytes) -> Detected | None:
     """What the bytes are (one of KINDS), or None."""
     if not content:
@@ -73,10 +66,10 @@ def _is_workbook(content: bytes) -> bool:
 
 
 def check(content: bytes, allowed, *, field: str, message) -> Detected:
-    """The detected kind when it is one of ``allowed`` (names of KINDS); else UploadRejected(field, message)."""
+    """The detected kind when it is one of ``allowed`` (names of KINDS); else FieldError(field, message)."""
     found = detect(content)
     if found is None or found.kind not in allowed:
-        raise UploadRejected(field, message)
+        raise FieldError(field, message)
     return found
 
 

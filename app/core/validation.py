@@ -35,4 +35,5 @@ class FieldError(ValueError):
         return {field: [str(message)] for field, message in self.errors.items()}
 
     def __str__(self) -> str:
-        return "; ".join(f"{field}: {message}" for field, message in self.errors.items())
+        """The messages as one text for the user (a flash, an alert above the form)."""
+        return " ".join(str(message) for message in self.errors.values())

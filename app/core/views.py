@@ -13,11 +13,13 @@ from flask_babel import lazy_gettext
 from flask_babel.speaklater import LazyString
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
+from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter
 
 from app.core.access import METHOD_PERMISSIONS, TENANT, VENDOR
 from app.core.formatting import shown_value
 from app.core.ids import MAX_DB_INTEGER, db_integer_id
+from app.core.validation import FieldError
 from app.extensions import db
 
 
@@ -119,9 +121,32 @@ def _reject_unparsable_rison():
     return None
 
 
+REFUSED_FIELDS = {
+    "description": "Refused input: each refused field with its messages",
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "properties": {
+                    "message": {
+                        "type": "object",
+                        "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                    }
+                },
+            },
+            "example": {"message": {"price_per_kg": ["Enter a valid number."]}},
+        }
+    },
+}
+
+
 class DenialAwareApi:
     """403 answers carry the reason the access check gave (e.g. the expired subscription); a malformed
-    ?q= answers 400 instead of FAB's 500."""
+    ?q= answers 400 instead of FAB's 500. The spec's 422 describes the one refused-input shape."""
+
+    def add_apispec_components(self, api_spec):
+        super().add_apispec_components(api_spec)
+        api_spec.components.responses["422"] = REFUSED_FIELDS
 
     def response_403(self, **kwargs):
         reason = getattr(g, "access_denied_reason", None)
@@ -137,16 +162,23 @@ LOST_RACE = (StaleDataError, ObjectDeletedError)
 WRITE_METHODS = ("post_headless", "put_headless", "delete_headless")
 
 
-def _answer_lost_races(method):
-    """A write that lost a race with another request: the row was deleted meanwhile (the UPDATE or DELETE
-    matched nothing, or its values could not be read again) answers 404; a unique or foreign key the
-    other request took first answers 409. Both in the API's {"message": ...} shape, the transaction
-    rolled back, instead of FAB's 500."""
+def answer_refused_writes(method):
+    """An API write whose input a service refused (FieldError) answers 422 in the API's one shape
+    {"message": {field: [message]}} (FAB's @safe would make it a 500). A write that lost a race with
+    another request: the row was deleted meanwhile (the UPDATE or DELETE matched nothing, or its values
+    could not be read again) answers 404; a unique or foreign key the other request took first answers
+    409. All in the API's {"message": ...} shape, the transaction rolled back, instead of FAB's 500."""
 
     @functools.wraps(method)
     def answered(self, *args, **kwargs):
         try:
             return method(self, *args, **kwargs)
+        except FieldError as exc:
+            db.session.rollback()
+            return self.response_422(message=exc.as_json())
+        except NotFound:  # get_or_404 (FAB's @safe would make it a 500)
+            db.session.rollback()
+            return self.response_404()
         except LOST_RACE:
             db.session.rollback()
             return self.response_404()
@@ -161,14 +193,15 @@ def _answer_lost_races(method):
 class SafeModelApi(DenialAwareApi):
     """FAB's model API without its 500s on hostile input, and without the catalogue header in `_info`.
 
-    Every create, update and delete (FAB's or a subclass's own) answers a lost race with 404 / 409."""
+    Every create, update and delete (FAB's or a subclass's own) answers refused input with 422 and a lost
+    race with 404 / 409 (answer_refused_writes)."""
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         for name in WRITE_METHODS:
             method = getattr(cls, name, None)
             if method is not None and not getattr(method, "answers_lost_races", False):
-                setattr(cls, name, _answer_lost_races(method))
+                setattr(cls, name, answer_refused_writes(method))
 
     def _get_field_info(self, field, filter_rel_field, page=None, page_size=None):
         info = super()._get_field_info(field, filter_rel_field, page=page, page_size=page_size)

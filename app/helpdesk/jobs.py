@@ -1,6 +1,5 @@
 """Periodic SLA breach check (idempotent: each clock is flagged and announced once)."""
 
-from app.extensions import db
 from app.helpdesk.sla import check_breaches
 from app.jobs.schedule import periodic
 
@@ -8,5 +7,4 @@ from app.jobs.schedule import periodic
 @periodic("*/10 * * * *")
 def check_sla_breaches(ctx) -> None:
     flagged = check_breaches()
-    db.session.commit()
     ctx.progress(100, f"{len(flagged)} tickets breached")

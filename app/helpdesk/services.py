@@ -1,7 +1,7 @@
 """Ticket rules: filing, replies, internal notes, status changes, assignment.
 
 Every function takes the acting user explicitly, flushes, and returns the e-mails to send
-(the caller commits, then hands them to `deliver_mails`).
+(the caller hands them to `deliver_mails` inside its transaction; they go out after the commit).
 """
 
 import re
@@ -9,6 +9,7 @@ import re
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from app.core.validation import FieldError
 from app.extensions import db
 from app.helpdesk import events
 from app.helpdesk.assignment import AgentLoad, pick_agent
@@ -65,12 +66,6 @@ GRATITUDE_WORDS = frozenset(
 )
 
 
-class TicketError(ValueError):
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
-
-
 def is_gratitude_only(text: str) -> bool:
     """'Terima kasih banyak, Pak!' -> True; 'Terima kasih, tapi masih error' -> False."""
     words = re.findall(r"[a-z]+", (text or "").lower())
@@ -112,7 +107,7 @@ def file_ticket(
     if problem:
         errors["attachments"] = problem
     if errors:
-        raise TicketError(errors)
+        raise FieldError(errors=errors)
     ticket = Ticket(
         tenant_id=tenant.id,
         tenant=tenant,
@@ -211,9 +206,9 @@ def assign(ticket: Ticket, agent_id: int | None, actor) -> list:
     """Manual assignment by vendor staff: always wins over the rules."""
     agent = db.session.get(TenantUser, agent_id) if agent_id else None
     if agent_id and (agent is None or agent.tenant_id is not None or not agent.active):
-        raise TicketError({"assignee": _("Choose an active vendor staff member.")})
+        raise FieldError("assignee", _("Choose an active vendor staff member."))
     if agent is not None and not can_work_tickets(agent.id):
-        raise TicketError({"assignee": _("%(name)s's role cannot work tickets.", name=agent.get_full_name())})
+        raise FieldError("assignee", _("%(name)s's role cannot work tickets.", name=agent.get_full_name()))
     if agent is not None and ticket.assignee_id == agent.id:
         return []
     return _set_assignee(ticket, agent, actor)
@@ -244,7 +239,7 @@ def vendor_reply(ticket: Ticket, user, body: str, files=()) -> list:
     body = (body or "").strip()
     errors, uploads = _message_errors(body, files)
     if errors:
-        raise TicketError(errors)
+        raise FieldError(errors=errors)
     message = _log(ticket, user, "reply", body)
     _attach(ticket, message, user, uploads)
     if ticket.first_response_at is None:
@@ -258,7 +253,7 @@ def client_reply(ticket: Ticket, user, body: str, files=(), reopen: bool = False
     body = (body or "").strip()
     errors, uploads = _message_errors(body, files)
     if errors:
-        raise TicketError(errors)
+        raise FieldError(errors=errors)
     message = _log(ticket, user, "reply", body)
     _attach(ticket, message, user, uploads)
     mails = events.client_replied(ticket, body)
@@ -273,7 +268,7 @@ def add_note(ticket: Ticket, user, body: str, files=()) -> None:
     body = (body or "").strip()
     errors, uploads = _message_errors(body, files)
     if errors:
-        raise TicketError(errors)
+        raise FieldError(errors=errors)
     message = _log(ticket, user, "note", body, internal=True)
     _attach(ticket, message, user, uploads)
 
@@ -281,7 +276,7 @@ def add_note(ticket: Ticket, user, body: str, files=()) -> None:
 # --- status and priority ------------------------------------------------------------------
 def set_status(ticket: Ticket, user, status: str) -> list:
     if status not in STATUSES:
-        raise TicketError({"status": _("Choose a status.")})
+        raise FieldError("status", _("Choose a status."))
     if status == ticket.status:
         return []
     _change_status(ticket, user, status)
@@ -304,7 +299,7 @@ def _change_status(ticket: Ticket, user, status: str) -> None:
 
 def set_priority(ticket: Ticket, user, priority: str) -> None:
     if priority not in PRIORITIES:
-        raise TicketError({"priority": _("Choose a priority.")})
+        raise FieldError("priority", _("Choose a priority."))
     if priority != ticket.priority:
         _log(
             ticket,

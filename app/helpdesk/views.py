@@ -1,6 +1,5 @@
 """Ticket pages: the tenant's "Bantuan" and the vendor's helpdesk. Thin: rules live in services."""
 
-import sqlalchemy as sa
 from flask import abort, flash, g, redirect, request, url_for
 from flask_appbuilder import expose
 from flask_appbuilder.security.decorators import has_access
@@ -11,8 +10,10 @@ from app.core import storage, uploads
 from app.core.access import METHOD_PERMISSIONS, READ, WRITE, special_action
 from app.core.ids import db_integer_id
 from app.core.names import ASSIGN, TICKET, VENDOR_TICKET
+from app.core.rows import get_or_404
+from app.core.transaction import transaction
+from app.core.validation import FieldError
 from app.core.views import TenantBaseView, VendorBaseView
-from app.extensions import db
 from app.helpdesk import queries, services
 from app.helpdesk.attachments import key_of
 from app.helpdesk.client_context import client_context
@@ -32,32 +33,20 @@ def duration(seconds: int | None) -> str:
     return f"{sign}{minutes // 60}j {minutes % 60:02d}m"
 
 
-def _ticket_or_404(ticket_id: int) -> Ticket:
-    ticket = db.session.execute(sa.select(Ticket).where(Ticket.id == ticket_id)).scalar_one_or_none()
-    if ticket is None:
-        abort(404)
-    return ticket
-
-
 def _send_attachment(attachment_id: int, *, include_internal: bool):
-    attachment = db.session.execute(
-        sa.select(TicketAttachment).where(TicketAttachment.id == attachment_id)
-    ).scalar_one_or_none()
-    if attachment is None:
-        abort(404)
-    ticket = _ticket_or_404(attachment.ticket_id)
+    attachment = get_or_404(TicketAttachment, attachment_id)
+    ticket = get_or_404(Ticket, attachment.ticket_id)
     if attachment not in services.attachments(ticket, include_internal=include_internal):
         abort(404)
     response = storage.send(key_of(attachment.stored_name), attachment.filename, attachment.content_type)
     return uploads.harden(response, attachment.content_type)
 
 
-def _commit_and_mail(mails) -> None:
-    deliver_mails(mails, tenant_id=g.user.tenant_id, user_id=g.user.id)  # sent once the commit succeeded
-    db.session.commit()
+def _mail(mails) -> None:
+    deliver_mails(mails, tenant_id=g.user.tenant_id, user_id=g.user.id)  # sent once the transaction commits
 
 
-def _flash_errors(error: services.TicketError) -> None:
+def _flash_errors(error: FieldError) -> None:
     for message in error.errors.values():
         flash(message, "danger")
 
@@ -97,21 +86,21 @@ class TenantTicketView(TenantBaseView):
         status = 200
         if request.method == "POST" and form.validate_on_submit():
             try:
-                ticket, mails = services.file_ticket(
-                    g.user.tenant,
-                    g.user,
-                    title=form.title.data,
-                    description=form.description.data,
-                    category=form.category.data,
-                    priority=form.priority.data,
-                    files=request.files.getlist("attachments"),
-                )
-            except services.TicketError as error:
-                db.session.rollback()
+                with transaction():
+                    ticket, mails = services.file_ticket(
+                        g.user.tenant,
+                        g.user,
+                        title=form.title.data,
+                        description=form.description.data,
+                        category=form.category.data,
+                        priority=form.priority.data,
+                        files=request.files.getlist("attachments"),
+                    )
+                    _mail(mails)
+            except FieldError as error:
                 _flash_errors(error)
                 status = 400
             else:
-                _commit_and_mail(mails)
                 flash(
                     _("Ticket %(number)s has been filed. We will get back to you soon.", number=ticket.number),
                     "success",
@@ -125,7 +114,7 @@ class TenantTicketView(TenantBaseView):
     @expose("/tickets/<int:pk>")
     @has_access
     def detail(self, pk):
-        ticket = _ticket_or_404(pk)
+        ticket = get_or_404(Ticket, pk)
         return self.render_template(
             "helpdesk/tenant_detail.html",
             ticket=ticket,
@@ -138,18 +127,23 @@ class TenantTicketView(TenantBaseView):
     @expose("/tickets/<int:pk>/reply", methods=["POST"])
     @has_access
     def reply(self, pk):
-        ticket = _ticket_or_404(pk)
+        ticket = get_or_404(Ticket, pk)
         form = ReplyForm()
         if form.validate_on_submit():
             try:
-                mails = services.client_reply(
-                    ticket, g.user, form.body.data, request.files.getlist("attachments"), reopen=form.reopen.data
-                )
-            except services.TicketError as error:
-                db.session.rollback()
+                with transaction():
+                    _mail(
+                        services.client_reply(
+                            ticket,
+                            g.user,
+                            form.body.data,
+                            request.files.getlist("attachments"),
+                            reopen=form.reopen.data,
+                        )
+                    )
+            except FieldError as error:
                 _flash_errors(error)
             else:
-                _commit_and_mail(mails)
                 flash(_("Your reply has been sent."), "success")
         return redirect(url_for(".detail", pk=pk))
 
@@ -194,7 +188,7 @@ class VendorTicketView(VendorBaseView):
     @expose("/<int:pk>")
     @has_access
     def detail(self, pk):
-        ticket = _ticket_or_404(pk)
+        ticket = get_or_404(Ticket, pk)
         assign_form = AssignForm(assignee=str(ticket.assignee_id or ""))
         assign_form.assignee.choices = [("", _("Nobody"))] + [
             (str(u.id), u.get_full_name()) for u in services.vendor_agents()
@@ -216,15 +210,14 @@ class VendorTicketView(VendorBaseView):
         )
 
     def _act(self, pk, form, action, done_message):
-        ticket = _ticket_or_404(pk)
+        ticket = get_or_404(Ticket, pk)
         if form.validate_on_submit():
             try:
-                mails = action(ticket) or []
-            except services.TicketError as error:
-                db.session.rollback()
+                with transaction():
+                    _mail(action(ticket) or [])
+            except FieldError as error:
                 _flash_errors(error)
             else:
-                _commit_and_mail(mails)
                 flash(done_message, "success")
         else:
             _flash_form_errors(form)

@@ -10,6 +10,10 @@ not be handed over (Redis down) stays "queued" and `sweep()` hands it over later
 beats a heartbeat on its row; a run whose heartbeat stopped (its worker or work-horse was killed) or
 whose RQ job failed outside our code is abandoned: `recover()` restarts it when its job is declared
 `retry=True` (idempotent), else marks it failed and lets the job release what it held (`on_abandon`).
+
+`execute()` is a job's transaction boundary (issue 22): it commits the claim, then the job's work with
+the run's end state, or rolls the work back and commits the failure. Jobs themselves never commit;
+`JobContext.progress()` is the one documented exception (see there).
 """
 
 import importlib
@@ -29,6 +33,7 @@ from sqlalchemy import event
 from werkzeug.utils import secure_filename
 
 from app.core import storage
+from app.core.transaction import transaction
 from app.extensions import db
 from app.jobs.models import JobRun
 from app.tenancy.context import Scope, all_tenants, reset_scope, set_scope
@@ -67,6 +72,10 @@ class JobContext:
         return self.run.user_id
 
     def progress(self, percent: int, message: str | None = None) -> None:
+        """Commits, so the page that started the job sees it move: the one documented commit inside a job
+        besides `execute()`'s (the job's writes so far are committed with it, so a job calls it between
+        whole steps). The row cannot be written through a second connection instead: the job's own
+        transaction may hold its lock (set_result, a retry's state)."""
         self.run.progress = max(0, min(100, int(percent)))
         if message is not None:
             self.run.message = message[:255]
@@ -287,7 +296,7 @@ def _give_up_or_retry(run: JobRun) -> None:
 def recover(run_ids: list[str] | None = None) -> int:
     """End abandoned runs visibly (all running ones, or those of `run_ids`); commits. Returns how many."""
     app = current_app._get_current_object()
-    with all_tenants():
+    with all_tenants(), transaction():
         query = sa.select(JobRun).where(JobRun.state == "running")
         if run_ids is not None:
             query = query.where(JobRun.id.in_(run_ids))
@@ -296,7 +305,6 @@ def recover(run_ids: list[str] | None = None) -> int:
         for run in abandoned:
             log.warning("job %s (%s) was abandoned by its worker", run.id, run.name)
             _give_up_or_retry(run)
-        db.session.commit()
     return len(abandoned)
 
 
@@ -304,11 +312,10 @@ def hand_over_waiting() -> int:
     """Hand over committed runs still queued but unknown to the queue (Redis was down, or the process died)."""
     app = current_app._get_current_object()
     waited = utcnow() - timedelta(seconds=2 * heartbeat_seconds())
-    with all_tenants():
+    with all_tenants(), transaction():  # ends the read before Redis is asked
         runs = db.session.execute(
             sa.select(JobRun.id, JobRun.name, JobRun.kwargs).where(JobRun.state == "queued", JobRun.created_at < waited)
         ).all()
-    db.session.commit()
     statuses = _rq_statuses(app, [r.id for r in runs])
     if app.extensions.get("redis") is not None and not statuses and runs:
         return 0  # Redis still down

@@ -57,10 +57,10 @@ def run_periodic(name: str):
 
 def start_periodic(name: str) -> str:
     """What RQ's CronScheduler enqueues: record the run and hand it over (a job boundary: commits)."""
-    from app.extensions import db
+    from app.core.transaction import transaction
 
-    run = run_periodic(name)
-    db.session.commit()
+    with transaction():
+        run = run_periodic(name)
     return run.id
 
 

@@ -7,6 +7,7 @@ from flask_appbuilder.security.decorators import has_access
 from app.core import storage
 from app.core.access import COMMON, READ
 from app.core.names import JOBS
+from app.core.rows import get_or_404
 from app.core.views import AreaMixin
 from app.extensions import db
 from app.jobs.models import JobRun
@@ -20,11 +21,9 @@ class JobsView(AreaMixin, BaseView):
     method_permission_name = {"status": READ, "download": READ}
     object_model = JobRun  # what <run_id> names, for the isolation sweep
 
-    def _own_run(self, run_id: str) -> JobRun:
-        run = db.session.get(JobRun, run_id)
-        if run is None or run.user_id != g.user.id:
-            abort(404)
-        return run
+    @staticmethod
+    def _own_run(run_id: str) -> JobRun:
+        return get_or_404(JobRun, run_id, where=JobRun.user_id == g.user.id)
 
     @expose("/<run_id>")
     @has_access

@@ -4,7 +4,6 @@ FAB serves list/get/delete and the OpenAPI spec; creating and updating go throug
 so the server computes weights, cost and number, and bad input answers 422 naming the field.
 """
 
-import sqlalchemy as sa
 from flask import g, request
 from flask_appbuilder.api import expose, protect, safe
 from flask_appbuilder.models.filters import BaseFilter
@@ -14,16 +13,16 @@ from app.core.access import METHOD_PERMISSIONS, WRITE
 from app.core.errors import json_texts
 from app.core.ids import db_integer_id
 from app.core.names import SHIPMENT, SHIPMENT_STATUS, TARIFF
-from app.core.views import TenantApi, TenantModelApi
-from app.extensions import db
+from app.core.rows import get_or_404
+from app.core.transaction import transaction
+from app.core.views import TenantApi, TenantModelApi, answer_refused_writes
 from app.logistics.shipments import services
-from app.logistics.shipments.calculator import ShipmentInputError
-from app.logistics.shipments.inputs import ITEM_FIELDS, TEXT_FIELDS, InvalidShipment, ShipmentInput
+from app.logistics.shipments.inputs import ITEM_FIELDS, TEXT_FIELDS, ShipmentInput
 from app.logistics.shipments.models import Shipment
 from app.logistics.shipments.status_views import parse_local_datetime, shipments_by_ids
 from app.logistics.tariffs.models import Tariff
 from app.logistics.tariffs.services import clean_tariff, save_tariff
-from app.logistics.web import current_tenant, field_errors
+from app.logistics.web import current_tenant
 
 SHIPMENT_COLUMNS = [
     "id",
@@ -66,17 +65,6 @@ def _encodes(text: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
-
-
-def _commit_keeping_state() -> None:
-    """Commit without expiring the session: the answer is dumped from the rows as just written
-    instead of reloading the shipment, its items and its history."""
-    session = db.session()
-    session.expire_on_commit = False
-    try:
-        session.commit()
-    finally:
-        session.expire_on_commit = True
 
 
 class NarrowedToUser(BaseFilter):
@@ -125,16 +113,11 @@ class ShipmentApi(TenantModelApi):
             return self.response_400(message=NOT_A_JSON_OBJECT)
         data = ShipmentInput.from_mapping(body)
         draft = body.get("draft") is True
-        try:
-            tenant = current_tenant()
-            shipment = (services.save_draft if draft else services.issue)(tenant, g.user, data)
-        except InvalidShipment as exc:
-            db.session.rollback()
-            return self.response_422(message=field_errors(exc.errors))
+        try:  # the answer is dumped from the rows as just written, not reloaded
+            with transaction(keep_state=True):
+                shipment = (services.save_draft if draft else services.issue)(current_tenant(), g.user, data)
         except services.ShipmentDenied as exc:
-            db.session.rollback()
             return self.response(403, message=str(exc.message))
-        _commit_keeping_state()
         return self.response(
             201, id=shipment.id, tracking_number=shipment.tracking_number, result=self.show_model_schema.dump(shipment)
         )
@@ -156,6 +139,7 @@ class ShipmentStatusApi(TenantApi):
     @expose("/<int:pk>/status", methods=["POST"])
     @protect()
     @safe
+    @answer_refused_writes
     def update_status(self, pk):
         """Record a new status for a shipment.
         ---
@@ -196,14 +180,10 @@ class ShipmentStatusApi(TenantApi):
         if occurred is not None and not isinstance(occurred, str):
             when = None
         try:
-            services.update_status(g.user, shipments, body.get("status"), when, body.get("note"))
-        except InvalidShipment as exc:
-            db.session.rollback()
-            return self.response_422(message=field_errors(exc.errors))
+            with transaction():
+                services.update_status(g.user, shipments, body.get("status"), when, body.get("note"))
         except services.ShipmentDenied as exc:
-            db.session.rollback()
             return self.response(403, message=str(exc.message))
-        db.session.commit()
         return self.response(200, id=pk, status=shipments[0].status)
 
 
@@ -228,13 +208,8 @@ class TariffApi(TenantModelApi):
             return self.response_422(message={key: ["Unknown field."] for key in sorted(unknown)})
         merged = {key: getattr(tariff, key) for key in self.add_columns} if tariff else {}
         merged.update(body)
-        try:
-            data = clean_tariff(*(merged.get(key) for key in self.add_columns))
-            saved = save_tariff(data, tariff)
-        except ShipmentInputError as exc:
-            db.session.rollback()
-            return self.response_422(message={exc.field: [str(exc.message)]})
-        db.session.commit()
+        with transaction():
+            saved = save_tariff(clean_tariff(*(merged.get(key) for key in self.add_columns)), tariff)
         return self.response(status, id=saved.id, result=self.show_model_schema.dump(saved))
 
     def post_headless(self):
@@ -244,7 +219,4 @@ class TariffApi(TenantModelApi):
         tariff_id = db_integer_id(pk)
         if tariff_id is None:
             return self.response_404()
-        tariff = db.session.execute(sa.select(Tariff).where(Tariff.id == tariff_id)).scalar_one_or_none()
-        if tariff is None:
-            return self.response_404()
-        return self._save(tariff, 200)
+        return self._save(get_or_404(Tariff, tariff_id), 200)

@@ -7,18 +7,13 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from app.core.validation import FieldError
 from app.extensions import db
 from app.notifications.models import BROADCAST_TYPES, TARGETS, Notification, NotificationRead, NotificationRecipient
 from app.tenancy.models import CLIENT_TYPES, Tenant, utcnow
 
 RECIPIENTS = NotificationRecipient.__table__
 READS = NotificationRead.__table__
-
-
-class NotificationError(ValueError):
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
 
 
 @dataclass(frozen=True)
@@ -97,7 +92,7 @@ def compose(
     elif target == "chosen" and not tenant_ids:
         errors["tenant_ids"] = _("Choose at least one client.")
     if errors:
-        raise NotificationError(errors)
+        raise FieldError(errors=errors)
     notification = Notification(
         title=title,
         body=body,
@@ -223,18 +218,25 @@ def inbox_size(user) -> int:
     ).scalar_one()
 
 
-def visible_notification(user, notification_id: int) -> Notification | None:
-    """The notification if this user received it, else None. Reads only: showing it marks nothing."""
-    visible = db.session.execute(_visible_ids(user).where(RECIPIENTS.c.notification_id == notification_id)).first()
-    return None if visible is None else db.session.get(Notification, notification_id)
+def received_by(user):
+    """The row rule of the notifications this user received (for get_or_404)."""
+    return Notification.id.in_(_visible_ids(user))
 
 
 def open_notification(user, notification_id: int) -> Notification | None:
     """The notification if this user received it (then marked read), else None."""
-    if visible_notification(user, notification_id) is None:
-        return None
+    notification = db.session.execute(
+        sa.select(Notification).where(Notification.id == notification_id, received_by(user))
+    ).scalar_one_or_none()
+    if notification is not None:
+        mark_read(user, notification)
+    return notification
+
+
+def mark_read(user, notification: Notification) -> None:
+    """Mark one notification the user received as read (once)."""
+    notification_id = notification.id
     _mark_read(user, sa.select(sa.literal(notification_id)).where(sa.literal(notification_id).not_in(_read_ids(user))))
-    return db.session.get(Notification, notification_id)
 
 
 def mark_all_read(user) -> None:

@@ -1,7 +1,7 @@
 """The bell (every signed-in user, both realms) and the vendor's compose / sent list."""
 
 import sqlalchemy as sa
-from flask import abort, flash, g, jsonify, redirect, request, url_for
+from flask import flash, g, jsonify, redirect, request, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext as _
@@ -9,9 +9,14 @@ from flask_babel import gettext as _
 from app.core.access import COMMON, METHOD_PERMISSIONS, READ, WRITE
 from app.core.ids import db_integer_id
 from app.core.names import NOTIFICATION, VENDOR_NOTIFICATION
+from app.core.rows import get_or_404
+from app.core.transaction import transaction
+from app.core.validation import FieldError
 from app.core.views import AreaMixin, VendorBaseView
 from app.extensions import db
+from app.jobs.queue import enqueue
 from app.notifications import services
+from app.notifications.jobs import send_notification
 from app.notifications.models import BROADCAST_TYPES, TARGETS, TYPES, Notification
 from app.tenancy.models import CLIENT_TYPE_LABELS
 from app.tenancy.services import client_choices
@@ -71,17 +76,15 @@ class BellView(AreaMixin, BaseView):
     @has_access
     def open(self, pk):
         """Shows it; the page then marks it read with a POST (`read`): a GET never writes."""
-        notification = services.visible_notification(g.user, pk)
-        if notification is None:
-            abort(404)
+        notification = get_or_404(Notification, pk, where=services.received_by(g.user))
         return self.render_template("notifications/open.html", notification=notification, types=TYPES)
 
     @expose("/<int:pk>/read", methods=["POST"])
     @has_access
     def read(self, pk):
-        if services.open_notification(g.user, pk) is None:
-            abort(404)
-        db.session.commit()
+        notification = get_or_404(Notification, pk, where=services.received_by(g.user))
+        with transaction():
+            services.mark_read(g.user, notification)
         return jsonify(unread=services.unread_count(g.user))
 
     @expose("/read-all", methods=["GET", "POST"])
@@ -89,8 +92,8 @@ class BellView(AreaMixin, BaseView):
     def read_all(self):
         if request.method == "GET":  # changes nothing; marking read needs the POST
             return redirect(url_for(".inbox"))
-        services.mark_all_read(g.user)
-        db.session.commit()
+        with transaction():
+            services.mark_all_read(g.user)
         if request.accept_mimetypes.best == "application/json":
             return jsonify(unread=0)
         flash(_("All notifications marked as read."), "success")
@@ -146,25 +149,21 @@ class VendorNotificationView(VendorBaseView):
         form = request.form
         if request.method == "POST":
             try:
-                notification = services.compose(
-                    title=form.get("title"),
-                    body=form.get("body"),
-                    type_=form.get("type"),
-                    target=form.get("target"),
-                    client_type=form.get("client_type"),
-                    tenant_ids=[t for t in form.getlist("tenant_ids") if db_integer_id(t)],
-                    created_by=g.user,
-                )
-            except services.NotificationError as error:
-                db.session.rollback()
+                with transaction():
+                    notification = services.compose(
+                        title=form.get("title"),
+                        body=form.get("body"),
+                        type_=form.get("type"),
+                        target=form.get("target"),
+                        client_type=form.get("client_type"),
+                        tenant_ids=[t for t in form.getlist("tenant_ids") if db_integer_id(t)],
+                        created_by=g.user,
+                    )
+                    run = enqueue(send_notification, tenant_id=None, user_id=g.user.id, notification_id=notification.id)
+            except FieldError as error:
                 for message in error.errors.values():
                     flash(message, "danger")
             else:
-                from app.jobs.queue import enqueue
-                from app.notifications.jobs import send_notification
-
-                run = enqueue(send_notification, tenant_id=None, user_id=g.user.id, notification_id=notification.id)
-                db.session.commit()
                 flash(_("Notification is being sent."), "success")
                 return redirect(url_for(".detail", pk=notification.id, job=run.id))
         tenants = client_choices()
@@ -180,9 +179,7 @@ class VendorNotificationView(VendorBaseView):
     @expose("/<int:pk>")
     @has_access
     def detail(self, pk):
-        notification = db.session.get(Notification, pk)
-        if notification is None or not notification.broadcast:
-            abort(404)
+        notification = get_or_404(Notification, pk, where=Notification.broadcast.is_(True))
         clients, users = services.read_counts([notification.id]).get(notification.id, (0, 0))
         return self.render_template(
             "notifications/detail.html",

@@ -14,7 +14,10 @@ from app.core.names import (
     CAN_WRITE,
     CLIENT,
     COURIER,
+    COURIER_PAGE,
     DASHBOARD,
+    EXPENSE_APPROVAL,
+    EXPENSE_REQUEST,
     INVOICE,
     JOBS,
     MARKETING,
@@ -22,12 +25,14 @@ from app.core.names import (
     PAYMENT,
     PLAN,
     SHIPMENT,
+    SHIPMENT_PAYMENT,
     SHIPMENT_STATUS,
     SUPER_ADMIN,
     TARIFF,
     TENANT_ACTIVITY,
     TENANT_SETTINGS,
     TENANT_SUBSCRIPTION,
+    TENANT_USER_ADMIN,
     TICKET,
     TICKET_SETTINGS,
     VENDOR_ACTIVITY,
@@ -123,14 +128,40 @@ ROLES: dict[str, RoleSpec] = {
         },
     ),
     VENDOR_VIEWER: RoleSpec(VENDOR, {ALL: READ}),
-    SUPER_ADMIN: RoleSpec(TENANT, {ALL: WRITE}),
-    ADMIN: RoleSpec(TENANT, {ALL: WRITE, TENANT_SETTINGS: READ, TENANT_ACTIVITY: READ, TENANT_SUBSCRIPTION: READ}),
-    VIEWER: RoleSpec(TENANT, {ALL: READ, TENANT_ACTIVITY: None}),
+    # COURIER_PAGE (the Kurir's phone page of its own shipments) is the Kurir's only.
+    SUPER_ADMIN: RoleSpec(TENANT, {ALL: WRITE, COURIER_PAGE: None}),
+    # Spec §9: an Admin adds employees (Kurir and Marketing; the service keeps Admin accounts to the Super
+    # Admin); only the Super Admin manages users' roles (menu "Pengguna").
+    # Finance (spec §8/§9): the Super Admin approves and marks paid; Admin records entries and files requests.
+    ADMIN: RoleSpec(
+        TENANT,
+        {
+            ALL: WRITE,
+            TENANT_SETTINGS: READ,
+            TENANT_ACTIVITY: READ,
+            TENANT_SUBSCRIPTION: READ,
+            TENANT_USER_ADMIN: None,
+            COURIER_PAGE: None,
+            SHIPMENT_PAYMENT: READ,
+            EXPENSE_APPROVAL: READ,
+        },
+    ),
+    VIEWER: RoleSpec(TENANT, {ALL: READ, TENANT_ACTIVITY: None, TENANT_USER_ADMIN: None, COURIER_PAGE: None}),
     # Spec §9 "Role Tetap": a Kurir updates the status of its own shipments (the row rule in
     # app/logistics/shipments/services.py narrows to them, and to the entries it recorded itself);
     # Marketing monitors the shipments of the customers it looks after: it reads, it does not write.
+    # A Kurir also files its own expense requests (it sees only those) and nothing else of finance.
     COURIER: RoleSpec(
-        TENANT, {DASHBOARD: READ, SHIPMENT: READ, SHIPMENT_STATUS: WRITE, TICKET: WRITE, NOTIFICATION: READ}
+        TENANT,
+        {
+            DASHBOARD: READ,
+            SHIPMENT: READ,
+            SHIPMENT_STATUS: WRITE,
+            COURIER_PAGE: WRITE,
+            TICKET: WRITE,
+            NOTIFICATION: READ,
+            EXPENSE_REQUEST: WRITE,
+        },
     ),
     MARKETING: RoleSpec(TENANT, {DASHBOARD: READ, SHIPMENT: READ, TARIFF: READ, TICKET: WRITE, NOTIFICATION: READ}),
 }

@@ -24,6 +24,7 @@ from flask_login import current_user
 
 from app.core.access import COMMON, TENANT, VENDOR, WRITE_PERMISSIONS, area_of
 from app.core.ids import db_integer_id
+from app.core.transaction import transaction
 from app.core.views import with_fixes
 from app.security import login_limits, sessions
 from app.security.api import SecurityApi
@@ -117,14 +118,23 @@ class SecurityManager(FabSecurityManager):
         jwt_manager.additional_claims_loader(self._token_claims)
         return jwt_manager
 
+    def update_user_auth_stat(self, user, success=True):
+        """FAB's login statistics, committed by FAB's datamodel: the activity log's login event goes with them."""
+        if success:
+            from app.audit.services import record_login
+            from app.extensions import db
+
+            record_login(db.session, user)
+        return super().update_user_auth_stat(user, success)
+
     def _token_claims(self, identity) -> dict:
         # Tokens are issued right after the user was authenticated (or its refresh token checked): in the session.
         user = self.get_user_by_id(int(identity))
         return sessions.token_claims(user) if user is not None else {}
 
     def on_user_logout(self, user) -> None:
-        sessions.end_all_sessions(user.id)
-        self.session.commit()
+        with transaction():
+            sessions.end_all_sessions(user.id)
 
     def auth_user_db(self, username, password):
         """FAB's, refusing users of another tenant on a tenant's host, and counting wrong passwords per address and

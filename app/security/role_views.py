@@ -1,14 +1,16 @@
 """The role editor: vendor roles with a grouped permission matrix instead of FAB's raw permission list."""
 
-from flask import abort, current_app, flash, redirect, request, url_for
+from flask import current_app, flash, redirect, request, url_for
 from flask_appbuilder import expose
 from flask_appbuilder.security.decorators import has_access
 from flask_appbuilder.security.sqla.models import Role
 from flask_babel import gettext as _
 
 from app.core.names import VENDOR_ROLES
+from app.core.rows import get_or_404
+from app.core.transaction import transaction
+from app.core.validation import FieldError
 from app.core.views import VendorBaseView
-from app.extensions import db
 from app.security import roles as service
 
 
@@ -47,10 +49,9 @@ class VendorRoleView(VendorBaseView):
         role = _vendor_role_or_404(pk)
         name = role.name
         try:
-            service.delete_custom_role(role)
-            db.session.commit()
-        except service.RoleError as error:
-            db.session.rollback()
+            with transaction():
+                service.delete_custom_role(role)
+        except FieldError as error:
             flash(str(error), "danger")
             return redirect(url_for(".edit", pk=pk))
         flash(_("Role %(name)s deleted.", name=name), "success")
@@ -63,11 +64,10 @@ class VendorRoleView(VendorBaseView):
         if request.method == "POST":
             name = request.form.get("name", "")
             try:
-                held = service.chosen_pairs(request.form.getlist("perm"), matrix)
-                saved = service.save_custom_role(current_app.appbuilder, role, name, held, self.menus)
-                db.session.commit()
-            except service.RoleError as error:
-                db.session.rollback()
+                with transaction():
+                    held = service.chosen_pairs(request.form.getlist("perm"), matrix)
+                    saved = service.save_custom_role(current_app.appbuilder, role, name, held, self.menus)
+            except FieldError as error:
                 return self._page(role, matrix, held, name, error), 400
             flash(_("Role %(name)s saved.", name=saved.name), "success")
             return redirect(url_for(".edit", pk=saved.id))
@@ -86,7 +86,4 @@ class VendorRoleView(VendorBaseView):
 
 
 def _vendor_role_or_404(pk) -> Role:
-    role = db.session.get(Role, pk)
-    if role is None or role not in service.vendor_roles():
-        abort(404)
-    return role
+    return get_or_404(Role, pk, where=Role.id.in_([role.id for role in service.vendor_roles()]))

@@ -28,6 +28,7 @@ from app.core.names import (
     VENDOR_TICKET,
     WEBHOOK_INBOX,
 )
+from app.core.validation import FieldError
 from app.extensions import db
 from app.security.catalogue import ROLES, VENDOR_ROLES, custom_role_permissions
 from app.security.sync import available_pairs, registered_resources, set_role_permissions
@@ -62,10 +63,6 @@ MENU_CATEGORY_GROUPS = {
 }
 READ_LABEL, WRITE_LABEL = _l("Read"), _l("Write")
 MAX_NAME = 64  # ab_role.name
-
-
-class RoleError(ValueError):
-    """Bad input for a custom role; the message is for the admin."""
 
 
 @dataclass(frozen=True)
@@ -141,7 +138,7 @@ def chosen_pairs(keys: list[str], matrix: list[Group]) -> set[tuple[str, str]]:
     cells = {cell.key: cell for group in matrix for row in group.rows for cell in row.cells}
     unknown = [key for key in keys if key not in cells]
     if unknown:
-        raise RoleError(_l("Unknown permission: %(name)s", name=unknown[0][:100]))
+        raise FieldError("perm", _l("Unknown permission: %(name)s", name=unknown[0][:100]))
     return {cells[key].pair for key in keys}
 
 
@@ -164,16 +161,16 @@ def user_counts() -> dict[int, int]:
 def _checked_name(name: str, role: Role | None) -> str:
     name = " ".join((name or "").split())
     if not name or len(name) > MAX_NAME:
-        raise RoleError(_l("A role name of at most %(n)s characters is required.", n=MAX_NAME))
+        raise FieldError("name", _l("A role name of at most %(n)s characters is required.", n=MAX_NAME))
     if name in ROLES or name.lower() == current_app.config["AUTH_ROLE_PUBLIC"].lower():
-        raise RoleError(_l("%(name)s is a built-in role; choose another name.", name=name))
+        raise FieldError("name", _l("%(name)s is a built-in role; choose another name.", name=name))
     # Compared in Python: SQLite's lower() folds ASCII only, so "Ünï" never matched an existing "Ünï" and the
     # insert hit the unique index (a 500). Roles are a handful of rows.
     with db.session.no_autoflush:
         names = db.session.execute(sa.select(Role.id, Role.name)).all()
     same = [role_id for role_id, other in names if other.casefold() == name.casefold()]
     if same and (role is None or same != [role.id]):
-        raise RoleError(_l("A role named %(name)s already exists.", name=name))
+        raise FieldError("name", _l("A role named %(name)s already exists.", name=name))
     return name
 
 
@@ -182,7 +179,7 @@ def save_custom_role(
 ) -> Role:
     """Create (role None) or update a custom role with exactly the chosen permissions; the caller commits."""
     if role is not None and not is_custom(role):
-        raise RoleError(_l("Built-in roles are maintained by the release; create a custom role instead."))
+        raise FieldError("role", _l("Built-in roles are maintained by the release; create a custom role instead."))
     name = _checked_name(name, role)
     if role is None:
         role = Role(name=name)
@@ -196,8 +193,8 @@ def save_custom_role(
 
 def delete_custom_role(role: Role) -> None:
     if not is_custom(role):
-        raise RoleError(_l("Built-in roles are maintained by the release; create a custom role instead."))
+        raise FieldError("role", _l("Built-in roles are maintained by the release; create a custom role instead."))
     if user_counts().get(role.id):
-        raise RoleError(_l("Users still hold this role: give them another role first."))
+        raise FieldError("role", _l("Users still hold this role: give them another role first."))
     db.session.delete(role)
     db.session.flush()

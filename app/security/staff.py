@@ -8,13 +8,10 @@ from flask_appbuilder.security.sqla.models import Role
 from flask_babel import lazy_gettext as _l
 from werkzeug.security import generate_password_hash
 
+from app.core.validation import FieldError
 from app.extensions import db
 from app.security.catalogue import TENANT_ROLES, VENDOR_ADMIN
 from app.security.models import TenantUser
-
-
-class StaffError(ValueError):
-    """A change that would break a staff rule; the message is for the admin."""
 
 
 def vendor_role_names() -> list[str]:
@@ -51,7 +48,7 @@ def _sign_in_with_email(user: TenantUser) -> None:
     taken = sa.select(TenantUser.id).where(TenantUser.username == user.username, TenantUser.id != user.id)
     with db.session.no_autoflush:
         if db.session.execute(taken).first():
-            raise StaffError(_l("A user with this e-mail already exists."))
+            raise FieldError("email", _l("A user with this e-mail already exists."))
 
 
 def _is_active_admin(user: TenantUser) -> bool:
@@ -79,19 +76,19 @@ LAST_ADMIN = _l("This is the last active Vendor Admin: make someone else Vendor 
 def check_admin_remains(user: TenantUser) -> None:
     """After a change to `user` (active flag or roles), some active Vendor Admin must remain."""
     if not _is_active_admin(user) and _other_active_admins(user) == 0:
-        raise StaffError(LAST_ADMIN)
+        raise FieldError("roles", LAST_ADMIN)
 
 
 def prepare_update(user: TenantUser, actor_id: int) -> None:
     """Checks an edit of `user` (applied, not yet saved): e-mail, active flag, roles."""
     if user.id == actor_id and not user.active:
-        raise StaffError(_l("You cannot deactivate your own account."))
+        raise FieldError("active", _l("You cannot deactivate your own account."))
     _sign_in_with_email(user)
     check_admin_remains(user)
 
 
 def check_deletion(user: TenantUser, actor_id: int) -> None:
     if user.id == actor_id:
-        raise StaffError(_l("You cannot delete your own account."))
+        raise FieldError("user", _l("You cannot delete your own account."))
     if _is_active_admin(user) and _other_active_admins(user) == 0:
-        raise StaffError(LAST_ADMIN)
+        raise FieldError("user", LAST_ADMIN)

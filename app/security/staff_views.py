@@ -1,6 +1,6 @@
 """Vendor staff (users without a tenant) for the Vendor Admin, and the public page behind invitations."""
 
-from flask import abort, flash, g, redirect, request, url_for
+from flask import flash, g, redirect, request, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.filters import FilterEqual, FilterInFunction, SQLAFilterConverter
@@ -17,6 +17,9 @@ from wtforms.validators import DataRequired, EqualTo, Optional, StopValidation
 from app.core.access import METHOD_PERMISSIONS, WRITE
 from app.core.formatting import wib_datetime
 from app.core.names import VENDOR_STAFF
+from app.core.rows import get_or_404
+from app.core.transaction import transaction
+from app.core.validation import FieldError
 from app.core.views import VendorModelView
 from app.extensions import db
 from app.security import staff
@@ -125,8 +128,8 @@ class VendorStaffView(VendorModelView):
 
     def post_add(self, item):
         if item.send_invitation:
-            enqueue_invitation(item, actor_id=g.user.id)
-            db.session.commit()
+            with transaction():  # FAB's datamodel committed the user; the invitation goes out after this
+                enqueue_invitation(item, actor_id=g.user.id)
             flash(_("An invitation was sent to %(email)s.", email=item.email), "info")
 
     def pre_update(self, item):
@@ -141,11 +144,9 @@ class VendorStaffView(VendorModelView):
         return widgets
 
     # --- password, invitation, active flag ---------------------------------------------
-    def _staff_or_404(self, pk) -> TenantUser:
-        user = self.datamodel.get(pk, self._base_filters)
-        if user is None:
-            abort(404)
-        return user
+    @staticmethod
+    def _staff_or_404(pk) -> TenantUser:
+        return get_or_404(TenantUser, pk, where=TenantUser.tenant_id.is_(None))
 
     @expose("/<int:pk>/password", methods=["GET", "POST"])
     @has_access
@@ -153,8 +154,8 @@ class VendorStaffView(VendorModelView):
         user = self._staff_or_404(pk)
         form = ResetPasswordForm()
         if form.validate_on_submit():
-            user.password = staff.hash_password(form.password.data)
-            db.session.commit()
+            with transaction():
+                user.password = staff.hash_password(form.password.data)
             flash(_("The password of %(name)s was changed.", name=user.get_full_name()), "success")
             return redirect(url_for(".show", pk=pk))
         return self.render_template("security/staff_password.html", user=user, form=form)
@@ -166,8 +167,8 @@ class VendorStaffView(VendorModelView):
         if not user.active:
             flash(_("This account is inactive: activate it first."), "danger")
         else:
-            enqueue_invitation(user, actor_id=g.user.id)
-            db.session.commit()
+            with transaction():
+                enqueue_invitation(user, actor_id=g.user.id)
             flash(_("A link to choose a password was sent to %(email)s.", email=user.email), "success")
         return redirect(url_for(".show", pk=pk))
 
@@ -175,14 +176,13 @@ class VendorStaffView(VendorModelView):
     @has_access
     def set_active(self, pk):
         user = self._staff_or_404(pk)
-        user.active = request.form.get("active") == "1"
         try:
-            staff.prepare_update(user, g.user.id)
-        except staff.StaffError as error:
-            db.session.rollback()
+            with transaction():
+                user.active = request.form.get("active") == "1"
+                staff.prepare_update(user, g.user.id)
+        except FieldError as error:
             flash(str(error), "danger")
         else:
-            db.session.commit()
             name = user.get_full_name()
             done = (
                 _("%(name)s can sign in.", name=name)
@@ -194,10 +194,11 @@ class VendorStaffView(VendorModelView):
 
 
 def _checked(check) -> None:
-    """Run a staff rule inside a FAB hook: on refusal nothing stays changed and FAB shows the message."""
+    """Run a staff rule inside a FAB hook (FAB's datamodel is the boundary there): on refusal nothing stays
+    changed in the session and FAB flashes the message."""
     try:
         check()
-    except staff.StaffError:
+    except FieldError:
         db.session.rollback()
         raise
 
@@ -215,8 +216,8 @@ class InvitationView(BaseView):
             return self.render_template("security/invitation.html", user=None, form=None), 400
         form = ResetPasswordForm()
         if form.validate_on_submit():
-            accept_invitation(user, form.password.data)
-            db.session.commit()
+            with transaction():
+                accept_invitation(user, form.password.data)
             flash(_("Your password is set. Sign in with your e-mail and the new password."), "success")
             return redirect(url_for("AuthDBView.login"))
         return self.render_template("security/invitation.html", user=user, form=form)

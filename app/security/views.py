@@ -20,8 +20,10 @@ from werkzeug.security import check_password_hash
 from wtforms import PasswordField
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from app.core.formatting import wib_datetime
 from app.core.ids import db_integer_id
 from app.core.redirects import safe_target
+from app.core.rows import get_or_404
 from app.core.views import ModelViewFixes
 from app.extensions import db
 from app.security import login_limits
@@ -46,8 +48,44 @@ class TenantAwareUserView(ModelViewFixes, UserDBModelView):
     ]
     add_columns = UserDBModelView.add_columns[:5] + ["phone", "tenant"] + UserDBModelView.add_columns[5:]
     edit_columns = UserDBModelView.edit_columns[:5] + ["phone", "tenant"] + UserDBModelView.edit_columns[5:]
-    label_columns = {"tenant": _l("Company"), "phone": _l("Phone")}
+    label_columns = {
+        "tenant": _l("Company"),
+        "phone": _l("Phone"),
+        "last_login": _l("Last sign-in"),
+        "login_count": _l("Sign-ins"),
+        "first_name": _l("First name"),
+        "last_name": _l("Last name"),
+        "username": _l("Username"),
+        "email": _l("E-mail"),
+        "roles": _l("Roles"),
+        "active": _l("Active"),
+    }
     description_columns = {"tenant": _l("Empty for vendor staff.")}
+    # The profile page (/users/userinfo/) every user sees: words, not Python values ("Active True",
+    # "[Super Admin]") and times in WIB.
+    formatters_columns = {
+        "active": lambda active: _("Active") if active else _("Inactive"),
+        "roles": lambda roles: ", ".join(role.name for role in roles or ()),
+        "last_login": wib_datetime,
+        "login_count": lambda count: count or 0,
+        "phone": lambda phone: phone or "-",
+    }
+    # FAB derives show_columns from the fieldsets: every column shown must be in one.
+    show_fieldsets = [
+        (_l("User info"), {"fields": ["username", "email", "phone", "tenant", "active", "roles", "login_count"]}),
+        (_l("Personal Info"), {"fields": ["first_name", "last_name"], "expanded": True}),
+        (
+            _l("Audit Info"),
+            {
+                "fields": ["last_login", "fail_login_count", "created_on", "created_by", "changed_on", "changed_by"],
+                "expanded": False,
+            },
+        ),
+    ]
+    user_show_fieldsets = [
+        (_l("User info"), {"fields": ["email", "phone", "roles", "active", "last_login", "login_count"]}),
+        (_l("Personal Info"), {"fields": ["first_name", "last_name"], "expanded": True}),
+    ]
 
     def pre_add(self, item) -> None:
         # The plan's user-account quota holds however a tenant user is created (FAB flashes the message).
@@ -65,8 +103,9 @@ class ResetPasswordView(FabResetPasswordView):
     @staticmethod
     def _user_or_404() -> None:
         user_id = db_integer_id(request.args.get("pk"))
-        if user_id is None or db.session.get(TenantUser, user_id) is None:
+        if user_id is None:
             abort(404)
+        get_or_404(TenantUser, user_id)
 
     @expose("/form", methods=["GET"])
     @has_access

@@ -12,9 +12,9 @@ from app.billing.invoice_rules import STATUS_LABELS
 from app.billing.models import Invoice, Plan
 from app.billing.payment_models import PaymentOrder
 from app.core.formatting import jakarta_today
+from app.core.validation import FieldError
 from app.extensions import db
 from app.logistics.shipments.services import issued_in_period
-from app.signup.services import SignupError
 from app.tenancy import services as tenancy
 from app.tenancy.models import Tenant, utcnow
 
@@ -77,18 +77,12 @@ def overview(tenant: Tenant) -> dict:
     }
 
 
-def own_invoice(tenant: Tenant, invoice_id: int) -> Invoice | None:
-    """One of the tenant's invoices (besides the scoping hook, checked here: this is about money)."""
-    invoice = db.session.get(Invoice, invoice_id)
-    return invoice if invoice is not None and invoice.tenant_id == tenant.id else None
-
-
 def pay_invoice(invoice: Invoice) -> PaymentOrder:
     """A checkout at the configured gateway; the caller enqueues `create_checkout` for it."""
     if invoice.cancelled:
-        raise SignupError(_l("This invoice was cancelled."), "invoice")
+        raise FieldError("invoice", _l("This invoice was cancelled."))
     if invoice.outstanding <= 0:
-        raise SignupError(_l("This invoice is already paid."), "invoice")
+        raise FieldError("invoice", _l("This invoice is already paid."))
     return payments.new_order(invoice, payments.configured_gateway())
 
 
@@ -96,7 +90,7 @@ def renewal_invoice(tenant: Tenant, today: date) -> Invoice:
     """The invoice to pay to renew (expired: always one, issued on demand)."""
     invoice = lifecycle.open_subscription_invoice(tenant, today)
     if invoice is None:
-        raise SignupError(_l("There is nothing to renew yet: your subscription is running."), "invoice")
+        raise FieldError("invoice", _l("There is nothing to renew yet: your subscription is running."))
     return invoice
 
 

@@ -14,11 +14,13 @@ from app.billing.payment_models import PaymentOrder
 from app.core.access import METHOD_PERMISSIONS, READ, WRITE
 from app.core.formatting import jakarta_today
 from app.core.names import TENANT_SUBSCRIPTION
+from app.core.rows import get_or_404
+from app.core.transaction import transaction
+from app.core.validation import FieldError
 from app.core.views import TenantBaseView
 from app.extensions import db
 from app.jobs.queue import enqueue
 from app.signup import account, plan_changes
-from app.signup.services import SignupError
 from app.tenancy.models import Tenant
 
 
@@ -47,16 +49,16 @@ class SubscriptionView(TenantBaseView):
             flash(message, "danger")
         return redirect(url_for("SubscriptionView.index", **args))
 
+    def _own_invoice(self, pk) -> Invoice:
+        """One of the tenant's invoices (besides the scoping hook, checked here: this is about money)."""
+        return get_or_404(Invoice, pk, where=Invoice.tenant_id == g.user.tenant_id)
+
     def _checkout(self, invoice: Invoice):
-        """The gateway checkout of one invoice, as for signup: the page then polls `order` and follows it."""
-        try:
-            order = account.pay_invoice(invoice)
-        except SignupError as exc:
-            db.session.rollback()
-            return self._back(str(exc))
+        """The gateway checkout of one invoice, as for signup (the caller commits): the page then polls
+        `order` and follows it."""
+        order = account.pay_invoice(invoice)
         enqueue(create_checkout, tenant_id=order.tenant_id, user_id=g.user.id, order_pk=order.id)
-        db.session.commit()
-        return self._back(order=order.order_id)
+        return order
 
     @expose("/")
     @has_access
@@ -72,28 +74,29 @@ class SubscriptionView(TenantBaseView):
     @expose("/pay/<int:pk>", methods=["POST"])
     @has_access
     def pay(self, pk):
-        invoice = account.own_invoice(self._tenant(), pk)
-        if invoice is None:
-            abort(404)
-        return self._checkout(invoice)
+        invoice = self._own_invoice(pk)
+        try:
+            with transaction():
+                order = self._checkout(invoice)
+        except FieldError as exc:
+            return self._back(str(exc))
+        return self._back(order=order.order_id)
 
     @expose("/renew", methods=["POST"])
     @has_access
     def renew(self):
         """Continue to payment: the open renewal (or signup) invoice, issued now when there is none."""
         try:
-            invoice = account.renewal_invoice(self._tenant(), jakarta_today())
-        except SignupError as exc:
-            db.session.rollback()
+            with transaction():
+                order = self._checkout(account.renewal_invoice(self._tenant(), jakarta_today()))
+        except FieldError as exc:
             return self._back(str(exc))
-        return self._checkout(invoice)
+        return self._back(order=order.order_id)
 
     @expose("/invoice/<int:pk>/pdf")
     @has_access
     def invoice_pdf(self, pk):
-        invoice = account.own_invoice(self._tenant(), pk)
-        if invoice is None:
-            abort(404)
+        invoice = self._own_invoice(pk)
         return Response(
             render_invoice_pdf(invoice),
             mimetype="application/pdf",
@@ -104,15 +107,17 @@ class SubscriptionView(TenantBaseView):
     @has_access
     def change(self):
         try:
-            change = plan_changes.request_change(
-                self._tenant(), request.form.get("plan", "")[:20], actor_id=g.user.id, today=jakarta_today()
-            )
-        except SignupError as exc:
-            db.session.rollback()
+            with transaction():
+                change = plan_changes.request_change(
+                    self._tenant(), request.form.get("plan", "")[:20], actor_id=g.user.id, today=jakarta_today()
+                )
+                order = (
+                    self._checkout(change.invoice) if change.kind == "upgrade" and change.status == "pending" else None
+                )
+        except FieldError as exc:
             return self._back(str(exc))
-        if change.kind == "upgrade" and change.status == "pending":
-            return self._checkout(change.invoice)
-        db.session.commit()
+        if order is not None:
+            return self._back(order=order.order_id)
         if change.kind == "upgrade":
             flash(_("Your plan is now %(plan)s.", plan=change.to_plan.name), "success")
         else:
@@ -123,11 +128,10 @@ class SubscriptionView(TenantBaseView):
     @has_access
     def cancel_change(self):
         try:
-            plan_changes.cancel_pending_downgrade(self._tenant(), actor_id=g.user.id, today=jakarta_today())
-        except SignupError as exc:
-            db.session.rollback()
+            with transaction():
+                plan_changes.cancel_pending_downgrade(self._tenant(), actor_id=g.user.id, today=jakarta_today())
+        except FieldError as exc:
             return self._back(str(exc))
-        db.session.commit()
         flash(_("The scheduled plan change was cancelled."), "info")
         return self._back()
 

@@ -12,14 +12,13 @@ from flask_babel import lazy_gettext as _l
 
 from app.billing import payments
 from app.billing.clients import ClientProfile, Owner, open_client
-from app.billing.errors import BillingError
 from app.billing.lifecycle import subscription_invoice
 from app.billing.models import Invoice, Plan
 from app.billing.payment_models import PaymentOrder
+from app.core.validation import FieldError
 from app.extensions import db
 from app.security.models import TenantUser
 from app.signup.models import PendingRegistration
-from app.signup.services import SignupError
 from app.tenancy.models import Tenant, utcnow
 
 PLAN_CODES = ("free", "pro", "business")
@@ -42,12 +41,12 @@ class Choice:
 def choose_plan(registration: PendingRegistration, plan_code: str, today: date, now: datetime | None = None) -> Choice:
     """Create the client on `plan_code`; a paid plan also gets its invoice and a gateway order."""
     if registration.verified_at is None:
-        raise SignupError(_l("Confirm your e-mail address first."), "code")
+        raise FieldError("code", _l("Confirm your e-mail address first."))
     if registration.tenant_id is not None:
-        raise SignupError(_l("Your company is already registered."), "plan")
+        raise FieldError("plan", _l("Your company is already registered."))
     plan = next((p for p in offered_plans() if p.code == plan_code), None)
     if plan is None:
-        raise SignupError(_l("Choose a plan."), "plan")
+        raise FieldError("plan", _l("Choose a plan."))
     paid = Decimal(plan.price) > 0
     profile = ClientProfile(
         name=registration.company_name,
@@ -56,12 +55,9 @@ def choose_plan(registration: PendingRegistration, plan_code: str, today: date, 
         contact_name=registration.full_name,
     )
     owner = Owner(email=registration.email, full_name=registration.full_name, password_hash=registration.password_hash)
-    try:
-        tenant, user = open_client(
-            profile, plan=plan, slug=registration.slug, owner=owner, today=today, actor_id=None, awaiting_payment=paid
-        )
-    except BillingError as exc:
-        raise SignupError(str(exc), exc.field) from None
+    tenant, user = open_client(
+        profile, plan=plan, slug=registration.slug, owner=owner, today=today, actor_id=None, awaiting_payment=paid
+    )
     registration.tenant_id, registration.user_id, registration.plan_code = tenant.id, user.id, plan.code
     order = None
     if paid:
@@ -93,7 +89,7 @@ def retry_order(registration: PendingRegistration) -> PaymentOrder:
     """A new checkout attempt for the still-open signup invoice (new order id)."""
     invoice = db.session.get(Invoice, registration.invoice_id) if registration.invoice_id else None
     if invoice is None or invoice.outstanding <= 0:
-        raise SignupError(_l("There is nothing left to pay."), "plan")
+        raise FieldError("plan", _l("There is nothing left to pay."))
     return payments.new_order(invoice, payments.configured_gateway())
 
 

@@ -31,13 +31,12 @@ from flask_babel import lazy_gettext as _l
 
 from app.billing import lifecycle
 from app.billing.clients import subscription_of
-from app.billing.errors import BillingError
 from app.billing.models import Plan
 from app.billing.payment_models import PlanChange
+from app.core.validation import FieldError
 from app.extensions import db
 from app.signup.account import over_quota
 from app.signup.activation import offered_plans
-from app.signup.services import SignupError
 from app.tenancy.models import Tenant
 
 
@@ -96,34 +95,31 @@ def request_change(
     the pending change."""
     plan = next((p for p in offered_plans() if p.code == plan_code), None)
     if plan is None:
-        raise SignupError(_l("Choose a plan."), "plan")
+        raise FieldError("plan", _l("Choose a plan."))
     subscription = lifecycle.locked_subscription(tenant)
     if subscription is None or subscription.status != "active" or subscription.period_end < today:
-        raise SignupError(_l("Your subscription is not active. Pay the open invoice first."), "plan")
+        raise FieldError("plan", _l("Your subscription is not active. Pay the open invoice first."))
     if plan.id == subscription.plan_id:
-        raise SignupError(_l("You are already on the %(plan)s plan.", plan=plan.name), "plan")
+        raise FieldError("plan", _l("You are already on the %(plan)s plan.", plan=plan.name))
     pending = lifecycle.pending_change(tenant.id)
     if pending is not None and pending.to_plan_id == plan.id:
         return pending
     upgrade = is_upgrade(subscription.plan, plan)
     problem = None if upgrade else quota_problem(tenant, plan, now)
     if problem:
-        raise SignupError(
+        raise FieldError(
+            "plan",
             _l(
                 "You cannot move to %(plan)s while your usage is above its quotas. %(reasons)s.",
                 plan=plan.name,
                 reasons=problem,
             ),
-            "plan",
         )
-    try:
-        if pending is not None:
-            _replace(pending, today, actor_id)
-        if upgrade:
-            return lifecycle.request_upgrade(subscription, plan, today, actor_id)
-        return lifecycle.schedule_downgrade(subscription, plan, today, actor_id)
-    except BillingError as exc:
-        raise SignupError(str(exc), exc.field) from None
+    if pending is not None:
+        _replace(pending, today, actor_id)
+    if upgrade:
+        return lifecycle.request_upgrade(subscription, plan, today, actor_id)
+    return lifecycle.schedule_downgrade(subscription, plan, today, actor_id)
 
 
 def _replace(pending: PlanChange, today: date, actor_id: int | None) -> None:
@@ -137,11 +133,8 @@ def cancel_pending_downgrade(tenant: Tenant, *, actor_id: int | None, today: dat
     lifecycle.locked_subscription(tenant)
     pending = lifecycle.pending_change(tenant.id)
     if pending is None or pending.kind != "downgrade":
-        raise SignupError(_l("There is no scheduled plan change to cancel."), "plan")
-    try:
-        lifecycle.cancel_downgrade(pending, today, actor_id)
-    except BillingError as exc:
-        raise SignupError(str(exc), exc.field) from None
+        raise FieldError("plan", _l("There is no scheduled plan change to cancel."))
+    lifecycle.cancel_downgrade(pending, today, actor_id)
     return pending
 
 

@@ -19,6 +19,7 @@ from flask_appbuilder.validators import default_password_complexity
 from flask_babel import lazy_gettext as _l
 from werkzeug.security import generate_password_hash
 
+from app.core.validation import FieldError
 from app.extensions import db
 from app.security.models import TenantUser
 from app.signup.models import OtpChallenge, PendingRegistration
@@ -35,12 +36,6 @@ EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PASSWORD_RULES = _l(
     "At least 10 characters, with two capital letters, three lower-case letters, two digits and one special character."
 )
-
-
-class SignupError(Exception):
-    def __init__(self, message, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 @dataclass
@@ -93,20 +88,20 @@ def slug_problem(slug: str, email: str | None = None, now: datetime | None = Non
 
 def validate(form: RegistrationForm, now: datetime) -> None:
     if not form.full_name or len(form.full_name) > 150:
-        raise SignupError(_l("Enter your full name (at most 150 characters)."), "full_name")
+        raise FieldError("full_name", _l("Enter your full name (at most 150 characters)."))
     if not form.company_name or len(form.company_name) > 150:
-        raise SignupError(_l("Enter the company name (at most 150 characters)."), "company_name")
+        raise FieldError("company_name", _l("Enter the company name (at most 150 characters)."))
     if not EMAIL_RE.match(form.email) or len(form.email) > 320:
-        raise SignupError(_l("Enter a valid e-mail address."), "email")
+        raise FieldError("email", _l("Enter a valid e-mail address."))
     if db.session.execute(sa.select(TenantUser.id).where(sa.func.lower(TenantUser.email) == form.email)).first():
-        raise SignupError(_l("An account with this e-mail already exists. Sign in instead."), "email")
+        raise FieldError("email", _l("An account with this e-mail already exists. Sign in instead."))
     try:
         default_password_complexity(form.password)
     except PasswordComplexityValidationError:
-        raise SignupError(PASSWORD_RULES, "password") from None
+        raise FieldError("password", PASSWORD_RULES) from None
     problem = slug_problem(form.slug, form.email, now)
     if problem is not None:
-        raise SignupError(problem, "slug")
+        raise FieldError("slug", problem)
 
 
 def start_registration(form: RegistrationForm, *, ip: str | None, now: datetime | None = None):
@@ -166,26 +161,26 @@ def current_challenge(registration: PendingRegistration) -> OtpChallenge | None:
 
 
 def verify_otp(registration: PendingRegistration, code: str, now: datetime | None = None) -> None:
-    """Confirm the e-mail, or raise SignupError saying why (a wrong try is counted)."""
+    """Confirm the e-mail, or raise FieldError saying why (a wrong try is counted)."""
     now = now or utcnow()
     if registration.verified_at is not None:
         return
     challenge = current_challenge(registration)
     if challenge is None or challenge.used_at is not None or challenge.voided_at is not None:
-        raise SignupError(_l("This code can no longer be used. Request a new code."), "code")
+        raise FieldError("code", _l("This code can no longer be used. Request a new code."))
     if challenge.expires_at <= now:
-        raise SignupError(_l("This code has expired. Request a new code."), "code")
+        raise FieldError("code", _l("This code has expired. Request a new code."))
     tries = _take_a_try(challenge, now)
     if tries is None:
-        raise SignupError(_l("Too many wrong codes. Request a new code."), "code")
+        raise FieldError("code", _l("Too many wrong codes. Request a new code."))
     code = (code or "").strip()
     if not hmac.compare_digest(challenge.code_hash, _hash(registration, code)):
         if tries >= OTP_MAX_TRIES:
             _update_challenge(challenge, voided_at=now)
-            raise SignupError(_l("Too many wrong codes. Request a new code."), "code")
-        raise SignupError(_l("The code is not correct."), "code")
+            raise FieldError("code", _l("Too many wrong codes. Request a new code."))
+        raise FieldError("code", _l("The code is not correct."))
     if not _update_challenge(challenge, used_at=now):
-        raise SignupError(_l("This code can no longer be used. Request a new code."), "code")
+        raise FieldError("code", _l("This code can no longer be used. Request a new code."))
     registration.verified_at = now
     db.session.flush()
 
@@ -221,14 +216,14 @@ def _update_challenge(challenge: OtpChallenge, **values) -> bool:
 def resend_otp(registration: PendingRegistration, now: datetime | None = None) -> str:
     now = now or utcnow()
     if registration.verified_at is not None:
-        raise SignupError(_l("Your e-mail address is already confirmed."), "code")
+        raise FieldError("code", _l("Your e-mail address is already confirmed."))
     last = current_challenge(registration)
     if last is not None and last.created_at > now - RESEND_COOLDOWN:
         wait = int((last.created_at + RESEND_COOLDOWN - now).total_seconds()) + 1
-        raise SignupError(_l("Please wait %(n)s seconds before requesting a new code.", n=wait), "code")
+        raise FieldError("code", _l("Please wait %(n)s seconds before requesting a new code.", n=wait))
     recent = [c for c in registration.challenges if c.created_at > now - timedelta(hours=1)]
     if len(recent) > RESENDS_PER_HOUR:
-        raise SignupError(_l("Too many codes requested. Try again in an hour."), "code")
+        raise FieldError("code", _l("Too many codes requested. Try again in an hour."))
     return _new_challenge(registration, now)
 
 

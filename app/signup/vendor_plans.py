@@ -19,7 +19,6 @@ from app.core.formatting import wib_date
 from app.core.validation import FieldError
 from app.extensions import db
 from app.signup import plan_changes
-from app.signup.services import SignupError
 from app.tenancy.models import Tenant
 
 MAX_REASON = 500
@@ -38,10 +37,7 @@ def _reason(raw: str) -> str:
 def change_plan(tenant: Tenant, plan_code: str, reason: str, *, actor_id: int, today: date) -> PlanChange:
     """An upgrade (its prorated invoice issued) or a downgrade scheduled for the renewal, with the reason."""
     reason = _reason(reason)
-    try:
-        change = plan_changes.request_change(tenant, (plan_code or "")[:20], actor_id=actor_id, today=today)
-    except SignupError as exc:
-        raise FieldError(exc.field or "plan", str(exc)) from None
+    change = plan_changes.request_change(tenant, (plan_code or "")[:20], actor_id=actor_id, today=today)
     when = "now" if change.kind == "upgrade" else f"from {wib_date(change.period_end + timedelta(days=1))}"
     record_event(
         db.session,

@@ -5,13 +5,15 @@ from flask_appbuilder import BaseView, expose
 from flask_babel import gettext as _
 from flask_login import login_user
 
+from app.audit.services import record_login
 from app.billing.payment_jobs import create_checkout
 from app.core.formatting import jakarta_today
-from app.extensions import db
+from app.core.transaction import transaction
+from app.core.validation import FieldError
 from app.jobs.queue import enqueue
 from app.jobs.tasks import send_email
 from app.signup import activation, limits, services
-from app.signup.services import PASSWORD_RULES, RegistrationForm, SignupError
+from app.signup.services import PASSWORD_RULES, RegistrationForm
 from app.tenancy.context import all_tenants
 from app.tenancy.request import tenant_url
 
@@ -22,8 +24,7 @@ def _send_code(registration, code: str) -> None:
     text = _("Your SiLogistik verification code is %(code)s. It is valid for 10 minutes.", code=code)
     enqueue(
         send_email, tenant_id=None, user_id=None, to=registration.email, subject=_("Your verification code"), text=text
-    )
-    db.session.commit()  # the registration and its code, then the mail
+    )  # sent once the caller's transaction has the registration and its code
 
 
 class SignupView(BaseView):
@@ -57,18 +58,18 @@ class SignupView(BaseView):
                     "signup/register.html",
                     form=form,
                     rules=PASSWORD_RULES,
-                    error=SignupError(_("Too many attempts. Try again later.")),
+                    error=FieldError("form", _("Too many attempts. Try again later.")),
                 ), 429
             with all_tenants():
                 try:
-                    registration, code = services.start_registration(form, ip=request.remote_addr)
-                except SignupError as exc:
-                    db.session.rollback()
+                    with transaction():
+                        registration, code = services.start_registration(form, ip=request.remote_addr)
+                        _send_code(registration, code)
+                except FieldError as exc:
                     error = exc
                 else:
                     limits.hit(ip_key)
                     session[SESSION_KEY] = registration.token
-                    _send_code(registration, code)  # commits
                     return redirect(url_for("SignupView.otp"))
         status = 400 if error else 200
         return self._page("signup/register.html", form=form, rules=PASSWORD_RULES, error=error), status
@@ -99,14 +100,13 @@ class SignupView(BaseView):
             (limits.OTP_FAILURES_PER_IP, f"otp-ip:{request.remote_addr}"),
         )
         if limits.exhausted(*checks):
-            return SignupError(_("Too many wrong codes. Try again later.")), 429
-        try:
-            services.verify_otp(registration, request.form.get("code", ""))
-        except SignupError as exc:
-            limits.hit(*checks)
-            db.session.commit()  # the wrong try counts
-            return exc, 400
-        db.session.commit()
+            return FieldError("code", _("Too many wrong codes. Try again later.")), 429
+        with transaction():  # a wrong try counts: committed with the refusal
+            try:
+                services.verify_otp(registration, request.form.get("code", ""))
+            except FieldError as exc:
+                limits.hit(*checks)
+                return exc, 400
         return None, 200
 
     @expose("/otp/resend", methods=["POST"])
@@ -115,11 +115,10 @@ class SignupView(BaseView):
         with all_tenants():
             registration = self._registration()
             try:
-                code = services.resend_otp(registration)
-            except SignupError as exc:
-                db.session.rollback()
+                with transaction():
+                    _send_code(registration, services.resend_otp(registration))
+            except FieldError as exc:
                 return self._page("signup/otp.html", registration=registration, error=exc), 429
-            _send_code(registration, code)
             return self._page("signup/otp.html", registration=registration, sent=True)
 
     @expose("/plan", methods=["GET", "POST"])
@@ -134,23 +133,20 @@ class SignupView(BaseView):
             error = None
             if request.method == "POST":
                 try:
-                    choice = activation.choose_plan(registration, request.form.get("plan", ""), jakarta_today())
-                except SignupError as exc:
-                    db.session.rollback()
+                    with transaction():
+                        choice = activation.choose_plan(registration, request.form.get("plan", ""), jakarta_today())
+                        self._after_choice(registration, choice)
+                except FieldError as exc:
                     error = exc
                 else:
-                    return self._after_choice(registration, choice)
+                    return redirect(url_for("SignupView.finish"))
             plans = activation.offered_plans()
             return self._page("signup/plan.html", plans=plans, error=error), 400 if error else 200
 
-    def _after_choice(self, registration, choice):
-        if choice.order is None:
-            db.session.commit()
-            return redirect(url_for("SignupView.finish"))
-        run = enqueue(create_checkout, tenant_id=None, user_id=None, order_pk=choice.order.id)
-        registration.checkout_job_id = run.id
-        db.session.commit()
-        return redirect(url_for("SignupView.finish"))
+    def _after_choice(self, registration, choice) -> None:
+        if choice.order is not None:
+            run = enqueue(create_checkout, tenant_id=None, user_id=None, order_pk=choice.order.id)
+            registration.checkout_job_id = run.id
 
     @expose("/pay", methods=["POST"])
     def pay_again(self):
@@ -158,12 +154,11 @@ class SignupView(BaseView):
         with all_tenants():
             registration = self._registration()
             try:
-                order = activation.retry_order(registration)
-            except SignupError:
-                db.session.rollback()
-                return redirect(url_for("SignupView.finish"))
-            enqueue(create_checkout, tenant_id=None, user_id=None, order_pk=order.id)
-            db.session.commit()
+                with transaction():
+                    order = activation.retry_order(registration)
+                    enqueue(create_checkout, tenant_id=None, user_id=None, order_pk=order.id)
+            except FieldError:
+                pass  # nothing left to pay: the finish page says where the signup stands
             return redirect(url_for("SignupView.finish"))
 
     @expose("/finish")
@@ -204,8 +199,8 @@ class SignupView(BaseView):
             registration = self._registration()
             if not activation.is_active(registration):
                 return redirect(url_for("SignupView.finish"))
-            token = activation.issue_login_token(registration)
-            db.session.commit()
+            with transaction():
+                token = activation.issue_login_token(registration)
             return redirect(tenant_url(registration.slug, url_for("SignupView.sign_in", token=token)))
 
     @expose("/masuk/<token>", methods=["GET", "POST"])
@@ -216,9 +211,10 @@ class SignupView(BaseView):
             abort(404)
         if request.method == "GET":
             return self._page("signup/sign_in.html")
-        with all_tenants():
+        with all_tenants(), transaction() as db_session:
             user = activation.redeem_login_token(token, g.host_tenant)
-            db.session.commit()
+            if user is not None:
+                record_login(db_session, user)
         if user is None:
             return redirect(self.appbuilder.get_url_for_login)
         login_user(user)

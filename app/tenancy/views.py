@@ -11,7 +11,7 @@ class HomeIndexView(IndexView):
     """Anonymous: the public page (base domain) or the company's sign-in (subdomain).
 
     Signed-in users get their realm's dashboard: menu.register_dashboards names the view class
-    per realm in `landings`; that view's `landing()` renders it (tenancy imports no domain).
+    per realm in `landings` (or per "realm:role"); that view's `landing()` renders it (tenancy imports no domain).
     """
 
     landings: dict[str, str] = {}
@@ -24,7 +24,9 @@ class HomeIndexView(IndexView):
                 return redirect(self.appbuilder.get_url_for_login)
             return self.render_template("home/public.html")
         realm = "vendor" if user.tenant_id is None else "tenant"
-        landing = self._landing(realm)
+        # A role's own landing first (a Kurir starts on its phone page), else the realm's.
+        roles = [role.name for role in user.roles]
+        landing = next(filter(None, (self._landing(f"{realm}:{role}") for role in roles)), None) or self._landing(realm)
         if landing is not None:
             return landing.landing()
         if realm == "vendor":

@@ -10,11 +10,11 @@ import sqlalchemy as sa
 
 from app.billing import payments
 from app.billing.credit_notes import issue_credit_note
-from app.billing.errors import BillingError
 from app.billing.gateways import PaymentUpdate
 from app.billing.invoices import add_payment, create_invoice, status_condition
 from app.billing.models import CreditNote, Invoice, InvoiceCounter, Payment
 from app.billing.payment_models import PaymentWebhook
+from app.core.validation import FieldError
 from app.tenancy.services import tenant_by_slug
 from tests.billing.test_services import TODAY, _draft
 
@@ -62,11 +62,11 @@ def test_credit_note_cancels_the_invoice_with_its_own_numbers(vendor_scope):
 def test_invoice_with_payments_is_refused_and_the_refusal_uses_no_number(vendor_scope):
     partly = create_invoice(_draft(tenant_by_slug("contoh")), today=TODAY, actor_id=None)
     _pay(partly, 100_000)
-    with pytest.raises(BillingError, match="already has payments of Rp 100.000"):
+    with pytest.raises(FieldError, match="already has payments of Rp 100.000"):
         _credit(partly)
     fully = create_invoice(_draft(tenant_by_slug("contoh")), today=TODAY, actor_id=None)
     _pay(fully, fully.total)
-    with pytest.raises(BillingError, match="cannot be cancelled"):
+    with pytest.raises(FieldError, match="cannot be cancelled"):
         _credit(fully)
     assert _credit_notes_of(vendor_scope, partly) == _credit_notes_of(vendor_scope, fully) == 0
     assert partly.status_on(TODAY) == "partial" and fully.status_on(TODAY) == "paid"
@@ -79,22 +79,22 @@ def test_invoice_with_payments_is_refused_and_the_refusal_uses_no_number(vendor_
 )
 def test_a_reason_is_required(vendor_scope, reason, message):
     invoice = create_invoice(_draft(tenant_by_slug("demo")), today=TODAY, actor_id=None)
-    with pytest.raises(BillingError, match=message):
+    with pytest.raises(FieldError, match=message):
         _credit(invoice, reason=reason)
     assert _credit_notes_of(vendor_scope, invoice) == 0
 
 
 def test_unknown_invoice_is_refused(vendor_scope):
-    with pytest.raises(BillingError, match="Unknown invoice"):
+    with pytest.raises(FieldError, match="Unknown invoice"):
         issue_credit_note(999_999, reason="x", today=CREDITED_ON, actor_id=None)
 
 
 def test_cancelled_invoice_is_not_credited_twice_nor_paid_by_hand(vendor_scope):
     invoice = create_invoice(_draft(tenant_by_slug("demo")), today=TODAY, actor_id=None)
     note = _credit(invoice)
-    with pytest.raises(BillingError, match=f"cancelled by credit note {note.number}"):
+    with pytest.raises(FieldError, match=f"cancelled by credit note {note.number}"):
         _credit(invoice)
-    with pytest.raises(BillingError, match="cancelled by credit note"):
+    with pytest.raises(FieldError, match="cancelled by credit note"):
         _pay(invoice, 1)
     assert _credit_notes_of(vendor_scope, invoice) == 1
     assert vendor_scope.execute(sa.select(Payment.id).where(Payment.invoice_id == invoice.id)).first() is None
@@ -169,7 +169,7 @@ def test_concurrent_credit_notes_are_gap_free_and_one_invoice_is_credited_once(a
                             issue_credit_note(invoice_id, reason="x", today=credited_on, actor_id=None).number
                         )
                         db.session.commit()
-                    except BillingError:
+                    except FieldError:
                         db.session.rollback()
                         refused.append(invoice_id)
             except Exception as exc:  # pragma: no cover - reported below

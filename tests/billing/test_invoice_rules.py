@@ -16,7 +16,6 @@ from app.billing.invoice_rules import (
     NO_RESET_PERIOD,
     NO_TAX,
     STATUS_LABELS,
-    InvoiceRuleError,
     TaxRule,
     compute_totals,
     counter_period,
@@ -27,6 +26,7 @@ from app.billing.invoice_rules import (
     validate_pattern,
     validate_payment,
 )
+from app.core.validation import FieldError
 
 D = Decimal
 
@@ -117,7 +117,7 @@ def test_validate_pattern_rejects(bad):
 
 
 def test_validate_pattern_error_is_invoice_rule_error():
-    with pytest.raises(InvoiceRuleError):
+    with pytest.raises(FieldError):
         validate_pattern("INV/{YYYY}")
 
 
@@ -410,7 +410,7 @@ def test_validate_payment_rejects(total, already_paid, amount):
 
 
 def test_validate_payment_error_type():
-    with pytest.raises(InvoiceRuleError):
+    with pytest.raises(FieldError):
         validate_payment(100, 0, 101)
 
 

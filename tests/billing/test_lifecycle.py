@@ -12,11 +12,11 @@ import sqlalchemy as sa
 from app.billing import lifecycle, payments
 from app.billing.catalogue import plan_by_code
 from app.billing.clients import subscription_of
-from app.billing.errors import BillingError
 from app.billing.gateways import PaymentUpdate
 from app.billing.models import Plan
 from app.billing.payment_models import SubscriptionInvoice, SubscriptionReminder
 from app.core.formatting import jakarta_today
+from app.core.validation import FieldError
 from app.extensions import db
 from app.jobs.models import JobRun
 from app.notifications.models import Notification
@@ -305,7 +305,7 @@ def test_a_downgrade_whose_renewal_is_paid_cannot_be_cancelled(app, pro_tenant):
         payments.apply_update(PaymentUpdate(order.order_id, "paid", int(order.amount), "sbx_r", None))
         sub = _subscription(pro_tenant)
         assert sub.plan == business and sub.period_end == PERIOD_END + timedelta(days=30)  # switches at the end
-        with pytest.raises(BillingError, match="already paid"):
+        with pytest.raises(FieldError, match="already paid"):
             lifecycle.cancel_downgrade(change, today, None)
 
 

@@ -261,6 +261,7 @@ def _flask_db(url: str, files, *args) -> None:
     env = {
         "DATABASE_URL": url,
         "FLASK_APP": "run.py",
+        "APP_ENV": "development",  # a one-off command on a developer's machine: the development key
         "FILE_STORAGE_DIR": str(files),
         "PATH": str(Path(sys.executable).parent) + ":/usr/bin:/bin",
     }

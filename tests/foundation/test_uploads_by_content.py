@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from openpyxl import Workbook
 
 from app.core import uploads
+from app.core.validation import FieldError
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)
 PDF = b"%PDF-1.4\n%test\n"
@@ -54,7 +55,7 @@ def test_detects_the_kind_from_the_bytes(content, kind, mime, extension):
 )
 def test_anything_else_is_refused(content):
     assert uploads.detect(content) is None
-    with pytest.raises(uploads.UploadRejected) as refused:
+    with pytest.raises(FieldError) as refused:
         uploads.check(content, uploads.IMAGES, field="logo", message="no")
     assert (refused.value.field, refused.value.message) == ("logo", "no")
 

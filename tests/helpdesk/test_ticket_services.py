@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
+from app.core.validation import FieldError
 from app.helpdesk import services
 from app.helpdesk.business_hours import BusinessCalendar
 from app.helpdesk.models import AssignmentRule, SlaPolicy, Team, TeamMember, Ticket, TicketPause
@@ -84,7 +85,7 @@ def test_assigning_a_tenant_user_is_refused(scoped):
     ticket, _ = _file(scoped)
     try:
         services.assign(ticket, _owner(scoped).id, actor=None)
-    except services.TicketError as error:
+    except FieldError as error:
         assert "assignee" in error.errors
     else:
         raise AssertionError("a tenant user must not become the assignee")
@@ -102,7 +103,7 @@ def test_bad_input_writes_nothing(scoped):
     count = scoped.execute(sa.select(sa.func.count()).select_from(Ticket)).scalar_one()
     try:
         _file(scoped, title="  ", category="nope")
-    except services.TicketError as error:
+    except FieldError as error:
         assert set(error.errors) == {"title", "category"}
     assert scoped.execute(sa.select(sa.func.count()).select_from(Ticket)).scalar_one() == count
 
@@ -230,7 +231,7 @@ def test_only_staff_whose_role_works_tickets_are_offered_and_chosen(scoped, crea
     ticket, _ = _file(scoped)
     try:
         services.assign(ticket, finance.id, actor=None)
-    except services.TicketError as error:
+    except FieldError as error:
         assert "assignee" in error.errors
     else:
         raise AssertionError("a role that cannot work tickets must not get one")

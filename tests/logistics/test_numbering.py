@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.logistics.shipments.calculator import ShipmentInputError
+from app.core.validation import FieldError
 from app.logistics.shipments.numbering import (
     format_start,
     format_tracking_number,
@@ -41,27 +41,27 @@ def test_prefix_is_normalised_to_uppercase():
 
 @pytest.mark.parametrize("prefix", ["", "   ", None, "CGN-10", "CGN 10", "ÄBC", "A" * 13])
 def test_bad_prefix(prefix):
-    with pytest.raises(ShipmentInputError) as info:
+    with pytest.raises(FieldError) as info:
         normalize_prefix(prefix)
     assert info.value.field == "prefix"
 
 
 @pytest.mark.parametrize("start", ["", None, "abc", "-1", "1.5", "0", "00000", "1" * 13, "١٢٣"])
 def test_bad_start_number(start):
-    with pytest.raises(ShipmentInputError) as info:
+    with pytest.raises(FieldError) as info:
         parse_start(start)
     assert info.value.field == "start_number"
 
 
 @pytest.mark.parametrize("sequence", [0, -1, True, "5", 1.0])
 def test_bad_sequence(sequence):
-    with pytest.raises(ShipmentInputError) as info:
+    with pytest.raises(FieldError) as info:
         format_tracking_number("CGN10", 5, sequence)
     assert info.value.field == "sequence"
 
 
 def test_bad_prefix_in_format():
-    with pytest.raises(ShipmentInputError) as info:
+    with pytest.raises(FieldError) as info:
         format_tracking_number("CGN#", 5, 1)
     assert info.value.field == "prefix"
 

@@ -7,9 +7,10 @@ import pytest
 import sqlalchemy as sa
 
 from app.core.formatting import JAKARTA
+from app.core.validation import FieldError
 from app.extensions import db
 from app.logistics.shipments import services
-from app.logistics.shipments.inputs import InvalidShipment, ShipmentInput
+from app.logistics.shipments.inputs import ShipmentInput
 from app.logistics.shipments.models import Shipment, ShipmentStatusEvent
 from app.tenancy.context import all_tenants
 from app.tenancy.models import utcnow
@@ -40,7 +41,7 @@ def _wib(moment: datetime) -> str:
 
 def test_a_discount_above_the_cost_is_refused_by_the_service_the_form_and_the_api(app, acting, client_as, api_client):
     with acting("owner@demo.test") as (tenant, user):
-        with pytest.raises(InvalidShipment) as caught:
+        with pytest.raises(FieldError) as caught:
             services.issue(tenant, user, ShipmentInput.from_mapping(shipment_payload(**TOO_MUCH)))
         assert "discount_value" in caught.value.errors
     before = _shipments(app)

@@ -6,10 +6,11 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
+from app.core.validation import FieldError
 from app.extensions import db
 from app.logistics.settings.services import get_settings
 from app.logistics.shipments import services
-from app.logistics.shipments.inputs import InvalidShipment, ShipmentInput, normalize_phone
+from app.logistics.shipments.inputs import ShipmentInput, normalize_phone
 from app.logistics.shipments.models import Shipment, ShipmentStatusEvent
 from app.tenancy.models import utcnow
 from tests.logistics.conftest import shipment_payload
@@ -85,7 +86,7 @@ def test_dropoff_starts_ready_to_ship_and_a_whole_discount_makes_it_free(acting)
 def test_bad_input_names_the_field_and_writes_nothing(acting, changes, field):
     with acting("owner@demo.test") as (tenant, user):
         before = db.session.execute(sa.select(sa.func.count(Shipment.id))).scalar_one()
-        with pytest.raises(InvalidShipment) as caught:
+        with pytest.raises(FieldError) as caught:
             services.issue(tenant, user, _input(**changes))
         assert field in caught.value.errors
         db.session.rollback()
@@ -94,7 +95,7 @@ def test_bad_input_names_the_field_and_writes_nothing(acting, changes, field):
 
 def test_missing_tariff_has_a_clear_message(acting):
     with acting("owner@demo.test") as (tenant, user):
-        with pytest.raises(InvalidShipment) as caught:
+        with pytest.raises(FieldError) as caught:
             services.issue(tenant, user, _input(sender_city="51.71", receiver_city="12.71"))
         assert "tariff" in str(caught.value.errors["receiver_city"]).lower()
 
@@ -103,7 +104,7 @@ def test_draft_keeps_partial_input_without_number_then_issues(acting):
     with acting("admin@demo.test") as (tenant, user):
         draft = services.save_draft(tenant, user, ShipmentInput.from_mapping({"sender_name": "Setengah", "items": []}))
         assert draft.tracking_number is None and draft.is_draft
-        with pytest.raises(InvalidShipment):
+        with pytest.raises(FieldError):
             services.save_draft(tenant, user, ShipmentInput.from_mapping({"sender_phone": "abc"}))
         issued = services.issue(tenant, user, _input(), draft)
         assert issued.id == draft.id and issued.tracking_number
@@ -213,7 +214,7 @@ def test_status_history_delete_restores_previous_status(acting):
 def test_status_input_is_validated(acting):
     with acting("admin@demo.test") as (tenant, user):
         shipment = services.issue(tenant, user, _input())
-        with pytest.raises(InvalidShipment) as caught:
+        with pytest.raises(FieldError) as caught:
             services.update_status(user, [shipment], "lost_in_space", None, "x" * 2000)
         assert set(caught.value.errors) == {"status", "occurred_at", "note"}
 
@@ -235,7 +236,6 @@ def test_phone_numbers(raw, expected):
 
 def test_settings_validation_and_counter_reset(acting):
     from app.logistics.settings.services import SettingsInput, allocate_tracking_number, update_settings
-    from app.logistics.shipments.calculator import ShipmentInputError
 
     with acting("owner@demo.test") as (tenant, user):
         settings = get_settings(tenant.id)
@@ -248,7 +248,7 @@ def test_settings_validation_and_counter_reset(acting):
             SettingsInput("A", "1", "0", "exact", "0", "0"),
             SettingsInput("A", "1", "6000", "exact", "1.5", "0"),
         ):
-            with pytest.raises(ShipmentInputError):
+            with pytest.raises(FieldError):
                 update_settings(settings, bad)
 
 
@@ -275,7 +275,7 @@ def test_a_status_cannot_be_dated_before_the_shipment_was_saved(acting):
     with acting("admin@demo.test") as (tenant, user):
         shipment = services.issue(tenant, user, _input())
         history = list(shipment.events)
-        with pytest.raises(InvalidShipment) as caught:
+        with pytest.raises(FieldError) as caught:
             services.update_status(user, [shipment], "in_transit", shipment.issued_at - timedelta(minutes=1))
         assert shipment.tracking_number in str(caught.value.errors["occurred_at"])
         assert list(shipment.events) == history

@@ -5,6 +5,7 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
+from app.core.validation import FieldError
 from app.notifications import services
 from app.notifications.models import Notification
 from app.security.models import TenantUser
@@ -66,12 +67,12 @@ def test_fan_out_to_all_chosen_and_client_type_is_exact_and_idempotent(scoped):
 
 
 def test_compose_refuses_bad_input(scoped):
-    with pytest.raises(services.NotificationError) as error:
+    with pytest.raises(FieldError) as error:
         services.compose(
             title="", body="", type_="x", target="chosen", client_type=None, tenant_ids=[], created_by=None
         )
     assert set(error.value.errors) == {"title", "body", "type"} | {"tenant_ids"}
-    with pytest.raises(services.NotificationError) as error:
+    with pytest.raises(FieldError) as error:
         _broadcast(scoped, target="client_type", client_type="bank")
     assert "client_type" in error.value.errors
 

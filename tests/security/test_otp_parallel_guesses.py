@@ -5,10 +5,11 @@ import threading
 import pytest
 import sqlalchemy as sa
 
+from app.core.validation import FieldError
 from app.extensions import db
 from app.signup import services
 from app.signup.models import OtpChallenge
-from app.signup.services import OTP_MAX_TRIES, RegistrationForm, SignupError
+from app.signup.services import OTP_MAX_TRIES, RegistrationForm
 from app.tenancy.context import all_tenants
 from tests.signup.conftest import new_identity
 
@@ -20,7 +21,7 @@ def _guess(app, token, code, barrier, outcomes, compared):
         try:
             services.verify_otp(registration, code)
             outcomes.append("verified")
-        except SignupError as exc:
+        except FieldError as exc:
             outcomes.append(str(exc))
         finally:
             db.session.commit()
@@ -54,7 +55,7 @@ def test_eight_parallel_wrong_guesses_get_at_most_five_checks(app, monkeypatch):
     # and the right code after that is refused
     with app.app_context(), all_tenants():
         registration = services.by_token(token)
-        with pytest.raises(SignupError):
+        with pytest.raises(FieldError):
             services.verify_otp(registration, code)
         db.session.commit()
         assert services.by_token(token).verified_at is None

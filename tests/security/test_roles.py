@@ -170,6 +170,19 @@ SPEC_ROLE_TABLE = {
     "TenantSettings": (W, R, R, None, None),
     "TenantSubscription": (W, R, R, None, None),
     "Ticket": (W, W, R, W, W),
+    # §5 Manajemen Pegawai: the Admin adds employees (Kurir and Marketing, the service rule), the Viewer reads.
+    "Employee": (W, W, R, None, None),
+    # §9 CRUD Daftar Pengguna: every user's role and active flag, the Super Admin's.
+    "TenantUserAdmin": (W, None, None, None, None),
+    # §9 Kurir "update status kiriman sendiri": its phone page of its own shipments.
+    "CourierPage": (None, None, None, W, None),
+    # §8 Keuangan: Super Admin approves and marks paid; Admin records; Kurir files its own requests.
+    "CashBook": (W, W, R, None, None),
+    "ShipmentPayment": (W, R, R, None, None),
+    "ExpenseRequest": (W, W, R, W, None),
+    "ExpenseApproval": (W, R, R, None, None),
+    "Receivable": (W, W, R, None, None),
+    "FinanceReport": (W, W, R, None, None),
 }
 
 

@@ -6,10 +6,11 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from app.core.validation import FieldError
 from app.extensions import db
 from app.signup import services
 from app.signup.models import OtpChallenge, PendingRegistration
-from app.signup.services import RegistrationForm, SignupError
+from app.signup.services import RegistrationForm
 from app.tenancy.context import all_tenants
 from app.tenancy.models import utcnow
 from tests.conftest import client_on
@@ -73,7 +74,7 @@ def test_slug_suggestion_and_uniqueness_against_pending(ctx):
         "pt-maju-jaya"
     )
     other = RegistrationForm(**{**new_identity("ot"), "slug": registration.slug})
-    with pytest.raises(SignupError) as exc:
+    with pytest.raises(FieldError) as exc:
         services.validate(other, utcnow())
     assert exc.value.field == "slug"
     assert services.suggest_slug(registration.company_name) != registration.slug or True
@@ -89,7 +90,7 @@ def test_code_is_six_digits_stored_hashed(ctx):
 def test_code_expires_after_ten_minutes(ctx):
     now = utcnow()
     registration, code = _start(now)
-    with pytest.raises(SignupError, match="expired"):
+    with pytest.raises(FieldError, match="expired"):
         services.verify_otp(registration, code, now=now + timedelta(minutes=10, seconds=1))
     assert registration.verified_at is None
 
@@ -101,7 +102,7 @@ def test_code_is_single_use(ctx):
     challenge = services.current_challenge(registration)
     assert challenge.used_at is not None and registration.verified_at is not None
     registration.verified_at = None  # even if something reset the registration, the code stays spent
-    with pytest.raises(SignupError, match="no longer"):
+    with pytest.raises(FieldError, match="no longer"):
         services.verify_otp(registration, code, now=now + timedelta(minutes=2))
 
 
@@ -110,27 +111,27 @@ def test_five_wrong_tries_void_the_code(ctx):
     registration, code = _start(now)
     wrong = "000000" if code != "000000" else "111111"
     for _n in range(4):
-        with pytest.raises(SignupError, match="not correct"):
+        with pytest.raises(FieldError, match="not correct"):
             services.verify_otp(registration, wrong, now=now)
-    with pytest.raises(SignupError, match="Too many wrong codes"):
+    with pytest.raises(FieldError, match="Too many wrong codes"):
         services.verify_otp(registration, wrong, now=now)
-    with pytest.raises(SignupError, match="no longer"):
+    with pytest.raises(FieldError, match="no longer"):
         services.verify_otp(registration, code, now=now)
 
 
 def test_resend_cooldown_and_hourly_cap(ctx):
     now = utcnow()
     registration, first = _start(now)
-    with pytest.raises(SignupError, match="wait"):
+    with pytest.raises(FieldError, match="wait"):
         services.resend_otp(registration, now=now + timedelta(seconds=59))
     second = services.resend_otp(registration, now=now + timedelta(seconds=61))
-    with pytest.raises(SignupError, match="not correct"):
+    with pytest.raises(FieldError, match="not correct"):
         services.verify_otp(registration, first, now=now + timedelta(seconds=62))  # the old code is void
     t = now + timedelta(seconds=61)
     for _ in range(services.RESENDS_PER_HOUR - 1):
         t += timedelta(seconds=61)
         services.resend_otp(registration, now=t)
-    with pytest.raises(SignupError, match="Too many codes"):
+    with pytest.raises(FieldError, match="Too many codes"):
         services.resend_otp(registration, now=t + timedelta(seconds=61))
     assert second  # a later code would have worked until replaced
 

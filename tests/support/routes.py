@@ -44,6 +44,9 @@ PUBLIC_ENDPOINTS = {
     "PaymentWebhookView.sandbox_post",
     # choosing a password from an invitation: the signed one-time link is the check
     "InvitationView.accept",
+    # public tracking on the tenant's host (rate-limited, names and phones masked)
+    "TrackingView.search",
+    "TrackingView.track",
 }
 # URL arguments that are not objects (locales, file names, API query strings).
 NON_OBJECT_ARGS = {"filename", "locale", "version", "name"}

@@ -11,13 +11,15 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.billing import catalogue as service
-from app.billing.errors import BillingError
 from app.billing.invoices import parse_amount
 from app.billing.models import Plan, ProductModule
 from app.billing.views.common import BillingPage
 from app.core.access import METHOD_PERMISSIONS, READ, WRITE
 from app.core.formatting import rupiah
 from app.core.names import CAN_READ, CAN_WRITE, MODULE, PLAN
+from app.core.rows import get_or_404
+from app.core.transaction import transaction
+from app.core.validation import FieldError
 from app.core.views import VendorModelView
 from app.extensions import db
 
@@ -62,11 +64,10 @@ class ModuleView(BillingPage):
     def _save(self, module):
         data = service.ModuleData(code=request.form.get("code", ""), name=request.form.get("name", ""))
         try:
-            data = self._data_from_form()
-            saved = service.save_module(data, module)
-            db.session.commit()
-        except BillingError as exc:
-            db.session.rollback()
+            with transaction():
+                data = self._data_from_form()
+                saved = service.save_module(data, module)
+        except FieldError as exc:
             return self._form(data, module=module and db.session.get(ProductModule, module.id), error=exc, status=400)
         flash(_("Module %(name)s saved.", name=saved.name), "success")
         return redirect(url_for("ModuleView.index"))
@@ -81,7 +82,7 @@ class ModuleView(BillingPage):
     @expose("/<int:pk>/edit", methods=["GET", "POST"])
     @has_access
     def edit_module(self, pk):
-        module = self.get_or_404(ProductModule, pk)
+        module = get_or_404(ProductModule, pk)
         if request.method == "GET":
             data = service.ModuleData(
                 module.code, module.name, module.description or "", module.category, Decimal(module.monthly_price)
@@ -92,25 +93,25 @@ class ModuleView(BillingPage):
     @expose("/<int:pk>/delete", methods=["POST"])
     @has_access
     def remove(self, pk):
-        module = self.get_or_404(ProductModule, pk)
+        module = get_or_404(ProductModule, pk)
         try:
-            name = module.name
-            service.delete_module(module)
-            db.session.commit()
+            with transaction():
+                name = module.name
+                service.delete_module(module)
             flash(_("Module %(name)s deleted.", name=name), "success")
-        except BillingError as exc:
+        except FieldError as exc:
             self.fail(exc)
         return redirect(url_for("ModuleView.index"))
 
     @expose("/<int:pk>/active", methods=["POST"])
     @has_access
     def set_active(self, pk):
-        module = self.get_or_404(ProductModule, pk)
-        active = request.form.get("active") == "1"
-        removed = service.set_module_active(
-            module, active, clients_keep=request.form.get("keep") != "0", actor_id=self.actor_id()
-        )
-        db.session.commit()
+        with transaction():
+            module = get_or_404(ProductModule, pk)
+            active = request.form.get("active") == "1"
+            removed = service.set_module_active(
+                module, active, clients_keep=request.form.get("keep") != "0", actor_id=self.actor_id()
+            )
         if active:
             flash(_("%(name)s is active.", name=module.name), "success")
         else:

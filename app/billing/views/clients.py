@@ -9,13 +9,15 @@ from flask_babel import gettext as _
 from app.billing import clients as service
 from app.billing import history
 from app.billing.catalogue import usage_counts
-from app.billing.errors import BillingError
 from app.billing.listing import page_number, paginate, sorted_by
 from app.billing.models import Invoice, Plan, ProductModule, Subscription
 from app.billing.views.common import BillingPage, parse_date
 from app.core.access import METHOD_PERMISSIONS, READ, WRITE
 from app.core.ids import db_integer_id
 from app.core.names import CLIENT
+from app.core.rows import get_or_404
+from app.core.transaction import transaction
+from app.core.validation import FieldError
 from app.extensions import db
 from app.security.invitations import enqueue_invitation
 from app.tenancy.models import CLIENT_TYPES, TENANT_STATUSES, Tenant
@@ -92,7 +94,7 @@ class ClientView(BillingPage):
     @expose("/<int:pk>")
     @has_access
     def detail(self, pk):
-        tenant = self.get_or_404(Tenant, pk)
+        tenant = get_or_404(Tenant, pk)
         modules = (
             db.session.execute(sa.select(ProductModule).order_by(ProductModule.category.desc(), ProductModule.name))
             .scalars()
@@ -138,15 +140,13 @@ class ClientView(BillingPage):
             return self._form(service.ClientProfile("", "logistik", ""), plans=plans)
         profile = service.ClientProfile.from_form(request.form)
         try:
-            tenant, user, _password = service.create_client(
-                profile, plan_code=request.form.get("plan", ""), today=self.today(), actor_id=self.actor_id()
-            )
-            db.session.commit()
-        except BillingError as exc:
-            db.session.rollback()
+            with transaction():
+                tenant, user, _password = service.create_client(
+                    profile, plan_code=request.form.get("plan", ""), today=self.today(), actor_id=self.actor_id()
+                )
+                enqueue_invitation(user, actor_id=self.actor_id())  # a link to choose a password, on the client's host
+        except FieldError as exc:
             return self._form(profile, plans=plans, error=exc, status=400)
-        enqueue_invitation(user, actor_id=self.actor_id())  # a link to choose a password, on the client's host
-        db.session.commit()
         flash(
             _("Client %(name)s created; an invitation was sent to %(email)s.", name=tenant.name, email=user.email),
             "success",
@@ -156,43 +156,42 @@ class ClientView(BillingPage):
     @expose("/<int:pk>/edit", methods=["GET", "POST"])
     @has_access
     def edit_profile(self, pk):
-        tenant = self.get_or_404(Tenant, pk)
+        tenant = get_or_404(Tenant, pk)
         if request.method == "GET":
             return self._form(service.ClientProfile.of(tenant), tenant=tenant)
         profile = service.ClientProfile.from_form(request.form)
         try:
-            service.update_profile(tenant, profile, actor_id=self.actor_id())
-            db.session.commit()
-        except BillingError as exc:
-            db.session.rollback()
-            return self._form(profile, tenant=self.get_or_404(Tenant, pk), error=exc, status=400)
+            with transaction():
+                service.update_profile(tenant, profile, actor_id=self.actor_id())
+        except FieldError as exc:
+            return self._form(profile, tenant=get_or_404(Tenant, pk), error=exc, status=400)
         flash(_("Profile saved."), "success")
         return redirect(url_for("ClientView.detail", pk=pk))
 
     @expose("/<int:pk>/status", methods=["POST"])
     @has_access
     def change_status(self, pk):
-        tenant = self.get_or_404(Tenant, pk)
+        tenant = get_or_404(Tenant, pk)
         try:
-            service.change_status(
-                tenant, request.form.get("status", ""), request.form.get("reason", ""), actor_id=self.actor_id()
-            )
-            db.session.commit()
+            with transaction():
+                service.change_status(
+                    tenant, request.form.get("status", ""), request.form.get("reason", ""), actor_id=self.actor_id()
+                )
             flash(_("Subscription status changed."), "success")
-        except BillingError as exc:
+        except FieldError as exc:
             self.fail(exc)
         return redirect(url_for("ClientView.detail", pk=pk))
 
     @expose("/<int:pk>/modules", methods=["POST"])
     @has_access
     def toggle_module(self, pk):
-        tenant = self.get_or_404(Tenant, pk)
+        tenant = get_or_404(Tenant, pk)
         try:
-            service.set_client_module(
-                tenant, request.form.get("module", ""), request.form.get("on") == "1", actor_id=self.actor_id()
-            )
-            db.session.commit()
+            with transaction():
+                service.set_client_module(
+                    tenant, request.form.get("module", ""), request.form.get("on") == "1", actor_id=self.actor_id()
+                )
             flash(_("Modules updated."), "success")
-        except BillingError as exc:
+        except FieldError as exc:
             self.fail(exc)
         return redirect(url_for("ClientView.detail", pk=pk) + "#modules")

@@ -1,20 +1,27 @@
-"""What every billing page shares: dates in WIB, flashing rule errors."""
+"""What every billing page shares: dates in WIB, flashing refused input (FieldError)."""
 
 from datetime import date
 
-from flask import abort, current_app, flash, g
+from flask import current_app, flash, g
 
+from app.billing.models import PAYMENT_METHOD_LABELS
+from app.billing.payment_models import WEBHOOK_OUTCOME_LABELS
 from app.core.formatting import jakarta_today
 from app.core.names import CAN_READ
 from app.core.views import VendorBaseView
-from app.extensions import db
 
 
 class BillingPage(VendorBaseView):
     default_view = "index"
 
     def render(self, template: str, **context):
-        return self.render_template(template, today=jakarta_today(), **context)
+        return self.render_template(
+            template,
+            today=jakarta_today(),
+            method_label=lambda code: PAYMENT_METHOD_LABELS.get(code, code),
+            outcome_label=lambda code: WEBHOOK_OUTCOME_LABELS.get(code, code),
+            **context,
+        )
 
     @staticmethod
     def today() -> date:
@@ -29,15 +36,7 @@ class BillingPage(VendorBaseView):
         return current_app.appbuilder.sm.has_access(CAN_READ, resource)
 
     @staticmethod
-    def get_or_404(model, pk):
-        row = db.session.get(model, pk)
-        if row is None:
-            abort(404)
-        return row
-
-    @staticmethod
     def fail(exc) -> None:
-        db.session.rollback()
         flash(str(exc), "danger")
 
 

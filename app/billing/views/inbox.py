@@ -3,7 +3,7 @@
 import json
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_appbuilder import expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext as _
@@ -13,6 +13,8 @@ from app.billing.payment_models import PaymentWebhook
 from app.billing.views.common import BillingPage
 from app.core.access import METHOD_PERMISSIONS, READ, WRITE
 from app.core.names import WEBHOOK_INBOX
+from app.core.rows import get_or_404
+from app.core.transaction import transaction
 from app.extensions import db
 
 PAGE_SIZE = 50
@@ -44,15 +46,15 @@ class WebhookInboxView(BillingPage):
     @expose("/<int:pk>")
     @has_access
     def detail(self, pk):
-        webhook = db.session.get(PaymentWebhook, pk) or abort(404)
+        webhook = get_or_404(PaymentWebhook, pk)
         headers = json.dumps(json.loads(webhook.headers or "{}"), indent=2)
         return self.render("billing/inbox_detail.html", webhook=webhook, headers=headers)
 
     @expose("/<int:pk>/replay", methods=["POST"])
     @has_access
     def replay(self, pk):
-        webhook = db.session.get(PaymentWebhook, pk) or abort(404)
-        again = payments.replay(webhook)
-        db.session.commit()
+        with transaction():
+            webhook = get_or_404(PaymentWebhook, pk)
+            again = payments.replay(webhook)
         flash(_("Replayed: %(outcome)s", outcome=again.outcome), "info")
         return redirect(url_for("WebhookInboxView.detail", pk=again.id))

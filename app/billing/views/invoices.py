@@ -11,8 +11,7 @@ from flask_babel import gettext as _
 
 from app.billing import invoices as service
 from app.billing.credit_notes import issue_credit_note
-from app.billing.errors import BillingError
-from app.billing.invoice_rules import STATUS_LABELS, InvoiceRuleError, TaxRule
+from app.billing.invoice_rules import STATUS_LABELS, TaxRule
 from app.billing.jobs import credit_note_pdf as credit_note_pdf_job
 from app.billing.jobs import invoice_pdf, send_invoice
 from app.billing.listing import page_number, paginate, sorted_by
@@ -22,6 +21,9 @@ from app.billing.views.common import BillingPage, parse_date
 from app.core.access import METHOD_PERMISSIONS, READ, WRITE, special_action
 from app.core.ids import db_integer_id
 from app.core.names import INVOICE, SEND
+from app.core.rows import get_or_404
+from app.core.transaction import transaction
+from app.core.validation import FieldError
 from app.extensions import db
 from app.jobs.models import JobRun
 from app.jobs.queue import enqueue, recover
@@ -63,8 +65,8 @@ def draft_from_form(form) -> service.InvoiceDraft:
         try:
             qty = int(quantity.strip())
         except ValueError:
-            raise BillingError(
-                _("Line %(n)s: quantity must be a whole number greater than zero.", n=n), "lines"
+            raise FieldError(
+                "lines", _("Line %(n)s: quantity must be a whole number greater than zero.", n=n)
             ) from None
         lines.append((description, qty, service.parse_amount(price, _("Unit price"))))
     tenant_id = form.get("tenant_id", "")
@@ -86,8 +88,8 @@ def _tax_rule(form) -> TaxRule:
     try:
         return TaxRule(rate=Decimal(rate) / 100, base_numerator=int(numerator), base_denominator=int(denominator or 1))
     except (ArithmeticError, ValueError) as exc:
-        raise BillingError(
-            str(exc) if isinstance(exc, InvoiceRuleError) else _("Enter the tax as e.g. 12 and 11/12."), "tax_rate"
+        raise FieldError(
+            "tax_rate", str(exc) if isinstance(exc, FieldError) else _("Enter the tax as e.g. 12 and 11/12.")
         ) from None
 
 
@@ -116,7 +118,7 @@ class InvoiceView(BillingPage):
     @expose("/<int:pk>")
     @has_access
     def detail(self, pk):
-        invoice = self.get_or_404(Invoice, pk)
+        invoice = get_or_404(Invoice, pk)
         return self.render(
             "billing/invoice_detail.html",
             invoice=invoice,
@@ -137,12 +139,11 @@ class InvoiceView(BillingPage):
         if request.method == "GET":
             return self._form({"tenant_id": request.args.get("client", "")})
         try:
-            invoice = service.create_invoice(
-                draft_from_form(request.form), today=self.today(), actor_id=self.actor_id()
-            )
-            db.session.commit()
-        except InvoiceRuleError as exc:
-            db.session.rollback()
+            with transaction():
+                invoice = service.create_invoice(
+                    draft_from_form(request.form), today=self.today(), actor_id=self.actor_id()
+                )
+        except FieldError as exc:
             return self._form(request.form, error=exc, status=400)
         flash(_("Invoice %(number)s created.", number=invoice.number), "success")
         return redirect(url_for("InvoiceView.detail", pk=invoice.id))
@@ -150,62 +151,64 @@ class InvoiceView(BillingPage):
     @expose("/<int:pk>/pdf", methods=["POST"])
     @has_access
     def pdf(self, pk):
-        invoice = self.get_or_404(Invoice, pk)
-        run = enqueue(invoice_pdf, tenant_id=None, user_id=self.actor_id(), invoice_id=invoice.id)
-        db.session.commit()
+        with transaction():
+            invoice = get_or_404(Invoice, pk)
+            run = enqueue(invoice_pdf, tenant_id=None, user_id=self.actor_id(), invoice_id=invoice.id)
         return redirect(url_for("InvoiceView.detail", pk=pk, pdf_job=run.id))
 
     @expose("/<int:pk>/credit-note", methods=["POST"])
     @has_access
     def credit(self, pk):
-        self.get_or_404(Invoice, pk)
+        get_or_404(Invoice, pk)
         try:
-            credit_note = issue_credit_note(
-                pk, reason=request.form.get("reason", ""), today=self.today(), actor_id=self.actor_id()
-            )
-            db.session.commit()
+            with transaction():
+                credit_note = issue_credit_note(
+                    pk, reason=request.form.get("reason", ""), today=self.today(), actor_id=self.actor_id()
+                )
             flash(_("Credit note %(number)s issued; the invoice is cancelled.", number=credit_note.number), "success")
-        except BillingError as exc:
+        except FieldError as exc:
             self.fail(exc)
         return redirect(url_for("InvoiceView.detail", pk=pk) + "#credit-note")
 
     @expose("/<int:pk>/credit-note/pdf", methods=["POST"])
     @has_access
     def credit_note_pdf(self, pk):
-        invoice = self.get_or_404(Invoice, pk)
-        if not invoice.cancelled:
-            abort(404)
-        run = enqueue(
-            credit_note_pdf_job, tenant_id=None, user_id=self.actor_id(), credit_note_id=invoice.credit_note.id
-        )
-        db.session.commit()
+        with transaction():
+            invoice = get_or_404(Invoice, pk)
+            if not invoice.cancelled:
+                abort(404)
+            run = enqueue(
+                credit_note_pdf_job, tenant_id=None, user_id=self.actor_id(), credit_note_id=invoice.credit_note.id
+            )
         return redirect(url_for("InvoiceView.detail", pk=pk, pdf_job=run.id))
 
     @expose("/<int:pk>/send", methods=["POST"])
     @has_access
     def send(self, pk):
-        invoice = self.get_or_404(Invoice, pk)
-        if invoice.cancelled:
-            flash(_("A cancelled invoice is not sent; it is no longer payable."), "danger")
-            return redirect(url_for("InvoiceView.detail", pk=pk))
-        reminder = service.is_reminder(invoice)
-        if not service.claim_email_send(invoice):
-            flash(_("This invoice is being sent or was sent a moment ago."), "info")
-            return redirect(url_for("InvoiceView.detail", pk=pk))
-        run = enqueue(send_invoice, tenant_id=None, user_id=self.actor_id(), invoice_id=invoice.id, reminder=reminder)
-        service.remember_email_job(pk, run.id)
-        db.session.commit()
+        with transaction():
+            invoice = get_or_404(Invoice, pk)
+            if invoice.cancelled:
+                flash(_("A cancelled invoice is not sent; it is no longer payable."), "danger")
+                return redirect(url_for("InvoiceView.detail", pk=pk))
+            reminder = service.is_reminder(invoice)
+            if not service.claim_email_send(invoice):
+                flash(_("This invoice is being sent or was sent a moment ago."), "info")
+                return redirect(url_for("InvoiceView.detail", pk=pk))
+            run = enqueue(
+                send_invoice, tenant_id=None, user_id=self.actor_id(), invoice_id=invoice.id, reminder=reminder
+            )
+            service.remember_email_job(pk, run.id)
         flash(_("The invoice e-mail is queued."), "success")
         return redirect(url_for("InvoiceView.detail", pk=pk))
 
     @expose("/<int:pk>/email-state")
     @has_access
     def email_state(self, pk):
-        invoice = self.get_or_404(Invoice, pk)
+        invoice = get_or_404(Invoice, pk)
         job = db.session.get(JobRun, invoice.email_job_id) if invoice.email_job_id else None
         if job is not None and job.state == "running" and recover([job.id]):  # its worker was killed
             db.session.expire_all()
-            invoice = self.get_or_404(Invoice, pk)
+            invoice = get_or_404(Invoice, pk)
             job = db.session.get(JobRun, invoice.email_job_id)
         return jsonify(
             state=invoice.email_state,

@@ -7,12 +7,13 @@ from flask_babel import gettext as _
 
 from app.billing import invoices as service
 from app.billing import payments
-from app.billing.invoice_rules import InvoiceRuleError
 from app.billing.models import Invoice
 from app.billing.views.common import BillingPage, parse_date
 from app.core.access import METHOD_PERMISSIONS, WRITE
 from app.core.names import PAYMENT
-from app.extensions import db
+from app.core.rows import get_or_404
+from app.core.transaction import transaction
+from app.core.validation import FieldError
 
 
 class PaymentView(BillingPage):
@@ -24,22 +25,22 @@ class PaymentView(BillingPage):
     @expose("/invoice/<int:pk>", methods=["POST"])
     @has_access
     def record(self, pk):
-        self.get_or_404(Invoice, pk)
+        get_or_404(Invoice, pk)
         form = request.form
         try:
-            payment = payments.record_manual_payment(
-                pk,
-                method=form.get("method", ""),
-                paid_at=parse_date(form.get("paid_at")),
-                amount=service.parse_amount(form.get("amount"), _("Payment amount")),
-                reference=form.get("reference", ""),
-                today=self.today(),
-                actor_id=self.actor_id(),
-            )
-            db.session.commit()
+            with transaction():
+                payment = payments.record_manual_payment(
+                    pk,
+                    method=form.get("method", ""),
+                    paid_at=parse_date(form.get("paid_at")),
+                    amount=service.parse_amount(form.get("amount"), _("Payment amount")),
+                    reference=form.get("reference", ""),
+                    today=self.today(),
+                    actor_id=self.actor_id(),
+                )
             flash(
                 _("Payment of Rp %(amount)s recorded.", amount=f"{int(payment.amount):,}".replace(",", ".")), "success"
             )
-        except InvoiceRuleError as exc:
+        except FieldError as exc:
             self.fail(exc)
         return redirect(url_for("InvoiceView.detail", pk=pk) + "#payments")

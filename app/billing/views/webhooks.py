@@ -7,6 +7,7 @@ from flask_appbuilder import BaseView, expose
 from app.billing import payments
 from app.billing.gateways import GatewayError
 from app.billing.payment_models import PaymentOrder
+from app.core.transaction import transaction
 from app.extensions import db
 from app.tenancy.context import all_tenants
 
@@ -16,10 +17,10 @@ class PaymentWebhookView(BaseView):
 
     @expose("/notify/<gateway>", methods=["POST"])
     def notify(self, gateway):
-        if gateway not in payments.WEBHOOK_GATEWAYS:
-            abort(404)
-        webhook = payments.receive(gateway, request.headers, request.get_data(), request.remote_addr)
-        db.session.commit()
+        with transaction():
+            if gateway not in payments.WEBHOOK_GATEWAYS:
+                abort(404)
+            webhook = payments.receive(gateway, request.headers, request.get_data(), request.remote_addr)
         return jsonify(status=webhook.outcome), webhook.http_status
 
     def _sandbox(self):
@@ -44,12 +45,12 @@ class PaymentWebhookView(BaseView):
     @expose("/sandbox/<order_id>", methods=["POST"])
     def sandbox_post(self, order_id):
         """The "gateway" answers: a signed notification, through the same inbox as the real ones."""
-        gateway = self._sandbox()
-        order = self._order(order_id)
-        status = "paid" if request.form.get("outcome") == "paid" else "failed"
-        headers, body = gateway.build_notification(order.order_id, status, int(order.amount))
-        payments.receive("sandbox", headers, body, request.remote_addr)
-        db.session.commit()
+        with transaction():
+            gateway = self._sandbox()
+            order = self._order(order_id)
+            status = "paid" if request.form.get("outcome") == "paid" else "failed"
+            headers, body = gateway.build_notification(order.order_id, status, int(order.amount))
+            payments.receive("sandbox", headers, body, request.remote_addr)
         return redirect(_return_url())
 
 

@@ -31,6 +31,9 @@ class TenantSettings(TenantMixin, Audited, Model):
     company_website = sa.Column(sa.String(255))
     company_phone = sa.Column(sa.String(30))
     logo_path = sa.Column(sa.String(255))
+    # Default label design and size (app/logistics/documents/labels.py); every print may choose others.
+    label_template = sa.Column(sa.String(10), nullable=False, default="standard", server_default="standard")
+    label_size = sa.Column(sa.String(10), nullable=False, default="thermal", server_default="thermal")
     updated_at = sa.Column(sa.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
 
     def __repr__(self) -> str:

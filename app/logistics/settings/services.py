@@ -9,10 +9,11 @@ from sqlalchemy.exc import IntegrityError
 
 from app.core import storage, uploads
 from app.core.query_plans import fixed_plan
+from app.core.validation import FieldError
 from app.extensions import db
 from app.logistics.settings.models import TenantSettings
 from app.logistics.shipments import numbering
-from app.logistics.shipments.calculator import ShipmentInputError, WeightRounding, validate_divisor
+from app.logistics.shipments.calculator import WeightRounding, validate_divisor
 from app.tenancy.direct_writes import computes_in_sql, new_row_value
 from app.tenancy.models import Tenant
 from app.tenancy.scoping import SKIP_OPTION
@@ -200,7 +201,7 @@ def _check_start_free(tenant_id: int, prefix: str, padding: int, first: int) -> 
     number = numbering.format_tracking_number(prefix, padding, first)
     if number_in_use(tenant_id, number):
         free = next_free_sequence(tenant_id, prefix, padding, first)
-        raise ShipmentInputError(
+        raise FieldError(
             "start_number",
             _l(
                 "%(number)s is already used by a shipment. The next free start number is %(free)s.",
@@ -212,7 +213,7 @@ def _check_start_free(tenant_id: int, prefix: str, padding: int, first: int) -> 
 
 def _check_length(field: str, value: str | None, maximum: int) -> None:
     if value and len(value.strip()) > maximum:
-        raise ShipmentInputError(field, _l("At most %(max)s characters.", max=maximum))
+        raise FieldError(field, _l("At most %(max)s characters.", max=maximum))
 
 
 def logo_kind(data: bytes) -> tuple[str, str] | None:
@@ -224,12 +225,12 @@ def logo_kind(data: bytes) -> tuple[str, str] | None:
 def save_logo(settings: TenantSettings, data: bytes) -> str:
     """Store a PNG/JPEG (checked by its first bytes, at most 1 MB) as the tenant's logo; returns its key."""
     if not data:
-        raise ShipmentInputError("logo", _l("Choose a file to upload."))
+        raise FieldError("logo", _l("Choose a file to upload."))
     if len(data) > MAX_LOGO_BYTES:
-        raise ShipmentInputError("logo", _l("The logo may be at most 1 MB."))
+        raise FieldError("logo", _l("The logo may be at most 1 MB."))
     kind = logo_kind(data)
     if kind is None:
-        raise ShipmentInputError("logo", _l("The logo must be a PNG or JPEG image."))
+        raise FieldError("logo", _l("The logo must be a PNG or JPEG image."))
     key = storage.put(f"logos/{settings.tenant_id}/logo.{kind[0]}", data, kind[1])
     previous = settings.logo_path
     settings.logo_path = key

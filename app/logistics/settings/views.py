@@ -8,10 +8,12 @@ from flask_babel import gettext as _
 from app.core import storage, uploads
 from app.core.access import METHOD_PERMISSIONS, READ, WRITE
 from app.core.names import CAN_WRITE, TENANT_SETTINGS
+from app.core.transaction import transaction
+from app.core.validation import FieldError
 from app.core.views import TenantBaseView
-from app.extensions import db
+from app.logistics.documents import labels
 from app.logistics.settings import services
-from app.logistics.shipments.calculator import ROUNDING_MODES, ShipmentInputError
+from app.logistics.shipments.calculator import ROUNDING_MODES
 from app.logistics.shipments.numbering import preview
 
 FORM_FIELDS = (
@@ -42,7 +44,7 @@ class TenantSettingsView(TenantBaseView):
     def _page(self, settings, values, errors, status=200):
         try:
             examples = preview(values.get("tracking_prefix"), values.get("start_number"))
-        except ShipmentInputError:
+        except FieldError:
             examples = []
         return self.render_template(
             "logistics/settings.html",
@@ -52,43 +54,41 @@ class TenantSettingsView(TenantBaseView):
             examples=examples,
             rounding_modes=ROUNDING_MODES,
             can_write=self.appbuilder.sm.has_access(CAN_WRITE, self.class_permission_name),
+            label_templates=labels.TEMPLATES,
+            label_sizes=labels.SIZES,
         ), status
 
     @expose("/")
     @has_access
     def show(self):
-        settings = services.get_settings(g.user.tenant_id)
-        db.session.commit()
+        with transaction():  # the row is created with the defaults on first use
+            settings = services.get_settings(g.user.tenant_id)
         return self._page(settings, self._values(settings), {})
 
     @expose("/save", methods=["POST"])
     @has_access
     def save(self):
-        settings = services.get_settings(g.user.tenant_id)
         values = {key: request.form.get(key, "") for key in FORM_FIELDS}
         try:
-            services.update_settings(settings, services.SettingsInput(**values))
-        except ShipmentInputError as exc:
-            db.session.rollback()
-            settings = services.get_settings(g.user.tenant_id)
-            return self._page(settings, values, {exc.field: str(exc.message)}, 422)
-        db.session.commit()
+            with transaction():
+                settings = services.get_settings(g.user.tenant_id)
+                services.update_settings(settings, services.SettingsInput(**values))
+        except FieldError as exc:
+            return self._page(services.get_settings(g.user.tenant_id), values, exc.messages(), 422)
         flash(_("Settings saved."), "success")
         return redirect(url_for("TenantSettingsView.show"))
 
     @expose("/logo", methods=["POST"])
     @has_access
     def upload_logo(self):
-        settings = services.get_settings(g.user.tenant_id)
         upload = request.files.get("logo")
         data = upload.read(services.MAX_LOGO_BYTES + 1) if upload else b""
         try:
-            services.save_logo(settings, data)
-        except ShipmentInputError as exc:
-            db.session.rollback()
+            with transaction():
+                services.save_logo(services.get_settings(g.user.tenant_id), data)
+        except FieldError as exc:
             settings = services.get_settings(g.user.tenant_id)
-            return self._page(settings, self._values(settings), {"logo": str(exc.message)}, 422)
-        db.session.commit()
+            return self._page(settings, self._values(settings), exc.messages(), 422)
         flash(_("Logo uploaded."), "success")
         return redirect(url_for("TenantSettingsView.show"))
 

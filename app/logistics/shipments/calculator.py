@@ -15,7 +15,7 @@ Rules (spec "Manajemen Pengiriman", "Pengali Berat Volume"):
   (rounded half-up). An amount larger than the shipping cost is refused (a shipment to be issued must
   have a price); a draft's (``refuse_excess_discount=False``) is capped, so the total is never < 0.
 
-Bad input raises :class:`ShipmentInputError` carrying a stable field key (WTForms names, e.g.
+Bad input raises :class:`FieldError` carrying a stable field key (WTForms names, e.g.
 "items-0-weight") and a lazily translated message.
 """
 
@@ -29,6 +29,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from app.core.formatting import rupiah
+from app.core.validation import FieldError
 
 DEFAULT_DIVISOR = 6000
 MAX_DIVISOR = 1_000_000
@@ -60,37 +61,21 @@ HUNDRED = Decimal("100")
 _CONTEXT = Context(prec=60, rounding=ROUND_HALF_UP)
 
 
-class ShipmentInputError(ValueError):
-    """Invalid shipment input. ``field`` is a stable form key, ``message`` a lazy string."""
-
-    def __init__(self, field: str, message: Any):
-        super().__init__(field, message)
-        self.field = field
-        self.message = message
-
-    def __str__(self) -> str:
-        return f"{self.field}: {self.message}"
-
-
-class NoTariffError(ShipmentInputError):
+def no_tariff(field: str = "tariff") -> FieldError:
     """No tariff (price per kg) exists for an origin/destination pair. Raised by the caller."""
-
-    def __init__(self, origin: str | None = None, destination: str | None = None, field: str = "tariff"):
-        super().__init__(field, _l("No tariff is set for this origin and destination."))
-        self.origin = origin
-        self.destination = destination
+    return FieldError(field, _l("No tariff is set for this origin and destination."))
 
 
 def to_decimal(value: Any, field: str) -> Decimal:
     """Parse a form/API value (Decimal, int, str; a float via its repr) into a finite Decimal."""
     if value is None or value == "" or isinstance(value, bool):
-        raise ShipmentInputError(field, _l("This field is required."))
+        raise FieldError(field, _l("This field is required."))
     try:
         number = Decimal(str(value).strip()) if not isinstance(value, Decimal) else value
     except (InvalidOperation, ValueError):
-        raise ShipmentInputError(field, _l("Enter a valid number.")) from None
+        raise FieldError(field, _l("Enter a valid number.")) from None
     if not number.is_finite():
-        raise ShipmentInputError(field, _l("Enter a valid number."))
+        raise FieldError(field, _l("Enter a valid number."))
     return number
 
 
@@ -98,16 +83,16 @@ def to_int(value: Any, field: str) -> int:
     """Parse a whole number; "2", 2 and Decimal("2.0") are fine, 2.5 is not."""
     number = to_decimal(value, field)
     if number != number.to_integral_value():
-        raise ShipmentInputError(field, _l("Enter a whole number."))
+        raise FieldError(field, _l("Enter a whole number."))
     return int(number)
 
 
 def _positive(value: Any, field: str, maximum: Decimal, message: Any) -> Decimal:
     number = to_decimal(value, field)
     if number <= 0:
-        raise ShipmentInputError(field, message)
+        raise FieldError(field, message)
     if number > maximum:
-        raise ShipmentInputError(field, _l("The value is too large (maximum %(max)s).", max=maximum))
+        raise FieldError(field, _l("The value is too large (maximum %(max)s).", max=maximum))
     return number
 
 
@@ -121,13 +106,13 @@ class WeightRounding:
 
     def __post_init__(self) -> None:
         if self.mode not in ROUNDING_MODES:
-            raise ShipmentInputError("rounding_mode", _l("Choose a valid rounding mode."))
+            raise FieldError("rounding_mode", _l("Choose a valid rounding mode."))
         tolerance = to_decimal(self.tolerance, "rounding_tolerance")
         if not ZERO <= tolerance < ONE:
-            raise ShipmentInputError("rounding_tolerance", _l("Tolerance must be at least 0 and less than 1 kg."))
+            raise FieldError("rounding_tolerance", _l("Tolerance must be at least 0 and less than 1 kg."))
         minimum = to_decimal(self.minimum, "minimum_weight")
         if minimum < 0 or minimum > MAX_WEIGHT_KG:
-            raise ShipmentInputError(
+            raise FieldError(
                 "minimum_weight", _l("Minimum weight must be between 0 and %(max)s kg.", max=MAX_WEIGHT_KG)
             )
         object.__setattr__(self, "tolerance", tolerance)
@@ -181,9 +166,9 @@ class Quote:
 def validate_divisor(divisor: Any, field: str = "divisor") -> int:
     value = to_int(divisor, field)
     if value <= 0:
-        raise ShipmentInputError(field, _l("The volume divisor must be greater than zero."))
+        raise FieldError(field, _l("The volume divisor must be greater than zero."))
     if value > MAX_DIVISOR:
-        raise ShipmentInputError(field, _l("The value is too large (maximum %(max)s).", max=MAX_DIVISOR))
+        raise FieldError(field, _l("The value is too large (maximum %(max)s).", max=MAX_DIVISOR))
     return value
 
 
@@ -205,9 +190,9 @@ def _item_value(item: Any, key: str) -> Any:
 def _item_name(item: Any, prefix: str) -> str:
     name = str(_item_value(item, "name") or "").strip()
     if not name:
-        raise ShipmentInputError(f"{prefix}name", _l("Item name is required."))
+        raise FieldError(f"{prefix}name", _l("Item name is required."))
     if len(name) > MAX_ITEM_NAME_LENGTH:
-        raise ShipmentInputError(
+        raise FieldError(
             f"{prefix}name", _l("Item name is too long (maximum %(max)s characters).", max=MAX_ITEM_NAME_LENGTH)
         )
     return name
@@ -216,9 +201,9 @@ def _item_name(item: Any, prefix: str) -> str:
 def _item_quantity(item: Any, prefix: str) -> int:
     quantity = to_int(_item_value(item, "quantity"), f"{prefix}quantity")
     if quantity < 1:
-        raise ShipmentInputError(f"{prefix}quantity", _l("Quantity must be at least 1."))
+        raise FieldError(f"{prefix}quantity", _l("Quantity must be at least 1."))
     if quantity > MAX_QUANTITY:
-        raise ShipmentInputError(f"{prefix}quantity", _l("The value is too large (maximum %(max)s).", max=MAX_QUANTITY))
+        raise FieldError(f"{prefix}quantity", _l("The value is too large (maximum %(max)s).", max=MAX_QUANTITY))
     return quantity
 
 
@@ -264,22 +249,22 @@ def weigh(
     divisor = validate_divisor(divisor)
     rounding = rounding or WeightRounding()
     if not items:
-        raise ShipmentInputError("items", _l("Add at least one item."))
+        raise FieldError("items", _l("Add at least one item."))
     if len(items) > MAX_ITEMS:
-        raise ShipmentInputError("items", _l("Too many items (maximum %(max)s).", max=MAX_ITEMS))
+        raise FieldError("items", _l("Too many items (maximum %(max)s).", max=MAX_ITEMS))
     lines = tuple(build_line(item, index, divisor) for index, item in enumerate(items))
     total = sum((line.line_total for line in lines), ZERO)
     if total > MAX_TOTAL_WEIGHT_KG:
-        raise ShipmentInputError("items", _l("The total weight is too large."))
+        raise FieldError("items", _l("The total weight is too large."))
     return WeightSummary(lines, total, apply_rounding(total, rounding))
 
 
 def validate_price_per_kg(price_per_kg: Any, field: str = "price_per_kg") -> int:
     price = to_int(price_per_kg, field)
     if price < 0:
-        raise ShipmentInputError(field, _l("The price per kg cannot be negative."))
+        raise FieldError(field, _l("The price per kg cannot be negative."))
     if price > MAX_PRICE_PER_KG:
-        raise ShipmentInputError(field, _l("The value is too large (maximum %(max)s).", max=MAX_PRICE_PER_KG))
+        raise FieldError(field, _l("The value is too large (maximum %(max)s).", max=MAX_PRICE_PER_KG))
     return price
 
 
@@ -293,18 +278,16 @@ def validate_discount(discount_type: str | None, discount_value: Any) -> tuple[s
     """Normalise the discount: ("none", 0), ("amount", Rupiah) or ("percent", 0-100)."""
     kind = discount_type or DISCOUNT_NONE
     if kind not in DISCOUNT_TYPES:
-        raise ShipmentInputError("discount_type", _l("Choose a valid discount type."))
+        raise FieldError("discount_type", _l("Choose a valid discount type."))
     if kind == DISCOUNT_NONE:
         return kind, ZERO
     value = ZERO if discount_value in (None, "") else to_decimal(discount_value, "discount_value")
     if value < 0:
-        raise ShipmentInputError("discount_value", _l("The discount cannot be negative."))
+        raise FieldError("discount_value", _l("The discount cannot be negative."))
     if kind == DISCOUNT_PERCENT and value > HUNDRED:
-        raise ShipmentInputError("discount_value", _l("A percentage discount cannot be more than 100."))
+        raise FieldError("discount_value", _l("A percentage discount cannot be more than 100."))
     if kind == DISCOUNT_AMOUNT and value > MAX_DISCOUNT_AMOUNT:
-        raise ShipmentInputError(
-            "discount_value", _l("The value is too large (maximum %(max)s).", max=MAX_DISCOUNT_AMOUNT)
-        )
+        raise FieldError("discount_value", _l("The value is too large (maximum %(max)s).", max=MAX_DISCOUNT_AMOUNT))
     return kind, value
 
 
@@ -336,7 +319,7 @@ def calculate(
     kind, value = validate_discount(discount_type, discount_value)
     cost = shipping_cost(price, summary.chargeable_weight)
     if refuse_excess_discount and kind == DISCOUNT_AMOUNT and value.quantize(ONE, ROUND_HALF_UP) > cost:
-        raise ShipmentInputError(
+        raise FieldError(
             "discount_value",
             _l(
                 "The discount (%(discount)s) is more than the shipping cost (%(cost)s).",

@@ -78,6 +78,7 @@ def list_rows(user, query: ListQuery, page: PageOnDemand, buttons: ListButtons):
         can_write=buttons.can_write,
         can_read_status=buttons.can_read_status,
         can_update_status=buttons.can_update_status,
+        can_select=query.tab == "active",  # everyone who reads shipments selects them to print labels
     )
 
 

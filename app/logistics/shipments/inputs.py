@@ -27,14 +27,6 @@ _PHONE = re.compile(r"(?:\+?62|0)([1-9]\d{7,11})")
 _ITEM_KEY = re.compile(r"items-(\d{1,3})-(\w+)")
 
 
-class InvalidShipment(ValueError):
-    """Field key -> message, for the form (shown next to each field) and the API (422 JSON)."""
-
-    def __init__(self, errors: dict):
-        super().__init__(errors)
-        self.errors = errors
-
-
 @dataclass
 class ShipmentInput:
     sender_name: str = ""

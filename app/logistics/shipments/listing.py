@@ -69,6 +69,7 @@ class ListQuery:
     q: str = ""
     status: str = ""
     courier: int | None = None
+    marketing: int | None = None  # the reports link here (no control on the list page)
     shipment_type: str = ""
     sort: str = "date"
     desc: bool = True
@@ -94,11 +95,14 @@ class ListQuery:
             courier = int(args["courier"]) if args.get("courier") else None
         except ValueError:
             courier = None
+        marketing = args.get("marketing", "")
+        marketing = int(marketing) if marketing.isdigit() and len(marketing) < 10 else None
         return cls(
             tab=tab,
             q=(args.get("q") or "").strip()[:100],
             status=args.get("status") if args.get("status") in STATUSES else "",
             courier=courier,
+            marketing=marketing,
             shipment_type=args.get("type") if args.get("type") in SHIPMENT_TYPES else "",
             sort=sort,
             desc=args.get("dir", "desc") != "asc",
@@ -117,6 +121,7 @@ class ListQuery:
             "q": self.q,
             "status": self.status,
             "courier": self.courier or "",
+            "marketing": self.marketing or "",
             "type": self.shipment_type,
             "sort": self.sort,
             "dir": "desc" if self.desc else "asc",
@@ -197,6 +202,8 @@ def filtered(query: ListQuery, user=None):
         stmt = stmt.where(Shipment.status == query.status)
     if query.courier:
         stmt = stmt.where(Shipment.courier_id == query.courier)
+    if query.marketing:
+        stmt = stmt.where(Shipment.marketing_id == query.marketing)
     if query.shipment_type:
         stmt = stmt.where(Shipment.shipment_type == query.shipment_type)
     if query.q:

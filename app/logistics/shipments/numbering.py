@@ -17,7 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from .calculator import ShipmentInputError
+from app.core.validation import FieldError
 
 MAX_PREFIX_LENGTH = 12
 MAX_PADDING = 12
@@ -29,12 +29,12 @@ _START_RE = re.compile(rf"[0-9]{{1,{MAX_PADDING}}}")
 
 
 def normalize_prefix(prefix: Any, field: str = PREFIX_FIELD) -> str:
-    """Return the prefix stripped and upper-cased, or raise ShipmentInputError."""
+    """Return the prefix stripped and upper-cased, or raise FieldError."""
     value = str(prefix or "").strip().upper()
     if not value:
-        raise ShipmentInputError(field, _l("The tracking number prefix is required."))
+        raise FieldError(field, _l("The tracking number prefix is required."))
     if not _PREFIX_RE.fullmatch(value):
-        raise ShipmentInputError(
+        raise FieldError(
             field,
             _l(
                 "The prefix may only contain letters A-Z and digits, at most %(max)s characters.", max=MAX_PREFIX_LENGTH
@@ -47,25 +47,21 @@ def parse_start(start: Any, field: str = START_FIELD) -> tuple[int, int]:
     """ "00001" -> (1, 5): the first sequence and the zero padding."""
     value = str(start or "").strip()
     if not value:
-        raise ShipmentInputError(field, _l("The start number is required."))
+        raise FieldError(field, _l("The start number is required."))
     if not _START_RE.fullmatch(value):
-        raise ShipmentInputError(
-            field, _l("The start number may only contain digits, at most %(max)s.", max=MAX_PADDING)
-        )
+        raise FieldError(field, _l("The start number may only contain digits, at most %(max)s.", max=MAX_PADDING))
     first = int(value)
     if first < 1:
-        raise ShipmentInputError(field, _l("The start number must be at least 1."))
+        raise FieldError(field, _l("The start number must be at least 1."))
     return first, len(value)
 
 
 def format_tracking_number(prefix: str, padding: int, sequence: int) -> str:
     """Prefix + sequence zero-padded to ``padding`` digits (longer when the sequence outgrows it)."""
     if isinstance(sequence, bool) or not isinstance(sequence, int) or sequence < 1:
-        raise ShipmentInputError("sequence", _l("The sequence must be a whole number of at least 1."))
+        raise FieldError("sequence", _l("The sequence must be a whole number of at least 1."))
     if isinstance(padding, bool) or not isinstance(padding, int) or not 1 <= padding <= MAX_PADDING:
-        raise ShipmentInputError(
-            START_FIELD, _l("The start number may only contain digits, at most %(max)s.", max=MAX_PADDING)
-        )
+        raise FieldError(START_FIELD, _l("The start number may only contain digits, at most %(max)s.", max=MAX_PADDING))
     return normalize_prefix(prefix) + str(sequence).zfill(padding)
 
 

@@ -9,7 +9,11 @@ from app.logistics.settings.services import get_settings, logo_image
 
 
 def render_pdf(template: str, **context) -> bytes:
-    html = render_template(template, **context)
+    return html_to_pdf(render_template(template, **context))
+
+
+def html_to_pdf(html: str) -> bytes:
+    """xhtml2pdf on a rendered page: no app context needed (label printing runs it in worker processes)."""
     out = BytesIO()
     from xhtml2pdf import pisa  # imported when a PDF is made: ~40 MB less in every web process
 

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.core.names import ADMIN, COURIER, MARKETING, SUPER_ADMIN
 from app.core.query_plans import fixed_plan
+from app.core.validation import FieldError
 from app.extensions import db
 from app.logistics.settings.models import TenantSettings
 from app.logistics.settings.services import (
@@ -21,11 +22,9 @@ from app.logistics.settings.services import (
     tracking_number_for_insert,
 )
 from app.logistics.shipments import calculator
-from app.logistics.shipments.calculator import ShipmentInputError
 from app.logistics.shipments.inputs import (
     ITEM_FIELDS,
     TEXT_FIELDS,
-    InvalidShipment,
     ShipmentInput,
     check_parties,
     check_staff,
@@ -65,7 +64,7 @@ def quote_for(tenant_id: int, data: ShipmentInput, *, complete: bool, require_ta
     settings, price = _settings_and_price(tenant_id, data.sender_city, data.receiver_city)
     if price is None:
         if require_tariff:
-            raise calculator.NoTariffError(data.sender_city, data.receiver_city, field="receiver_city")
+            raise calculator.no_tariff("receiver_city")
         price = 0
     if not data.items and not complete:
         return None
@@ -112,10 +111,10 @@ def validate(tenant_id: int, data: ShipmentInput, *, issue: bool) -> calculator.
     try:
         if issue or data.items or data.discount_type != "none":
             quote = quote_for(tenant_id, data, complete=issue, require_tariff=issue and not errors)
-    except ShipmentInputError as exc:
+    except FieldError as exc:
         errors.setdefault(exc.field, exc.message)
     if errors:
-        raise InvalidShipment(errors)
+        raise FieldError(errors=errors)
     return quote
 
 
@@ -325,7 +324,7 @@ def clean_status(status, occurred_at, note, now: datetime | None = None) -> tupl
     if note and len(note) > MAX_NOTE_LENGTH:
         errors["note"] = _l("At most %(max)s characters.", max=MAX_NOTE_LENGTH)
     if errors:
-        raise InvalidShipment(errors)
+        raise FieldError(errors=errors)
     return status, occurred_at, note
 
 
@@ -334,8 +333,8 @@ def _check_not_before_issue(shipments, occurred_at: datetime) -> None:
     in the history. Compared by the minute: the form's date-time has no seconds."""
     for shipment in shipments:
         if occurred_at < _minute_of(shipment.issued_at or shipment.created_at):
-            raise InvalidShipment(
-                {"occurred_at": _l("The date is before %(number)s was saved.", number=shipment.tracking_number)}
+            raise FieldError(
+                "occurred_at", _l("The date is before %(number)s was saved.", number=shipment.tracking_number)
             )
 
 
@@ -345,7 +344,7 @@ def update_status(
     """Record a status change on one or many shipments: all or nothing. Not dated in the future (beyond
     a few minutes' difference between the user's clock and the server's)."""
     if not shipments:
-        raise InvalidShipment({"ids": _l("Select at least one shipment.")})
+        raise FieldError("ids", _l("Select at least one shipment."))
     status, occurred_at, note = clean_status(status, occurred_at, note, now)
     _check_status_access(user, shipments)
     _check_not_before_issue(shipments, occurred_at)

@@ -13,13 +13,14 @@ from app.core.formatting import JAKARTA
 from app.core.ids import db_integer_id
 from app.core.names import CAN_WRITE, SHIPMENT_STATUS
 from app.core.redirects import safe_target
+from app.core.rows import get_or_404
+from app.core.transaction import transaction
+from app.core.validation import FieldError
 from app.core.views import TenantBaseView
 from app.extensions import db
 from app.logistics.shipments import services
-from app.logistics.shipments.inputs import InvalidShipment
 from app.logistics.shipments.models import Shipment, ShipmentStatusEvent
 from app.logistics.shipments.statuses import STATUSES
-from app.logistics.web import scoped_or_404
 
 MAX_BULK = 500
 
@@ -59,7 +60,7 @@ class ShipmentStatusView(TenantBaseView):
     @expose("/<int:pk>")
     @has_access
     def history(self, pk):
-        shipment = scoped_or_404(Shipment, pk, where=services.list_narrowing(g.user))
+        shipment = get_or_404(Shipment, pk, where=services.list_narrowing(g.user))
         return self.render_template(
             "logistics/shipment_status.html",
             shipment=shipment,
@@ -75,36 +76,33 @@ class ShipmentStatusView(TenantBaseView):
         shipments = shipments_by_ids(request.form.getlist("ids"))
         back = safe_target(request.form.get("next")) or url_for("ShipmentView.list")
         try:
-            services.update_status(
-                g.user,
-                shipments,
-                request.form.get("status"),
-                parse_local_datetime(request.form.get("occurred_at")),
-                request.form.get("note"),
-            )
-        except InvalidShipment as exc:
-            db.session.rollback()
-            flash(" ".join(str(message) for message in exc.errors.values()), "danger")
+            with transaction():
+                services.update_status(
+                    g.user,
+                    shipments,
+                    request.form.get("status"),
+                    parse_local_datetime(request.form.get("occurred_at")),
+                    request.form.get("note"),
+                )
+        except FieldError as exc:
+            flash(" ".join(exc.messages().values()), "danger")
             return redirect(back)
         except services.ShipmentDenied as exc:
-            db.session.rollback()
             flash(str(exc.message), "danger")
             return redirect(back)
-        db.session.commit()
         flash(_("Status updated for %(count)s shipment(s).", count=len(shipments)), "success")
         return redirect(back)
 
     @expose("/event/<int:pk>/delete", methods=["POST"])
     @has_access
     def delete_event(self, pk):
-        event = scoped_or_404(ShipmentStatusEvent, pk)
+        event = get_or_404(ShipmentStatusEvent, pk)
         shipment_id = event.shipment_id
         try:
-            services.delete_status_event(g.user, event)
+            with transaction():
+                services.delete_status_event(g.user, event)
         except services.ShipmentDenied as exc:
-            db.session.rollback()
             flash(str(exc.message), "danger")
             return redirect(url_for("ShipmentStatusView.history", pk=shipment_id))
-        db.session.commit()
         flash(_("Status entry deleted."), "success")
         return redirect(url_for("ShipmentStatusView.history", pk=shipment_id))

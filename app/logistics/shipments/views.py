@@ -10,24 +10,27 @@ from flask_babel import gettext as _
 
 from app.core.access import METHOD_PERMISSIONS, READ, WRITE
 from app.core.names import CAN_READ, CAN_WRITE, SHIPMENT, SHIPMENT_STATUS
+from app.core.rows import get_or_404
+from app.core.transaction import transaction
+from app.core.validation import FieldError
 from app.core.views import TenantBaseView
-from app.extensions import db
+from app.logistics.documents import labels
 from app.logistics.settings.services import get_settings
 from app.logistics.shipments import fragments, services
 from app.logistics.shipments.calculator import DISCOUNT_TYPES
-from app.logistics.shipments.inputs import COURIER_ROLE, MARKETING_ROLE, InvalidShipment, ShipmentInput, active_staff
+from app.logistics.shipments.inputs import COURIER_ROLE, MARKETING_ROLE, ShipmentInput, active_staff
 from app.logistics.shipments.listing import DETAIL_LOADS, ListQuery, PageOnDemand, translated
 from app.logistics.shipments.models import Shipment
 from app.logistics.shipments.resi import resi_pdf
 from app.logistics.shipments.statuses import SHIPMENT_TYPES, STATUSES
 from app.logistics.tariffs.cities import city_label, get_city, search_cities
 from app.logistics.tariffs.services import find_tariff
-from app.logistics.web import current_tenant, field_errors, scoped_or_404
+from app.logistics.web import current_tenant
 
 
-def _visible_or_404(pk, *options):
+def _visible(pk, *options):
     """A shipment the signed-in user may see in their list (Kurir / Marketing narrowing), else 404."""
-    return scoped_or_404(Shipment, pk, *options, where=services.list_narrowing(g.user))
+    return get_or_404(Shipment, pk, *options, where=services.list_narrowing(g.user))
 
 
 def _json_default(value):
@@ -74,6 +77,8 @@ class ShipmentView(TenantBaseView):
             pager=fragments.list_pager(user, query, page),
             statuses=translated(STATUSES) if buttons.can_update_status else {},
             now_local=_now_local(),
+            label_templates=labels.TEMPLATES,
+            label_sizes=labels.SIZES,
         )
 
     # --- form -----------------------------------------------------------------------------
@@ -83,7 +88,7 @@ class ShipmentView(TenantBaseView):
         values = {}
         source_id = request.args.get("from", type=int)
         if source_id:
-            values = services.form_values(_visible_or_404(source_id))
+            values = services.form_values(_visible(source_id))
         if request.method == "POST":
             return self._save(None)
         return self._form(values, {}, None)
@@ -91,7 +96,7 @@ class ShipmentView(TenantBaseView):
     @expose("/<int:pk>/edit", methods=["GET", "POST"])
     @has_access
     def edit(self, pk):
-        shipment = _visible_or_404(pk)
+        shipment = _visible(pk)
         if request.method == "POST":
             return self._save(shipment)
         return self._form(services.form_values(shipment), {}, shipment)
@@ -100,19 +105,17 @@ class ShipmentView(TenantBaseView):
         data = ShipmentInput.from_mapping(request.form)
         tenant = current_tenant()
         try:
-            if request.form.get("action") == "archive":
-                saved = services.save_draft(tenant, g.user, data, shipment)
-            else:
-                saved = services.issue(tenant, g.user, data, shipment)
-        except InvalidShipment as exc:
-            db.session.rollback()
+            with transaction():
+                if request.form.get("action") == "archive":
+                    saved = services.save_draft(tenant, g.user, data, shipment)
+                else:
+                    saved = services.issue(tenant, g.user, data, shipment)
+        except FieldError as exc:
             flash(_("Please correct the highlighted fields."), "danger")
-            return self._form(request.form.to_dict() | {"items": data.items}, field_errors(exc.errors), shipment)
+            return self._form(request.form.to_dict() | {"items": data.items}, exc.messages(), shipment)
         except services.ShipmentDenied as exc:
-            db.session.rollback()
             flash(str(exc.message), "danger")
             return self._form(request.form.to_dict() | {"items": data.items}, {}, shipment)
-        db.session.commit()
         if saved.is_draft:
             flash(_("Shipment saved to the archive."), "success")
             return redirect(url_for("ShipmentView.list", tab="archive"))
@@ -140,14 +143,14 @@ class ShipmentView(TenantBaseView):
     @expose("/<int:pk>")
     @has_access
     def show(self, pk):
-        shipment = _visible_or_404(pk, *DETAIL_LOADS)
+        shipment = _visible(pk, *DETAIL_LOADS)
         return self.render_template("logistics/shipment_show.html", shipment=shipment)
 
     @expose("/<int:pk>/detail")
     @has_access
     def detail(self, pk):
         def render(pk):
-            shipment = _visible_or_404(pk, *DETAIL_LOADS)
+            shipment = _visible(pk, *DETAIL_LOADS)
             return self.render_template("logistics/shipment_detail.html", shipment=shipment)
 
         return fragments.detail(render, pk, g.user)
@@ -155,17 +158,17 @@ class ShipmentView(TenantBaseView):
     @expose("/<int:pk>/delete", methods=["POST"])
     @has_access
     def delete(self, pk):
-        shipment = _visible_or_404(pk)
+        shipment = _visible(pk)
         tab = "archive" if shipment.is_draft else "active"
-        services.delete_shipment(g.user, shipment)
-        db.session.commit()
+        with transaction():
+            services.delete_shipment(g.user, shipment)
         flash(_("Shipment deleted."), "success")
         return redirect(url_for("ShipmentView.list", tab=tab))
 
     @expose("/<int:pk>/resi.pdf")
     @has_access
     def resi(self, pk):
-        shipment = _visible_or_404(pk)
+        shipment = _visible(pk)
         if shipment.is_draft:
             flash(_("A draft has no tracking number yet: save it first."), "warning")
             return redirect(url_for("ShipmentView.edit", pk=pk))

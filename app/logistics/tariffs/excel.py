@@ -17,7 +17,7 @@ from xml.parsers import expat
 from flask_babel import gettext as _
 
 from app.core import uploads
-from app.logistics.shipments.calculator import ShipmentInputError
+from app.core.validation import FieldError
 from app.logistics.tariffs.cities import city_label
 from app.logistics.tariffs.services import TariffInput, clean_tariff
 
@@ -30,12 +30,6 @@ MAX_ROWS = 20_000
 JOB_ROWS = 500  # larger imports are written by a job
 MAX_PROBLEMS_SHOWN = 50
 MAX_ELEMENTS = 2_000_000  # per XML part; 20,000 full rows with shared strings need ~0.5 M
-
-
-class ImportRejected(ValueError):
-    def __init__(self, problems: list[str]):
-        super().__init__(problems)
-        self.problems = problems
 
 
 def export_tariffs(tariffs) -> bytes:
@@ -60,15 +54,15 @@ def export_tariffs(tariffs) -> bytes:
     return out.getvalue()
 
 
-def _not_a_workbook() -> "ImportRejected":
-    return ImportRejected([_("The file must be an Excel .xlsx workbook.")])
+def _not_a_workbook() -> FieldError:
+    return FieldError("file", _("The file must be an Excel .xlsx workbook."))
 
 
 class _PartRefused(Exception):
     pass
 
 
-def _scan_part(part, too_many: "ImportRejected") -> None:
+def _scan_part(part, too_many: FieldError) -> None:
     """Read one XML part with expat, keeping nothing: refuse a DTD (Excel never writes one; with it go
     entity bombs and external entities), more than MAX_ROWS rows or MAX_ELEMENTS elements. openpyxl
     reads a sheet without a <dimension> to its end before the first row, so this bounds its work too."""
@@ -98,12 +92,9 @@ def _scan_part(part, too_many: "ImportRejected") -> None:
 def _rows(data: bytes) -> list[tuple]:
     """The first sheet's rows (header included, first len(HEADERS) columns), read safely and capped."""
     if len(data) > MAX_IMPORT_BYTES:
-        raise ImportRejected([_("The file is too large (at most %(mb)s MB).", mb=MAX_IMPORT_MB)])
-    try:
-        uploads.check(data, {"xlsx"}, field="file", message="")
-    except uploads.UploadRejected:
-        raise _not_a_workbook() from None
-    too_many = ImportRejected([_("Too many rows (at most %(max)s).", max=MAX_ROWS)])
+        raise FieldError("file", _("The file is too large (at most %(mb)s MB).", mb=MAX_IMPORT_MB))
+    uploads.check(data, {"xlsx"}, field="file", message=_("The file must be an Excel .xlsx workbook."))
+    too_many = FieldError("file", _("Too many rows (at most %(max)s).", max=MAX_ROWS))
     try:
         with zipfile.ZipFile(BytesIO(data)) as archive:
             if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
@@ -126,12 +117,12 @@ def _rows(data: bytes) -> list[tuple]:
                 rows.append(row)
         finally:
             workbook.close()
-    except ImportRejected:
+    except FieldError:
         raise
     except Exception as exc:  # noqa: BLE001 - any failure of the parser on this file means it is unreadable
         # DTDs and entities (defusedxml), truncated or malformed XML, missing parts, bad zip members...
         log.info("unreadable tariff workbook: %r", exc)
-        raise ImportRejected([_("The file is not a readable Excel workbook.")]) from None
+        raise FieldError("file", _("The file is not a readable Excel workbook.")) from None
     return rows
 
 
@@ -152,31 +143,34 @@ def _city_value(code, name):
 def parse_rows(data: bytes) -> list[TariffInput]:
     rows = _rows(data)
     if not rows or [str(c or "").strip().lower() for c in rows[0][: len(HEADERS)]] != list(HEADERS):
-        raise ImportRejected([_("Row 1: the header must be %(headers)s.", headers=", ".join(HEADERS))])
+        raise FieldError("file", _("Row 1: the header must be %(headers)s.", headers=", ".join(HEADERS)))
     body = [row for row in rows[1:] if any(cell not in (None, "") for cell in row)]
     if len(body) > MAX_ROWS:
-        raise ImportRejected([_("Too many rows (at most %(max)s).", max=MAX_ROWS)])
-    problems, parsed, seen = [], [], {}
+        raise FieldError("file", _("Too many rows (at most %(max)s).", max=MAX_ROWS))
+    problems, parsed, seen = {}, [], {}
     for number, row in enumerate(rows[1:], start=2):
         if not any(cell not in (None, "") for cell in row):
             continue
         cells = list(row) + [None] * (len(HEADERS) - len(row))
         try:
             item = clean_tariff(_city_value(cells[0], cells[1]), _city_value(cells[2], cells[3]), cells[4], cells[5])
-        except ShipmentInputError as exc:
-            problems.append(_("Row %(row)s: %(field)s: %(problem)s", row=number, field=exc.field, problem=exc.message))
+        except FieldError as exc:
+            problems[f"row-{number}"] = _(
+                "Row %(row)s: %(field)s: %(problem)s", row=number, field=exc.field, problem=exc.message
+            )
             continue
         key = (item.origin, item.destination)
         if key in seen:
-            problems.append(_("Row %(row)s: the same route as row %(other)s.", row=number, other=seen[key]))
+            problems[f"row-{number}"] = _("Row %(row)s: the same route as row %(other)s.", row=number, other=seen[key])
             continue
         seen[key] = number
         parsed.append(item)
     if len(problems) > MAX_PROBLEMS_SHOWN:
         more = len(problems) - MAX_PROBLEMS_SHOWN
-        problems = problems[:MAX_PROBLEMS_SHOWN] + [_("… and %(count)s more problems.", count=more)]
+        problems = dict(list(problems.items())[:MAX_PROBLEMS_SHOWN])
+        problems["more"] = _("… and %(count)s more problems.", count=more)
     if problems:
-        raise ImportRejected(problems)
+        raise FieldError(errors=problems)
     if not parsed:
-        raise ImportRejected([_("The file has no tariff rows.")])
+        raise FieldError("file", _("The file has no tariff rows."))
     return parsed

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from app.core.validation import FieldError
 from app.extensions import db
-from app.logistics.shipments.calculator import NoTariffError, ShipmentInputError, to_int, validate_price_per_kg
+from app.logistics.shipments.calculator import no_tariff, to_int, validate_price_per_kg
 from app.logistics.tariffs.cities import get_city
 from app.logistics.tariffs.models import Tariff
 
@@ -25,10 +26,10 @@ class TariffInput:
 
 def clean_city(value, field: str) -> str:
     if value in (None, ""):
-        raise ShipmentInputError(field, _l("Choose a city."))
+        raise FieldError(field, _l("Choose a city."))
     city = get_city(value)
     if city is None:
-        raise ShipmentInputError(field, _l("Unknown city code."))
+        raise FieldError(field, _l("Unknown city code."))
     return city.code
 
 
@@ -37,12 +38,12 @@ def clean_est_days(value) -> int | None:
         return None
     days = to_int(value, "est_days")
     if not 0 <= days <= MAX_EST_DAYS:
-        raise ShipmentInputError("est_days", _l("Estimated days must be between 0 and %(max)s.", max=MAX_EST_DAYS))
+        raise FieldError("est_days", _l("Estimated days must be between 0 and %(max)s.", max=MAX_EST_DAYS))
     return days
 
 
 def clean_tariff(origin, destination, price_per_kg, est_days) -> TariffInput:
-    """Validate raw values (form, API, Excel row) into a TariffInput or raise ShipmentInputError."""
+    """Validate raw values (form, API, Excel row) into a TariffInput or raise FieldError."""
     return TariffInput(
         origin=clean_city(origin, "origin"),
         destination=clean_city(destination, "destination"),
@@ -61,14 +62,14 @@ def find_tariff(origin: str, destination: str) -> Tariff | None:
 def tariff_for(origin: str, destination: str) -> Tariff:
     tariff = find_tariff(origin, destination)
     if tariff is None:
-        raise NoTariffError(origin, destination, field="receiver_city")
+        raise no_tariff("receiver_city")
     return tariff
 
 
 def check_unique(data: TariffInput, current: Tariff | None = None) -> None:
     existing = find_tariff(data.origin, data.destination)
     if existing is not None and existing is not current:
-        raise ShipmentInputError("destination", _l("A tariff for this origin and destination already exists."))
+        raise FieldError("destination", _l("A tariff for this origin and destination already exists."))
 
 
 def save_tariff(data: TariffInput, tariff: Tariff | None = None) -> Tariff:

@@ -17,12 +17,14 @@ from app.core import storage, uploads
 from app.core.access import METHOD_PERMISSIONS, READ, WRITE
 from app.core.formatting import rupiah
 from app.core.names import TARIFF
+from app.core.transaction import transaction
+from app.core.validation import FieldError
 from app.core.views import TenantModelView
 from app.extensions import db
 from app.jobs.queue import enqueue
 from app.logistics.shipments.calculator import MAX_PRICE_PER_KG
 from app.logistics.tariffs.cities import city_label, get_city
-from app.logistics.tariffs.excel import JOB_ROWS, MAX_IMPORT_BYTES, ImportRejected, export_tariffs, parse_rows
+from app.logistics.tariffs.excel import JOB_ROWS, MAX_IMPORT_BYTES, export_tariffs, parse_rows
 from app.logistics.tariffs.jobs import import_tariffs as import_tariffs_job
 from app.logistics.tariffs.models import Tariff
 from app.logistics.tariffs.services import MAX_EST_DAYS, find_tariff, save_tariffs
@@ -124,17 +126,16 @@ class TariffView(TenantModelView):
             try:
                 data = upload.read(MAX_IMPORT_BYTES + 1) if upload else b""
                 items = parse_rows(data)
-            except ImportRejected as exc:
-                db.session.rollback()
-                problems = exc.problems
+            except FieldError as exc:
+                problems = list(exc.messages().values())
             else:
                 if len(items) > JOB_ROWS:
                     key = storage.put(f"imports/{g.user.tenant_id}/{uuid.uuid4().hex}.xlsx", data, uploads.XLSX_MIME)
-                    run = enqueue(import_tariffs_job, tenant_id=g.user.tenant_id, user_id=g.user.id, key=key)
-                    db.session.commit()
+                    with transaction():
+                        run = enqueue(import_tariffs_job, tenant_id=g.user.tenant_id, user_id=g.user.id, key=key)
                     return redirect(url_for("TariffView.import_xlsx", job=run.id))
-                created, updated = save_tariffs(items)
-                db.session.commit()
+                with transaction():
+                    created, updated = save_tariffs(items)
                 flash(_("Imported: %(created)s new, %(updated)s updated.", created=created, updated=updated), "success")
                 return redirect(url_for("TariffView.list"))
         return self.render_template(

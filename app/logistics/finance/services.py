@@ -1,0 +1,937 @@
+"""Finance rules (spec §8): the cash book, paid shipments, expense requests and their approval.
+
+Services take the tenant and the acting user explicitly, flush and never commit. Money is whole
+Rupiah: parsed to Decimal, refused unless whole and positive, stored as an integer. Balances and
+totals are sums over the entries, never stored.
+"""
+
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+
+from app.audit.services import record_event
+from app.core import storage, uploads
+from app.core.formatting import jakarta_today, rupiah, to_jakarta
+from app.core.names import ADMIN, SUPER_ADMIN, VIEWER
+from app.core.validation import FieldError
+from app.extensions import db
+from app.logistics.finance.models import (
+    APPROVED,
+    BELUM_LUNAS,
+    BUILTIN_CATEGORIES,
+    CUSTOMER,
+    DEBTOR_KINDS,
+    EMPLOYEE,
+    EXPENSE,
+    INCOME,
+    JATUH_TEMPO,
+    KINDS,
+    LUNAS,
+    METHODS,
+    PENDING,
+    REJECTED,
+    ExpenseRequest,
+    FinanceCategory,
+    FinanceEntry,
+    FinanceSettings,
+    Receivable,
+    ReceivablePayment,
+    ReceivableReminder,
+)
+from app.logistics.shipments.models import Shipment
+from app.tenancy.models import utcnow
+
+MAX_AMOUNT = Decimal(10**13)
+MAX_PROOF_BYTES = 5 * 1024 * 1024
+PROOF_KINDS = ("png", "jpeg", "webp", "pdf")
+PAGE_SIZE = 100
+SHIPMENT_CATEGORY = "pengiriman"
+SEES_ALL_REQUESTS = frozenset({SUPER_ADMIN, ADMIN, VIEWER})
+
+KIND_LABELS = {INCOME: _l("Income"), EXPENSE: _l("Expense")}
+METHOD_LABELS = {"tunai": _l("Cash"), "transfer": _l("Bank transfer"), "qris": _l("QRIS")}
+CATEGORY_LABELS = {
+    "pengiriman": _l("Shipping"),
+    "operasional": _l("Operations"),
+    "bahan_bakar": _l("Fuel"),
+    "gaji_kurir": _l("Courier wages"),
+    "perawatan": _l("Maintenance"),
+    "sewa": _l("Rent"),
+    "lainnya": _l("Other"),
+}
+STATE_LABELS = {PENDING: _l("Waiting for approval"), APPROVED: _l("Approved"), REJECTED: _l("Rejected")}
+_GROUPED = re.compile(r"^\d{1,3}([.,]\d{3})+$")
+
+
+def category_label(code: str) -> str:
+    return str(CATEGORY_LABELS[code]) if code in CATEGORY_LABELS else code
+
+
+# --- parsing ------------------------------------------------------------------------------
+def parse_amount(value, field_name: str = "amount") -> int:
+    """Whole Rupiah > 0 from "150000", "150.000" or "150,000" (thousands separators); else FieldError."""
+    text = str(value or "").strip().replace(" ", "").removeprefix("Rp").removeprefix("rp")
+    if _GROUPED.match(text):
+        text = text.replace(".", "").replace(",", "")
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise FieldError(field_name, _l("Enter an amount in whole Rupiah, e.g. 150000.")) from None
+    if not amount.is_finite() or amount != amount.to_integral_value():
+        raise FieldError(field_name, _l("Enter an amount in whole Rupiah, e.g. 150000."))
+    if amount <= 0 or amount > MAX_AMOUNT:
+        raise FieldError(field_name, _l("The amount must be between 1 and 10,000,000,000,000."))
+    return int(amount)
+
+
+def parse_date(value, field_name: str, *, required: bool = True) -> date | None:
+    text = str(value or "").strip()
+    if not text:
+        if required:
+            raise FieldError(field_name, _l("Enter a date."))
+        return None
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise FieldError(field_name, _l("Enter a date as YYYY-MM-DD.")) from None
+    if not date(2000, 1, 1) <= day <= date(2100, 12, 31):
+        raise FieldError(field_name, _l("Enter a date between 2000 and 2100."))
+    return day
+
+
+def _text(value, field_name: str, maximum: int, *, required: bool = False) -> str:
+    text = str(value or "").strip()
+    if required and not text:
+        raise FieldError(field_name, _l("This field is required."))
+    if len(text) > maximum:
+        raise FieldError(field_name, _l("At most %(max)s characters.", max=maximum))
+    return text
+
+
+# --- categories -----------------------------------------------------------------------------
+def custom_categories(tenant_id: int) -> list[FinanceCategory]:
+    return list(
+        db.session.execute(
+            sa.select(FinanceCategory).where(FinanceCategory.tenant_id == tenant_id).order_by(FinanceCategory.name)
+        ).scalars()
+    )
+
+
+def category_choices(tenant_id: int) -> list[tuple[str, str]]:
+    """(value, label): the built-in categories, then the tenant's own."""
+    builtin = [(code, category_label(code)) for code in BUILTIN_CATEGORIES]
+    return builtin + [(c.name, c.name) for c in custom_categories(tenant_id)]
+
+
+def add_category(tenant, actor, name: str) -> FinanceCategory:
+    name = _text(name, "name", 60, required=True)
+    # Neither a built-in category (its code, "bahan bakar", or its label) nor one the tenant has, in any case.
+    taken = {code.lower() for code, _label in category_choices(tenant.id)}
+    taken |= {code.replace("_", " ") for code in BUILTIN_CATEGORIES}
+    taken |= {category_label(code).lower() for code in BUILTIN_CATEGORIES}
+    if name.lower() in taken:
+        raise FieldError("name", _l("This category exists already."))
+    category = FinanceCategory(tenant_id=tenant.id, name=name)
+    db.session.add(category)
+    db.session.flush()
+    return category
+
+
+def _check_category(tenant_id: int, value) -> str:
+    code = str(value or "").strip()
+    if code not in {c for c, _label in category_choices(tenant_id)}:
+        raise FieldError("category", _l("Choose a category from the list."))
+    return code
+
+
+# --- proofs -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Proof:
+    content: bytes
+
+    def store(self, tenant_id: int, folder: str) -> tuple[str, str]:
+        """Check the content (photo or PDF, at most 5 MB) and store it; (key, mime)."""
+        if len(self.content) > MAX_PROOF_BYTES:
+            raise FieldError("proof", _l("The proof may be at most 5 MB."))
+        try:
+            found = uploads.check(self.content, PROOF_KINDS, field="proof", message="")
+        except uploads.UploadRejected:
+            raise FieldError("proof", _l("The proof must be a photo (PNG, JPEG, WebP) or a PDF.")) from None
+        key = storage.put(
+            f"finance/{tenant_id}/{folder}/{uuid.uuid4().hex}.{found.extension}", self.content, found.mime
+        )
+        return key, found.mime
+
+
+def read_proof(content: bytes | None) -> Proof | None:
+    return Proof(content) if content else None
+
+
+# --- cash book ---------------------------------------------------------------------------------
+@dataclass
+class EntryInput:
+    kind: str = ""
+    entry_date: str = ""
+    amount: str = ""
+    method: str = ""
+    category: str = ""
+    description: str = ""
+
+    @classmethod
+    def from_mapping(cls, data) -> "EntryInput":
+        return cls(**{name: str(data.get(name) or "") for name in cls.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class CleanEntry:
+    kind: str
+    entry_date: date
+    amount: int
+    method: str
+    category: str
+    description: str
+
+
+def _clean(tenant_id: int, data: EntryInput) -> CleanEntry:
+    errors = {}
+    values = {}
+    checks = (
+        ("kind", lambda: _choice(data.kind, KINDS, "kind", _l("Choose income or expense."))),
+        ("entry_date", lambda: parse_date(data.entry_date, "entry_date")),
+        ("amount", lambda: parse_amount(data.amount)),
+        ("method", lambda: _choice(data.method, METHODS, "method", _l("Choose cash, bank transfer or QRIS."))),
+        ("category", lambda: _check_category(tenant_id, data.category)),
+        ("description", lambda: _text(data.description, "description", 255)),
+    )
+    for name, check in checks:
+        try:
+            values[name] = check()
+        except FieldError as exc:
+            errors.update(exc.errors)
+    if errors:
+        raise FieldError(errors=errors)
+    return CleanEntry(**values)
+
+
+def _choice(value, allowed, field_name, message) -> str:
+    value = str(value or "").strip()
+    if value not in allowed:
+        raise FieldError(field_name, message)
+    return value
+
+
+def record_entry(tenant, actor, data: EntryInput, proof: Proof | None = None) -> FinanceEntry:
+    clean = _clean(tenant.id, data)
+    entry = FinanceEntry(tenant_id=tenant.id, created_by_id=actor.id if actor else None, **clean.__dict__)
+    if proof is not None:
+        entry.proof_key, entry.proof_mime = proof.store(tenant.id, "entries")
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+def update_entry(tenant, actor, entry: FinanceEntry, data: EntryInput, proof: Proof | None = None) -> FinanceEntry:
+    """An edit (the activity log keeps the old values). A shipment payment or an approved request is
+    changed where it came from, not here."""
+    if entry.shipment_id or entry.expense_request_id:
+        raise FieldError(
+            "amount", _l("This entry was made by a shipment payment or an approved request: change it there.")
+        )
+    clean = _clean(tenant.id, data)
+    previous_proof = entry.proof_key
+    for name, value in clean.__dict__.items():
+        setattr(entry, name, value)
+    if proof is not None:
+        entry.proof_key, entry.proof_mime = proof.store(tenant.id, "entries")
+    db.session.flush()
+    if proof is not None and previous_proof:
+        storage.delete(previous_proof)
+    return entry
+
+
+@dataclass
+class EntryFilter:
+    date_from: date | None = None
+    date_to: date | None = None
+    kind: str = ""
+    method: str = ""
+    category: str = ""
+    page: int = 1
+    errors: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_args(cls, args) -> "EntryFilter":
+        """The filter from the query string; a bad value is reported next to its field and not applied."""
+        found = cls()
+        for name in ("date_from", "date_to"):
+            try:
+                setattr(found, name, parse_date(args.get(name), name, required=False))
+            except FieldError as exc:
+                found.errors.update(exc.messages())
+        found.kind = args.get("kind", "") if args.get("kind") in KINDS else ""
+        found.method = args.get("method", "") if args.get("method") in METHODS else ""
+        found.category = str(args.get("category") or "")[:60]
+        page = args.get("page", "1")
+        found.page = int(page) if str(page).isdigit() and 0 < int(page) < 100_000 else 1
+        return found
+
+    def conditions(self, tenant_id: int) -> list:
+        where = [FinanceEntry.tenant_id == tenant_id]
+        if self.date_from:
+            where.append(FinanceEntry.entry_date >= self.date_from)
+        if self.date_to:
+            where.append(FinanceEntry.entry_date <= self.date_to)
+        if self.kind:
+            where.append(FinanceEntry.kind == self.kind)
+        if self.method:
+            where.append(FinanceEntry.method == self.method)
+        if self.category:
+            where.append(FinanceEntry.category == self.category)
+        return where
+
+    def args(self, **changes) -> dict:
+        values = {
+            "date_from": self.date_from.isoformat() if self.date_from else "",
+            "date_to": self.date_to.isoformat() if self.date_to else "",
+            "kind": self.kind,
+            "method": self.method,
+            "category": self.category,
+            "page": self.page,
+        }
+        values.update(changes)
+        return {key: value for key, value in values.items() if value not in ("", None)}
+
+
+@dataclass(frozen=True)
+class Totals:
+    income: int = 0
+    expense: int = 0
+    count: int = 0
+
+    @property
+    def net(self) -> int:
+        return self.income - self.expense
+
+    @classmethod
+    def of(cls, entries) -> "Totals":
+        """The totals of exactly these rows (Decimal sums: no float ever sees a Rupiah)."""
+        income = sum((Decimal(e.amount) for e in entries if e.kind == INCOME), Decimal(0))
+        expense = sum((Decimal(e.amount) for e in entries if e.kind == EXPENSE), Decimal(0))
+        return cls(int(income), int(expense), len(entries))
+
+
+def _sums(where) -> Totals:
+    income = sa.func.coalesce(sa.func.sum(sa.case((FinanceEntry.kind == INCOME, FinanceEntry.amount), else_=0)), 0)
+    expense = sa.func.coalesce(sa.func.sum(sa.case((FinanceEntry.kind == EXPENSE, FinanceEntry.amount), else_=0)), 0)
+    row = db.session.execute(sa.select(income, expense, sa.func.count()).where(*where)).one()
+    return Totals(int(row[0]), int(row[1]), int(row[2]))
+
+
+def list_entries(tenant_id: int, query: EntryFilter) -> list[FinanceEntry]:
+    stmt = (
+        sa.select(FinanceEntry)
+        .where(*query.conditions(tenant_id))
+        .options(sa.orm.joinedload(FinanceEntry.created_by), sa.orm.joinedload(FinanceEntry.shipment))
+        .order_by(FinanceEntry.entry_date.desc(), FinanceEntry.id.desc())
+        .limit(PAGE_SIZE)
+        .offset((query.page - 1) * PAGE_SIZE)
+    )
+    return list(db.session.execute(stmt).unique().scalars())
+
+
+def filter_totals(tenant_id: int, query: EntryFilter) -> Totals:
+    """Totals of every entry the filter matches (all pages)."""
+    return _sums(query.conditions(tenant_id))
+
+
+def balance(tenant_id: int, until: date | None = None) -> int:
+    """Cash balance: income minus expense over every entry (up to `until`)."""
+    where = [FinanceEntry.tenant_id == tenant_id]
+    if until is not None:
+        where.append(FinanceEntry.entry_date <= until)
+    return _sums(where).net
+
+
+# --- paid shipments ----------------------------------------------------------------------------
+@dataclass
+class PaymentFilter:
+    date_from: date | None = None
+    date_to: date | None = None
+    sender: str = ""
+    courier_id: int | None = None
+    state: str = ""  # "", "paid", "unpaid"
+    page: int = 1
+    errors: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_args(cls, args) -> "PaymentFilter":
+        found = cls()
+        for name in ("date_from", "date_to"):
+            try:
+                setattr(found, name, parse_date(args.get(name), name, required=False))
+            except FieldError as exc:
+                found.errors.update(exc.messages())
+        found.sender = str(args.get("sender") or "").strip()[:150]
+        courier = str(args.get("courier") or "")
+        found.courier_id = int(courier) if courier.isdigit() and int(courier) < 2**31 else None
+        found.state = args.get("state", "") if args.get("state") in ("paid", "unpaid") else ""
+        page = args.get("page", "1")
+        found.page = int(page) if str(page).isdigit() and 0 < int(page) < 100_000 else 1
+        return found
+
+    def args(self, **changes) -> dict:
+        values = {
+            "date_from": self.date_from.isoformat() if self.date_from else "",
+            "date_to": self.date_to.isoformat() if self.date_to else "",
+            "sender": self.sender,
+            "courier": self.courier_id or "",
+            "state": self.state,
+            "page": self.page,
+        }
+        values.update(changes)
+        return {key: value for key, value in values.items() if value not in ("", None)}
+
+
+def _wib_midnight_utc(day: date) -> datetime:
+    from datetime import UTC, time
+    from zoneinfo import ZoneInfo
+
+    return datetime.combine(day, time(), ZoneInfo("Asia/Jakarta")).astimezone(UTC).replace(tzinfo=None)
+
+
+def payment_rows(tenant_id: int, query: PaymentFilter) -> list[tuple[Shipment, FinanceEntry | None]]:
+    """Issued shipments, newest first, each with its payment entry (None: unpaid)."""
+    from datetime import timedelta
+
+    stmt = (
+        sa.select(Shipment, FinanceEntry)
+        .outerjoin(FinanceEntry, FinanceEntry.shipment_id == Shipment.id)
+        .where(Shipment.tenant_id == tenant_id, Shipment.tracking_number.is_not(None))
+        .options(sa.orm.joinedload(Shipment.courier))
+    )
+    if query.date_from:
+        stmt = stmt.where(Shipment.issued_at >= _wib_midnight_utc(query.date_from))
+    if query.date_to:
+        stmt = stmt.where(Shipment.issued_at < _wib_midnight_utc(query.date_to + timedelta(days=1)))
+    if query.sender:
+        pattern = f"%{query.sender.lower()}%"
+        stmt = stmt.where(
+            sa.or_(sa.func.lower(Shipment.sender_name).like(pattern), Shipment.sender_phone.like(pattern))
+        )
+    if query.courier_id:
+        stmt = stmt.where(Shipment.courier_id == query.courier_id)
+    if query.state == "paid":
+        stmt = stmt.where(FinanceEntry.id.is_not(None))
+    elif query.state == "unpaid":
+        stmt = stmt.where(FinanceEntry.id.is_(None))
+    stmt = (
+        stmt.order_by(Shipment.issued_at.desc(), Shipment.id.desc())
+        .limit(PAGE_SIZE)
+        .offset((query.page - 1) * PAGE_SIZE)
+    )
+    return [(row[0], row[1]) for row in db.session.execute(stmt).unique().all()]
+
+
+def payment_of(shipment_id: int) -> FinanceEntry | None:
+    return db.session.execute(
+        sa.select(FinanceEntry).where(FinanceEntry.shipment_id == shipment_id)
+    ).scalar_one_or_none()
+
+
+def mark_paid(tenant, actor, shipment_ids, *, paid_on, method) -> int:
+    """One income entry ("pengiriman", the shipment's total) for each issued, still unpaid shipment;
+    returns how many were marked now. A shipment paid meanwhile (another tab, another user) is left
+    as it is: the unique shipment_id refuses a second entry, inside a savepoint."""
+    day = parse_date(paid_on, "paid_on")
+    method = _choice(method, METHODS, "method", _l("Choose cash, bank transfer or QRIS."))
+    ids = sorted({int(i) for i in shipment_ids if str(i).isdigit() and int(i) < 2**31})
+    if not ids:
+        raise FieldError("shipments", _l("Choose at least one shipment."))
+    shipments = db.session.execute(
+        sa.select(Shipment).where(
+            Shipment.tenant_id == tenant.id, Shipment.id.in_(ids), Shipment.tracking_number.is_not(None)
+        )
+    ).scalars()
+    marked = 0
+    for shipment in shipments:
+        if shipment.total_cost <= 0 or payment_of(shipment.id) is not None:
+            continue
+        entry = FinanceEntry(
+            tenant_id=tenant.id,
+            kind=INCOME,
+            entry_date=day,
+            amount=int(shipment.total_cost),
+            method=method,
+            category=SHIPMENT_CATEGORY,
+            description=shipment.tracking_number,  # the list words it ("Payment for shipment ...") per language
+            shipment_id=shipment.id,
+            created_by_id=actor.id if actor else None,
+        )
+        try:
+            with db.session.begin_nested():
+                db.session.add(entry)
+        except IntegrityError:
+            continue  # paid by a concurrent request in the meantime
+        marked += 1
+    db.session.flush()
+    return marked
+
+
+def unmark_paid(tenant, actor, shipment: Shipment) -> bool:
+    """Un-mark a payment: its income entry is deleted (the cash book holds money received, and this was
+    not), and the activity log says who did it, when, and the amount. False when it was not paid."""
+    entry = payment_of(shipment.id)
+    if entry is None:
+        return False
+    record_event(
+        db.session,
+        "finance.payment_unmarked",
+        tenant_id=tenant.id,
+        actor_id=actor.id if actor else None,
+        summary=f"{shipment.tracking_number}: {rupiah(entry.amount)} ({entry.entry_date.isoformat()})",
+        entity=shipment,
+        details={"amount": int(entry.amount), "entry_id": entry.id, "method": entry.method},
+    )
+    db.session.delete(entry)
+    db.session.flush()
+    return True
+
+
+# --- expense requests ---------------------------------------------------------------------------
+def sees_all_requests(user) -> bool:
+    return bool({role.name for role in getattr(user, "roles", [])} & SEES_ALL_REQUESTS)
+
+
+def request_narrowing(user):
+    """Row rule: a Kurir (anyone without a full finance role) sees only its own requests."""
+    return None if sees_all_requests(user) else ExpenseRequest.requester_id == user.id
+
+
+def submit_request(tenant, actor, data: EntryInput, proof: Proof | None = None) -> ExpenseRequest:
+    data.kind = EXPENSE
+    clean = _clean(tenant.id, data)
+    if not clean.description:
+        raise FieldError("description", _l("Say what the expense was for."))
+    request = ExpenseRequest(
+        tenant_id=tenant.id,
+        requester_id=actor.id,
+        expense_date=clean.entry_date,
+        amount=clean.amount,
+        method=clean.method,
+        category=clean.category,
+        description=clean.description,
+        status=PENDING,
+    )
+    if proof is not None:
+        request.proof_key, request.proof_mime = proof.store(tenant.id, "requests")
+    db.session.add(request)
+    db.session.flush()
+    return request
+
+
+def list_requests(user, *, status: str = "", limit: int = PAGE_SIZE) -> list[ExpenseRequest]:
+    stmt = sa.select(ExpenseRequest).where(ExpenseRequest.tenant_id == user.tenant_id)
+    narrowing = request_narrowing(user)
+    if narrowing is not None:
+        stmt = stmt.where(narrowing)
+    if status in (PENDING, APPROVED, REJECTED):
+        stmt = stmt.where(ExpenseRequest.status == status)
+    stmt = stmt.options(sa.orm.joinedload(ExpenseRequest.requester)).order_by(ExpenseRequest.id.desc()).limit(limit)
+    return list(db.session.execute(stmt).unique().scalars())
+
+
+def _decide(tenant, actor, request_id: int, status: str, reason: str | None = None) -> bool:
+    """Move a pending request to `status`; False when it was decided already (by anyone)."""
+    result = db.session.execute(
+        sa.update(ExpenseRequest)
+        .where(
+            ExpenseRequest.id == request_id,
+            ExpenseRequest.tenant_id == tenant.id,
+            ExpenseRequest.status == PENDING,
+        )
+        .values(status=status, decided_by_id=actor.id, decided_at=utcnow(), reject_reason=reason)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def approve_request(tenant, actor, request: ExpenseRequest) -> FinanceEntry:
+    """The request becomes one cash-book expense, exactly once: the conditional update lets one of two
+    concurrent approvals through (the other waits for the row and finds it decided)."""
+    if not _decide(tenant, actor, request.id, APPROVED):
+        raise FieldError("status", _l("This request was decided already."))
+    db.session.refresh(request)
+    entry = FinanceEntry(
+        tenant_id=tenant.id,
+        kind=EXPENSE,
+        entry_date=request.expense_date,
+        amount=request.amount,
+        method=request.method,
+        category=request.category,
+        description=request.description,
+        proof_key=request.proof_key,
+        proof_mime=request.proof_mime,
+        expense_request_id=request.id,
+        created_by_id=actor.id,
+    )
+    db.session.add(entry)
+    record_event(
+        db.session,
+        "finance.request_approved",
+        tenant_id=tenant.id,
+        actor_id=actor.id,
+        summary=f"{category_label(request.category)} {rupiah(request.amount)}",
+        entity=request,
+    )
+    db.session.flush()
+    return entry
+
+
+def reject_request(tenant, actor, request: ExpenseRequest, reason: str) -> None:
+    reason = _text(reason, "reason", 255, required=True)
+    if not _decide(tenant, actor, request.id, REJECTED, reason):
+        raise FieldError("status", _l("This request was decided already."))
+    db.session.refresh(request)
+    from app.notifications.services import notify_users
+
+    notify_users(
+        [request.requester],
+        title=_("Expense request rejected: %(amount)s", amount=rupiah(request.amount)),
+        body=reason,
+        link=f"/finance/requests/{request.id}",
+    )
+    db.session.flush()
+
+
+def wib_today() -> date:
+    return jakarta_today()
+
+
+def wib_date_of(moment: datetime | None) -> date | None:
+    return to_jakarta(moment).date() if moment else None
+
+
+# --- receivables (Tagihan & Piutang) ------------------------------------------------------------
+RECEIVABLE_STATUS_LABELS = {LUNAS: _l("Paid off"), BELUM_LUNAS: _l("Not paid off"), JATUH_TEMPO: _l("Overdue")}
+DEBTOR_LABELS = {CUSTOMER: _l("Customer"), EMPLOYEE: _l("Employee")}
+AGE_BUCKETS = (("0-30", 0, 30), ("31-60", 31, 60), ("61-90", 61, 90), ("> 90", 91, None))
+
+
+@dataclass
+class ReceivableInput:
+    debtor_kind: str = ""
+    debtor_name: str = ""
+    debtor_phone: str = ""
+    debtor_email: str = ""
+    amount: str = ""
+    issued_on: str = ""
+    due_on: str = ""
+    note: str = ""
+
+    @classmethod
+    def from_mapping(cls, data) -> "ReceivableInput":
+        return cls(**{name: str(data.get(name) or "") for name in cls.__dataclass_fields__})
+
+
+def _phone(value) -> str:
+    text = re.sub(r"[\s\-().]", "", str(value or ""))
+    if text and not re.fullmatch(r"\+?\d{8,15}", text):
+        raise FieldError("debtor_phone", _l("Enter a phone number of 8 to 15 digits."))
+    return text
+
+
+def _email(value) -> str:
+    text = str(value or "").strip()
+    if text and (len(text) > 150 or not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", text)):
+        raise FieldError("debtor_email", _l("Enter a valid e-mail address."))
+    return text
+
+
+def create_receivable(tenant, actor, data: ReceivableInput) -> Receivable:
+    errors, values = {}, {}
+    checks = (
+        (
+            "debtor_kind",
+            lambda: _choice(data.debtor_kind, DEBTOR_KINDS, "debtor_kind", _l("Choose customer or employee.")),
+        ),
+        ("debtor_name", lambda: _text(data.debtor_name, "debtor_name", 150, required=True)),
+        ("debtor_phone", lambda: _phone(data.debtor_phone)),
+        ("debtor_email", lambda: _email(data.debtor_email)),
+        ("amount", lambda: parse_amount(data.amount)),
+        ("issued_on", lambda: parse_date(data.issued_on, "issued_on")),
+        ("due_on", lambda: parse_date(data.due_on, "due_on")),
+        ("note", lambda: _text(data.note, "note", 255)),
+    )
+    for name, check in checks:
+        try:
+            values[name] = check()
+        except FieldError as exc:
+            errors.update(exc.errors)
+    if not errors and values["due_on"] < values["issued_on"]:
+        errors["due_on"] = _l("The due date cannot be before the date of the debt.")
+    if errors:
+        raise FieldError(errors=errors)
+    receivable = Receivable(tenant_id=tenant.id, created_by_id=actor.id if actor else None, **values)
+    db.session.add(receivable)
+    db.session.flush()
+    return receivable
+
+
+def paid_amount(receivable: Receivable) -> int:
+    return int(sum((Decimal(p.amount) for p in receivable.payments), Decimal(0)))
+
+
+def remaining(receivable: Receivable) -> int:
+    return int(receivable.amount) - paid_amount(receivable)
+
+
+def receivable_status(receivable: Receivable, today: date) -> str:
+    """Lunas when paid in full; Jatuh Tempo when not and the due date (WIB) has passed; else Belum Lunas."""
+    if remaining(receivable) <= 0:
+        return LUNAS
+    return JATUH_TEMPO if receivable.due_on < today else BELUM_LUNAS
+
+
+def add_receivable_payment(tenant, actor, receivable: Receivable, *, amount, paid_on, method) -> ReceivablePayment:
+    errors, values = {}, {}
+    for name, check in (
+        ("amount", lambda: parse_amount(amount)),
+        ("paid_on", lambda: parse_date(paid_on, "paid_on")),
+        ("method", lambda: _choice(method, METHODS, "method", _l("Choose cash, bank transfer or QRIS."))),
+    ):
+        try:
+            values[name] = check()
+        except FieldError as exc:
+            errors.update(exc.errors)
+    if errors:
+        raise FieldError(errors=errors)
+    # Row lock: two payments at once cannot both fit in what remains.
+    db.session.execute(sa.select(Receivable.id).where(Receivable.id == receivable.id).with_for_update())
+    db.session.refresh(receivable, ["payments"])
+    left = remaining(receivable)
+    if values["amount"] > left:
+        raise FieldError("amount", _l("At most %(amount)s remains to be paid.", amount=rupiah(left)))
+    payment = ReceivablePayment(
+        tenant_id=tenant.id, receivable_id=receivable.id, created_by_id=actor.id if actor else None, **values
+    )
+    db.session.add(payment)
+    db.session.flush()
+    db.session.refresh(receivable, ["payments"])
+    return payment
+
+
+@dataclass(frozen=True)
+class ReceivableRow:
+    receivable: Receivable
+    paid: int
+    left: int
+    status: str
+    age_days: int  # days since the due date (0 when not yet due)
+
+    @property
+    def bucket(self) -> str:
+        return age_bucket(self.age_days)
+
+
+def age_bucket(days: int) -> str:
+    for label, low, high in AGE_BUCKETS:
+        if days >= low and (high is None or days <= high):
+            return label
+    return AGE_BUCKETS[0][0]
+
+
+def receivable_rows(tenant_id: int, today: date, *, status: str = "") -> list[ReceivableRow]:
+    """Receivables, oldest due date first, with what is paid, what is left and the derived status."""
+    stmt = (
+        sa.select(Receivable)
+        .where(Receivable.tenant_id == tenant_id)
+        .options(sa.orm.selectinload(Receivable.payments))
+        .order_by(Receivable.due_on, Receivable.id)
+    )
+    rows = []
+    for receivable in db.session.execute(stmt).scalars():
+        paid = paid_amount(receivable)
+        state = receivable_status(receivable, today)
+        if status and state != status:
+            continue
+        age = max((today - receivable.due_on).days, 0) if state != LUNAS else 0
+        rows.append(ReceivableRow(receivable, paid, int(receivable.amount) - paid, state, age))
+    return rows
+
+
+def aging(rows: list[ReceivableRow]) -> dict[str, int]:
+    """What is still owed per age bucket (0-30, 31-60, 61-90, > 90 days past due)."""
+    totals = {label: Decimal(0) for label, _low, _high in AGE_BUCKETS}
+    for row in rows:
+        if row.status != LUNAS:
+            totals[row.bucket] += Decimal(row.left)
+    return {label: int(value) for label, value in totals.items()}
+
+
+def reminder_text(receivable: Receivable, company: str) -> str:
+    return _(
+        "Hello %(name)s, this is a reminder from %(company)s: %(amount)s is due on %(due)s. Thank you.",
+        name=receivable.debtor_name,
+        company=company,
+        amount=rupiah(remaining(receivable)),
+        due=receivable.due_on.strftime("%d/%m/%Y"),
+    )
+
+
+def whatsapp_link(receivable: Receivable, company: str) -> str | None:
+    """https://wa.me/62…?text=… with the reminder prefilled; None without a phone number."""
+    from urllib.parse import quote
+
+    digits = re.sub(r"\D", "", receivable.debtor_phone or "")
+    if not digits:
+        return None
+    if digits.startswith("0"):
+        digits = "62" + digits[1:]
+    elif not digits.startswith("62"):
+        digits = "62" + digits
+    return f"https://wa.me/{digits}?text={quote(reminder_text(receivable, company))}"
+
+
+def finance_settings(tenant_id: int, *, create: bool = False) -> FinanceSettings:
+    """The tenant's finance settings; without a row, the defaults (stored only when `create`: a page
+    that only reads writes nothing)."""
+    stmt = sa.select(FinanceSettings).where(FinanceSettings.tenant_id == tenant_id)
+    found = db.session.execute(stmt).scalar_one_or_none()
+    if found is None:
+        found = FinanceSettings(tenant_id=tenant_id, reminders_on=False, remind_days_before=3)
+        if create:
+            db.session.add(found)
+            db.session.flush()
+    return found
+
+
+def save_reminder_settings(tenant, actor, *, reminders_on: bool, days_before) -> FinanceSettings:
+    text = str(days_before or "").strip()
+    if not text.isdigit() or not 1 <= int(text) <= 30:
+        raise FieldError("remind_days_before", _l("Enter a number of days from 1 to 30."))
+    settings = finance_settings(tenant.id, create=True)
+    settings.reminders_on = bool(reminders_on)
+    settings.remind_days_before = int(text)
+    db.session.flush()
+    return settings
+
+
+def due_reminders(today: date) -> list:
+    """(receivable, kind) for every unpaid receivable with an e-mail, in tenants with reminders on, due in
+    exactly `remind_days_before` days ("before") or today ("due"), not reminded of that kind yet."""
+    from datetime import timedelta
+
+    found = []
+    settings_rows = db.session.execute(
+        sa.select(FinanceSettings).where(FinanceSettings.reminders_on.is_(True))
+    ).scalars()
+    for settings in settings_rows:
+        ahead = today + timedelta(days=settings.remind_days_before)
+        stmt = (
+            sa.select(Receivable)
+            .where(
+                Receivable.tenant_id == settings.tenant_id,
+                Receivable.debtor_email != "",
+                Receivable.due_on.in_([today, ahead]),
+            )
+            .options(sa.orm.selectinload(Receivable.payments))
+        )
+        for receivable in db.session.execute(stmt).scalars():
+            if remaining(receivable) > 0:
+                found.append((receivable, "due" if receivable.due_on == today else "before"))
+    return found
+
+
+def send_due_reminders(today: date) -> int:
+    """E-mail each due reminder once (a ReceivableReminder row per receivable and kind, unique: a doubled
+    tick or a rerun sends nothing twice); returns how many went out."""
+    from app.logistics.settings.services import get_settings
+    from app.notifications.services import Mail, deliver_mails
+
+    sent = 0
+    for receivable, kind in due_reminders(today):
+        try:
+            with db.session.begin_nested():
+                db.session.add(
+                    ReceivableReminder(tenant_id=receivable.tenant_id, receivable_id=receivable.id, kind=kind)
+                )
+        except IntegrityError:
+            continue
+        company = get_settings(receivable.tenant_id).company_name or receivable.tenant.name
+        mail = Mail(
+            to=receivable.debtor_email,
+            subject=_("Payment reminder from %(company)s", company=company),
+            text=reminder_text(receivable, company),
+        )
+        deliver_mails([mail], tenant_id=receivable.tenant_id, user_id=None)
+        sent += 1
+    db.session.flush()
+    return sent
+
+
+# --- reports (Laporan Keuangan) ----------------------------------------------------------------
+@dataclass(frozen=True)
+class PeriodRow:
+    period: date  # the day, or the first day of the month
+    income: int
+    expense: int
+
+    @property
+    def net(self) -> int:
+        return self.income - self.expense
+
+
+@dataclass(frozen=True)
+class Report:
+    date_from: date
+    date_to: date
+    group: str  # "day" or "month"
+    opening: int
+    rows: list
+
+    @property
+    def income(self) -> int:
+        return int(sum((Decimal(r.income) for r in self.rows), Decimal(0)))
+
+    @property
+    def expense(self) -> int:
+        return int(sum((Decimal(r.expense) for r in self.rows), Decimal(0)))
+
+    @property
+    def closing(self) -> int:
+        return self.opening + self.income - self.expense
+
+
+def cash_report(tenant_id: int, date_from: date, date_to: date, group: str = "day") -> Report:
+    """Income and expense per day or per month between two WIB dates (both included), with the balance
+    before the first day (opening) and after the last (closing = opening + the rows' net)."""
+    from datetime import timedelta
+
+    if date_to < date_from:
+        raise FieldError("date_to", _l("The end date cannot be before the start date."))
+    if (date_to - date_from).days > 3660:
+        raise FieldError("date_to", _l("Choose at most ten years."))
+    group = group if group in ("day", "month") else "day"
+    stmt = (
+        sa.select(FinanceEntry.entry_date, FinanceEntry.kind, sa.func.sum(FinanceEntry.amount))
+        .where(
+            FinanceEntry.tenant_id == tenant_id,
+            FinanceEntry.entry_date >= date_from,
+            FinanceEntry.entry_date <= date_to,
+        )
+        .group_by(FinanceEntry.entry_date, FinanceEntry.kind)
+    )
+    sums: dict[date, list[Decimal]] = {}
+    for day, kind, amount in db.session.execute(stmt):
+        key = day.replace(day=1) if group == "month" else day
+        pair = sums.setdefault(key, [Decimal(0), Decimal(0)])
+        pair[0 if kind == INCOME else 1] += Decimal(amount)
+    rows = [PeriodRow(key, int(pair[0]), int(pair[1])) for key, pair in sorted(sums.items())]
+    return Report(date_from, date_to, group, balance(tenant_id, until=date_from - timedelta(days=1)), rows)

@@ -1,0 +1,123 @@
+"""Documents in Chromium, as admin@demo.test: filter the list, select 30 shipments, print them on A4
+4-up, watch the progress bar, open the PDF (read back: 4 labels a page, exactly the selection); open a
+label's QR URL signed out and see the timeline; the label preview at desktop and phone widths."""
+
+import base64
+import os
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests.browser.test_shipment_journey import FETCH_BYTES, sign_in
+from tests.documents.scan import scan_pages
+
+pytestmark = pytest.mark.browser
+
+SHOTS = Path(os.environ.get("SHOTS_DIR", "/tmp/shots/documents"))
+
+
+@pytest.fixture(scope="module")
+def documents_server(app, database_url, test_files):
+    """Indonesian, CSRF on, jobs in threads (no Redis) so the print job finishes without a worker."""
+    from app import create_app
+    from tests.conftest import app_config
+
+    served = create_app(app_config(database_url, None, test_files, BABEL_DEFAULT_LOCALE="id", WTF_CSRF_ENABLED=True))
+    server = make_server("127.0.0.1", 0, served, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server.server_port
+    server.shutdown()
+
+
+def shot(page, name):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def test_print_thirty_labels_and_track_one_signed_out(browser, documents_server):
+    base = f"http://demo.localhost:{documents_server}"
+    context = browser.new_context(locale="id-ID", viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    sign_in(page, base, "admin@demo.test")
+    page.goto(f"{base}/shipments/?per_page=50&type=pickup")
+    boxes = page.locator("#shipment-table .row-select")
+    assert boxes.count() >= 30
+    chosen = []
+    for index in range(30):
+        box = boxes.nth(index)
+        box.check()
+        row = page.locator(f"#shipment-row-{box.get_attribute('value')}")
+        chosen.append(row.locator(".col-tracking").inner_text().strip())
+    page.select_option("#label-print-size", "a4_4")
+    shot(page, "list-selection-1366")
+    with page.expect_navigation():
+        page.click("#btn-print-labels")
+    assert "/labels/job/" in page.url
+    page.locator("#label-job-download").wait_for(timeout=120_000)
+    assert page.get_attribute("#label-job-bar", "aria-valuenow") == "100"
+    shot(page, "bulk-progress-done-1366")
+    content_type, body = page.evaluate(FETCH_BYTES, page.get_attribute("#label-job-download", "href"))
+    assert content_type == "application/pdf"
+    pages = scan_pages(base64.b64decode(body), keep=SHOTS / "bulk-a4-4up")
+    barcodes = [[text for kind, text in codes if kind == "CODE-128"] for codes in pages]
+    assert [len(codes) for codes in barcodes] == [4] * 7 + [2]
+    assert sorted(sum(barcodes, [])) == sorted(chosen)
+    qr_urls = [text for codes in pages for kind, text in codes if kind == "QR-Code"]
+    assert f"{base}/lacak/{chosen[0]}" in qr_urls
+
+    assert errors == []
+    context.close()
+
+    # a customer scans the QR code: no sign-in, the timeline, names masked
+    for width in (390, 1366):
+        anon = browser.new_context(locale="id-ID", viewport={"width": width, "height": 800})
+        visitor = anon.new_page()
+        visitor.goto(f"{base}/lacak/{chosen[0]}")
+        assert visitor.locator("#tracking-timeline li").count() >= 1
+        assert chosen[0] in visitor.inner_text("#tracking-result")
+        shot(visitor, f"tracking-{width}")
+        anon.close()
+
+
+def test_label_preview_shows_the_pdf(browser, documents_server):
+    base = f"http://demo.localhost:{documents_server}"
+    for width in (1366, 390):
+        context = browser.new_context(locale="id-ID", viewport={"width": width, "height": 900})
+        page = context.new_page()
+        sign_in(page, base, "admin@demo.test")
+        page.goto(f"{base}/shipments/")
+        row_id = page.locator("#shipment-table .row-select").first.get_attribute("value")
+        page.goto(f"{base}/labels/{row_id}")
+        page.select_option("#label-template", "detailed")
+        page.select_option("#label-size", "thermal")
+        with page.expect_navigation():
+            page.click("#label-refresh")
+        src = page.get_attribute("#label-preview", "src")
+        assert "template=detailed" in src and "size=thermal" in src
+        content_type, body = page.evaluate(FETCH_BYTES, src)
+        assert content_type == "application/pdf"
+        number = page.inner_text("#label-title").split()[-1]
+        assert [kind for kind, text in scan_pages(base64.b64decode(body))[0] if text == number] == ["CODE-128"]
+        page.wait_for_timeout(800)
+        shot(page, f"label-preview-{width}")
+        context.close()
+
+
+def test_monthly_report_by_courier_links_to_the_list(browser, documents_server):
+    base = f"http://demo.localhost:{documents_server}"
+    for width in (1366, 390):
+        context = browser.new_context(locale="id-ID", viewport={"width": width, "height": 900})
+        page = context.new_page()
+        sign_in(page, base, "admin@demo.test")
+        page.goto(f"{base}/reports/")
+        page.select_option("#report-period", "month")
+        page.select_option("#report-group", "courier")
+        with page.expect_navigation():
+            page.click("#report-show")
+        assert page.locator("svg.report-chart rect").count() == page.locator("#report-table .report-row").count()
+        shot(page, f"report-month-courier-{width}")
+        context.close()
