@@ -70,6 +70,10 @@ BASE_DOMAIN = env_str("BASE_DOMAIN", "localhost").lower()
 PORT = env_int("PORT", 5000)
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "DemoPass#2026")
 TIMEZONE = env_str("TIMEZONE", "Asia/Jakarta")
+# Where clients transfer to: printed on every invoice PDF and in its e-mail (app/billing/documents.py).
+VENDOR_BANK_NAME = env_str("VENDOR_BANK_NAME", "Bank Central Asia (BCA)")
+VENDOR_BANK_ACCOUNT = env_str("VENDOR_BANK_ACCOUNT", "123-456-7890")
+VENDOR_BANK_HOLDER = env_str("VENDOR_BANK_HOLDER", "PT SiLogistik Teknologi Nusantara")
 SINGLE_DYNO = env_bool("SINGLE_DYNO")
 # Without Redis, periodic jobs (overdue invoices, SLA checks, reminders) tick inside the web process.
 PERIODIC_IN_PROCESS = env_bool("PERIODIC_IN_PROCESS", True)

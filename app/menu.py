@@ -194,6 +194,9 @@ def register_billing(appbuilder) -> None:
     add_view(appbuilder, InvoiceView, "Invoices", icon="fa-file-text", **category)
     appbuilder.add_view_no_menu(PaymentView)
     register_area(PaymentView.class_permission_name, PaymentView.realm)
+    from app.signup.vendor_plan_views import ClientPlanView  # the client page's plan actions (issue 26)
+
+    appbuilder.add_view_no_menu(ClientPlanView)
 
 
 def register_dashboards(appbuilder) -> None:

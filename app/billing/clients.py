@@ -6,12 +6,14 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
+import sqlalchemy.orm
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from app.audit.services import record_event
 from app.billing.catalogue import module_by_code, plan_by_code
-from app.billing.models import Plan, Subscription
+from app.billing.models import Invoice, Plan, Subscription
+from app.core.formatting import wib_date
 from app.core.periods import wib_midnight_utc
 from app.core.validation import FieldError
 from app.extensions import db
@@ -58,6 +60,79 @@ def validate_profile(profile: ClientProfile) -> None:
         raise FieldError("npwp", _l("NPWP must be 15 or 16 digits (dots and dashes allowed)."))
     if len(profile.contact_name) > 150:
         raise FieldError("contact_name", _l("The contact name is too long."))
+
+
+# --- the status the vendor sees: "Jatuh Tempo" derived, a manual override kept --------------------------
+# The stored Tenant.status is what staff set by hand (with a reason, in the client's history) or the
+# lifecycle job set. An "active" client is shown and filtered as overdue ("Jatuh Tempo") as soon as one of
+# its invoices is unpaid past its due date, or its paid period ended: nobody has to remember to flag it.
+# Setting "overdue" by hand stays possible (e.g. a promise to pay broken before the due date).
+MAX_DUE_WITHIN_DAYS = 366
+
+
+def _open_invoices():
+    return sa.and_(Invoice.tenant_id == Tenant.id, Invoice.paid_amount < Invoice.total, ~Invoice.credit_note.has())
+
+
+def _derived_overdue(today: date):
+    late_invoice = sa.exists().where(_open_invoices(), Invoice.due_date < today)
+    period = sa.orm.aliased(Subscription)  # lists join the client's subscription themselves
+    lapsed = sa.exists().where(period.tenant_id == Tenant.id, period.period_end < today)
+    return sa.and_(Tenant.status == "active", sa.or_(late_invoice, lapsed))
+
+
+def client_status_condition(status: str, today: date):
+    """SQL for the status a client is shown with (the same rule as `client_status`), for lists and counts."""
+    overdue = _derived_overdue(today)
+    if status == "overdue":
+        return sa.or_(Tenant.status == "overdue", overdue)
+    if status == "active":
+        return sa.and_(Tenant.status == "active", ~overdue)
+    return Tenant.status == status
+
+
+def client_status_column(today: date):
+    return sa.case((client_status_condition("overdue", today), "overdue"), else_=Tenant.status).label("shown_status")
+
+
+def due_within_condition(days: int, today: date):
+    """Clients with something falling due in the next `days` days: an open invoice or the period's end."""
+    last = today + timedelta(days=days)
+    invoice = sa.exists().where(_open_invoices(), Invoice.due_date >= today, Invoice.due_date <= last)
+    subscription = sa.orm.aliased(Subscription)
+    period = sa.exists().where(
+        subscription.tenant_id == Tenant.id, subscription.period_end >= today, subscription.period_end <= last
+    )
+    return sa.or_(invoice, period)
+
+
+def overdue_reasons(tenant: Tenant, today: date) -> list[str]:
+    """Why a client is shown as overdue: the late invoices, a lapsed period, or the status set by hand."""
+    reasons = []
+    late = db.session.execute(
+        sa.select(Invoice.number, Invoice.due_date)
+        .where(Invoice.tenant_id == tenant.id, Invoice.paid_amount < Invoice.total, ~Invoice.credit_note.has())
+        .where(Invoice.due_date < today)
+        .order_by(Invoice.due_date)
+    ).all()
+    for number, due in late:
+        reasons.append(str(_l("Invoice %(number)s unpaid since %(due)s", number=number, due=wib_date(due))))
+    subscription = subscription_of(tenant)
+    if subscription is not None and subscription.period_end < today:
+        reasons.append(str(_l("Paid period ended on %(day)s", day=wib_date(subscription.period_end))))
+    if tenant.status == "overdue":
+        reasons.append(str(_l("Set by hand (see the history)")))
+    return reasons if tenant.status in ("active", "overdue") else []
+
+
+def name_taken(name: str) -> bool:
+    """Two clients of one name cannot be told apart in lists and pickers: names are unique, ignoring case
+    and surrounding spaces."""
+    key = " ".join(name.split()).lower()
+    return (
+        db.session.execute(sa.select(Tenant.id).where(sa.func.lower(sa.func.trim(Tenant.name)) == key)).first()
+        is not None
+    )
 
 
 def _slug_for(name: str) -> str:
@@ -113,6 +188,8 @@ def subscribe(tenant: Tenant, plan: Plan, start: date) -> Subscription:
 def create_client(profile: ClientProfile, *, plan_code: str, today: date, actor_id: int | None):
     """A tenant, its subscription and a first Super Admin; returns (tenant, user, temporary password)."""
     validate_profile(profile)
+    if name_taken(profile.name):
+        raise FieldError("name", _l("A client with this name already exists; add e.g. the town to tell them apart."))
     plan = plan_by_code(plan_code)
     if plan is None:
         raise FieldError("plan", _l("Choose a plan."))

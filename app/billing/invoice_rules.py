@@ -40,6 +40,7 @@ __all__ = [
     "STATUS_PAID",
     "STATUS_OVERDUE",
     "STATUS_UNPAID",
+    "STATUS_PARTIAL",
     "STATUS_CANCELLED",
     "STATUS_LABELS",
     "invoice_status",
@@ -378,9 +379,11 @@ STATUS_PAID = "paid"
 STATUS_OVERDUE = "overdue"
 STATUS_UNPAID = "unpaid"
 STATUS_CANCELLED = "cancelled"
+STATUS_PARTIAL = "partial"
 #: Display labels (translated: Dibayar / Jatuh Tempo / Belum Dibayar / Dibatalkan).
 STATUS_LABELS = {
     STATUS_UNPAID: _l("Unpaid"),
+    STATUS_PARTIAL: _l("Partially paid"),
     STATUS_PAID: _l("Paid"),
     STATUS_OVERDUE: _l("Overdue"),
     STATUS_CANCELLED: _l("Cancelled"),
@@ -395,9 +398,10 @@ def invoice_status(
     cancelled: bool = False,
 ) -> str:
     """``"cancelled"`` when a credit note cancelled the invoice; else ``"paid"`` when
-    paid_amount >= total; else ``"overdue"`` after the due date (``today > due_date``);
-    else ``"unpaid"``.  The caller passes ``today`` in Asia/Jakarta; the due date itself
-    is still payable on time.
+    paid_amount >= total; else ``"overdue"`` after the due date (``today > due_date``, also when
+    part was paid: the debt is late); else ``"partial"`` when something was paid; else
+    ``"unpaid"``.  The caller passes ``today`` in Asia/Jakarta; the due date itself is still
+    payable on time.
     """
     total_ = _whole_rupiah(total, _l("Total"))
     paid = _whole_rupiah(paid_amount, _l("Paid amount"))
@@ -407,6 +411,8 @@ def invoice_status(
         return STATUS_PAID
     if _as_date(today) > _as_date(due_date):
         return STATUS_OVERDUE
+    if paid > 0:
+        return STATUS_PARTIAL
     return STATUS_UNPAID
 
 

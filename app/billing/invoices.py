@@ -14,6 +14,7 @@ from app.billing.invoice_rules import (
     STATUS_CANCELLED,
     STATUS_OVERDUE,
     STATUS_PAID,
+    STATUS_PARTIAL,
     STATUS_UNPAID,
     TaxRule,
     compute_totals,
@@ -189,9 +190,16 @@ def status_condition(status: str, today: date):
         return paid
     if status == STATUS_OVERDUE:
         return sa.and_(open_, Invoice.due_date < today)
+    if status == STATUS_PARTIAL:
+        return sa.and_(open_, Invoice.due_date >= today, Invoice.paid_amount > 0)
     if status == STATUS_UNPAID:
-        return sa.and_(open_, Invoice.due_date >= today)
+        return sa.and_(open_, Invoice.due_date >= today, Invoice.paid_amount <= 0)
     return sa.true()
+
+
+def is_reminder(invoice: Invoice) -> bool:
+    """A send after the invoice went out once, or once part of it was paid, is a payment reminder."""
+    return invoice.email_state == "sent" or Decimal(invoice.paid_amount) > 0
 
 
 def claim_email_send(invoice: Invoice, now=None) -> bool:

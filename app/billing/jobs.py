@@ -45,8 +45,9 @@ def _release_invoice(run, invoice_id: int) -> None:
 
 # Not retried when abandoned: the worker may have died after the SMTP server took the message.
 @job("mail", on_abandon=_release_invoice)
-def send_invoice(ctx, invoice_id: int) -> None:
-    """Idempotent: a run that already sent leaves the invoice as sent and does not send again."""
+def send_invoice(ctx, invoice_id: int, reminder: bool = False) -> None:
+    """Idempotent: a run that already sent leaves the invoice as sent and does not send again. A `reminder`
+    (the invoice was sent before, or is partly paid) is worded as one and asks for what is outstanding."""
     invoice = _invoice(invoice_id)
     if invoice.email_state == "sent" and invoice.email_job_id == ctx.run.id:
         return
@@ -55,7 +56,7 @@ def send_invoice(ctx, invoice_id: int) -> None:
             raise ValueError("the client has no e-mail address")
         if invoice.cancelled:
             raise ValueError(f"the invoice was cancelled by credit note {invoice.credit_note.number}")
-        content = invoice_email(invoice)
+        content = invoice_email(invoice, reminder=reminder)
         message = build_message(
             invoice.tenant.email or invoice.bill_to_email,
             content["subject"],

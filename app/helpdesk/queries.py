@@ -100,6 +100,12 @@ def recently_resolved(limit: int = 10) -> list[Ticket]:
     return list(db.session.execute(stmt).scalars())
 
 
+def recently_opened(limit: int = 10) -> list[Ticket]:
+    """The newest tickets, newest first (the vendor home's activity feed): by id, the primary key's index."""
+    stmt = sa.select(Ticket).order_by(Ticket.id.desc()).limit(limit)
+    return list(db.session.execute(stmt).scalars())
+
+
 def search(filters: TicketFilters, page_size: int = PAGE_SIZE) -> Page:
     query = _filtered(filters)
     total = db.session.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar_one()

@@ -184,10 +184,11 @@ def auto_assign(ticket: Ticket) -> list:
     team = db.session.execute(sa.select(Team).where(Team.id == rule.team_id).with_for_update()).scalar_one()
     members = team.members
     counts = open_ticket_counts(m.user_id for m in members)
+    workers = set(db.session.execute(ticket_worker_ids()).scalars())
     agents = [
         AgentLoad(
             id=m.user_id,
-            active=m.active and m.user.active,
+            active=m.active and m.user.active and m.user_id in workers,
             open_tickets=counts.get(m.user_id, 0),
             cap=m.max_open_tickets,
         )
@@ -206,6 +207,8 @@ def assign(ticket: Ticket, agent_id: int | None, actor) -> list:
     agent = db.session.get(TenantUser, agent_id) if agent_id else None
     if agent_id and (agent is None or agent.tenant_id is not None or not agent.active):
         raise FieldError("assignee", _("Choose an active vendor staff member."))
+    if agent is not None and not can_work_tickets(agent.id):
+        raise FieldError("assignee", _("%(name)s's role cannot work tickets.", name=agent.get_full_name()))
     if agent is not None and ticket.assignee_id == agent.id:
         return []
     return _set_assignee(ticket, agent, actor)
@@ -324,11 +327,50 @@ def attachments(ticket: Ticket, *, include_internal: bool) -> list[TicketAttachm
     return list(db.session.execute(query.order_by(TicketAttachment.id)).scalars())
 
 
+WORK_PERMISSION = ("can_write", "VendorTicket")  # reply, note, change status: what working a ticket is
+
+
+def ticket_worker_ids():
+    """SQL: ids of vendor staff whose roles (directly or through a group) may work tickets. Only they are
+    offered and chosen as assignees: a ticket given to Finance was a ticket nobody could open."""
+    from flask_appbuilder.security.sqla.models import (
+        Permission,
+        PermissionView,
+        ViewMenu,
+        assoc_group_role,
+        assoc_permissionview_role,
+        assoc_user_group,
+        assoc_user_role,
+    )
+
+    grants = assoc_permissionview_role
+    working_roles = (
+        sa.select(grants.c.role_id)
+        .join(PermissionView, PermissionView.id == grants.c.permission_view_id)
+        .join(Permission, Permission.id == PermissionView.permission_id)
+        .join(ViewMenu, ViewMenu.id == PermissionView.view_menu_id)
+        .where(Permission.name == WORK_PERMISSION[0], ViewMenu.name == WORK_PERMISSION[1])
+    )
+    direct = sa.select(assoc_user_role.c.user_id).where(assoc_user_role.c.role_id.in_(working_roles))
+    grouped = (
+        sa.select(assoc_user_group.c.user_id)
+        .join(assoc_group_role, assoc_group_role.c.group_id == assoc_user_group.c.group_id)
+        .where(assoc_group_role.c.role_id.in_(working_roles))
+    )
+    return sa.union(direct, grouped)
+
+
+def can_work_tickets(user_id: int) -> bool:
+    return user_id in set(db.session.execute(ticket_worker_ids()).scalars())
+
+
 def vendor_agents() -> list[TenantUser]:
+    """Active vendor staff who may work tickets: the only ones offered as assignees."""
     return list(
         db.session.execute(
             sa.select(TenantUser)
             .where(TenantUser.tenant_id.is_(None), TenantUser.active.is_(True))
+            .where(TenantUser.id.in_(ticket_worker_ids()))
             .order_by(TenantUser.first_name)
         ).scalars()
     )

@@ -4,6 +4,7 @@ import re
 
 from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_appbuilder.validators import Unique
 from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, SelectField, StringField, TimeField
 from wtforms.validators import DataRequired, NumberRange, Optional, Regexp
@@ -20,6 +21,7 @@ from app.helpdesk.models import (
     Team,
     TeamMember,
 )
+from app.helpdesk.services import can_work_tickets
 
 WORKDAYS_PATTERN = r"^[0-6](,[0-6])*$"
 
@@ -57,6 +59,8 @@ class TeamMemberView(_Settings):
     def pre_add(self, item):
         if item.user is not None and item.user.tenant_id is not None:
             raise ValueError(_l("Only vendor staff can be agents."))
+        if item.user is not None and not can_work_tickets(item.user.id):
+            raise ValueError(_l("This staff member's role cannot work tickets; give the role ticket access first."))
 
     pre_update = pre_add
 
@@ -85,7 +89,17 @@ class AssignmentRuleView(_Settings):
     list_columns = add_columns = edit_columns = ["category", "team"]
     label_columns = {"category": _l("Category"), "team": _l("Team")}
     formatters_columns = {"category": lambda code: CATEGORIES.get(code, code)}
-    add_form_extra_fields = edit_form_extra_fields = {"category": _select(_l("Category"), CATEGORIES)}
+    # One rule per category: a second one is a message next to the field, not the database's error.
+    add_form_extra_fields = edit_form_extra_fields = {
+        "category": SelectField(
+            _l("Category"),
+            choices=list(CATEGORIES.items()),
+            validators=[
+                DataRequired(),
+                Unique(datamodel, "category", _l("This category already has a rule; edit that one instead.")),
+            ],
+        )
+    }
 
 
 class SlaPolicyView(_Settings):

@@ -165,6 +165,19 @@ def read_counts(notification_ids) -> dict[int, tuple[int, int]]:
     return {nid: (clients, users) for nid, clients, users in rows}
 
 
+def recipient_clients(notification_id: int, limit: int = 1000) -> list[tuple[int, str, str, bool]]:
+    """The clients a sent notification reached: (id, name, slug, read by someone there), by name."""
+    read = sa.exists().where(READS.c.notification_id == notification_id, READS.c.tenant_id == Tenant.id)
+    rows = db.session.execute(
+        sa.select(Tenant.id, Tenant.name, Tenant.slug, read)
+        .join(RECIPIENTS, RECIPIENTS.c.tenant_id == Tenant.id)
+        .where(RECIPIENTS.c.notification_id == notification_id, RECIPIENTS.c.user_id.is_(None))
+        .order_by(Tenant.name, Tenant.slug)
+        .limit(limit)
+    )
+    return [tuple(row) for row in rows]
+
+
 # --- the bell ---------------------------------------------------------------------------
 def _visible_ids(user):
     mine = RECIPIENTS.c.user_id == user.id

@@ -18,7 +18,8 @@ from app.jobs.queue import enqueue
 from app.notifications import services
 from app.notifications.jobs import send_notification
 from app.notifications.models import BROADCAST_TYPES, TARGETS, TYPES, Notification
-from app.tenancy.models import CLIENT_TYPE_LABELS, Tenant
+from app.tenancy.models import CLIENT_TYPE_LABELS
+from app.tenancy.services import client_choices
 
 PAGE_SIZE = 20
 
@@ -165,7 +166,7 @@ class VendorNotificationView(VendorBaseView):
             else:
                 flash(_("Notification is being sent."), "success")
                 return redirect(url_for(".detail", pk=notification.id, job=run.id))
-        tenants = db.session.execute(sa.select(Tenant.id, Tenant.name).order_by(Tenant.name)).all()
+        tenants = client_choices()
         return self.render_template(
             "notifications/compose.html",
             form=form,
@@ -185,6 +186,7 @@ class VendorNotificationView(VendorBaseView):
             notification=notification,
             read_clients=clients,
             read_users=users,
+            clients=services.recipient_clients(notification.id),
             types=TYPES,
             targets=TARGETS,
             job=request.args.get("job"),

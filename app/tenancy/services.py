@@ -132,3 +132,11 @@ def check_user_quota(tenant: Tenant) -> None:
                 quota=tenant.user_quota,
             )
         )
+
+
+def client_choices(limit: int | None = None) -> list[tuple[int, str]]:
+    """(id, "Name (slug)") for every picker that chooses a client: the slug tells same-named clients apart."""
+    statement = sa.select(Tenant.id, Tenant.name, Tenant.slug).order_by(Tenant.name, Tenant.slug)
+    if limit:
+        statement = statement.limit(limit)
+    return [(id_, f"{name} ({slug})") for id_, name, slug in db.session.execute(statement).all()]

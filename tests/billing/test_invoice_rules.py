@@ -348,7 +348,7 @@ DUE = date(2026, 3, 31)
         (1_110_000, 0, DUE, "unpaid"),  # due date itself is on time
         (1_110_000, 0, date(2026, 4, 1), "overdue"),
         (1_110_000, 1_000_000, date(2026, 4, 1), "overdue"),  # partly paid, late
-        (1_110_000, 1_000_000, date(2026, 3, 1), "unpaid"),  # partly paid, on time
+        (1_110_000, 1_000_000, date(2026, 3, 1), "partial"),  # partly paid, on time: shown as such
         (1_110_000, 1_110_000, date(2026, 4, 1), "paid"),
         (1_110_000, 1_110_000, date(2026, 3, 1), "paid"),
         (1_110_000, 1_200_000, date(2026, 4, 1), "paid"),  # overpaid elsewhere
@@ -378,7 +378,7 @@ def test_invoice_status_rejects_bad_values():
 
 
 def test_status_labels_cover_every_status():
-    assert set(STATUS_LABELS) == {"paid", "overdue", "unpaid", "cancelled"}
+    assert set(STATUS_LABELS) == {"paid", "partial", "overdue", "unpaid", "cancelled"}
     assert str(STATUS_LABELS["overdue"]) == "Overdue"  # untranslated outside a request
 
 

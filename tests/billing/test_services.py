@@ -74,7 +74,12 @@ def test_partial_payments_add_up_and_overpayment_is_refused(vendor_scope):
     add_payment(
         invoice.id, method="transfer", paid_at=TODAY, amount=Decimal(100_000), reference="A", today=TODAY, actor_id=None
     )
-    assert invoice.status_on(TODAY) == "unpaid"
+    assert invoice.status_on(TODAY) == "partial" and invoice.outstanding == invoice.total - 100_000
+
+    def listed(status):
+        return vendor_scope.execute(sa.select(Invoice.id).where(status_condition(status, TODAY))).scalars().all()
+
+    assert invoice.id in listed("partial") and invoice.id not in listed("unpaid")
     with pytest.raises(FieldError):
         add_payment(
             invoice.id, method="cash", paid_at=TODAY, amount=Decimal(122_001), reference="", today=TODAY, actor_id=None

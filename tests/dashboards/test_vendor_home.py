@@ -32,19 +32,25 @@ def home_for(app, now: datetime, can_read=lambda resource: True, metric="clients
 
 @pytest.fixture()
 def payments(app):
-    """payments([(paid_at, amount), ...]): one invoice of a demo tenant paid in those instalments."""
+    """payments([(paid_at, amount), ...]): one invoice of a demo tenant paid in those instalments; tax-free
+    unless `tax` is given, so that the amounts paid are the revenue net of PPN too."""
+    from app.billing.invoice_rules import TaxRule
     from app.billing.invoices import InvoiceDraft, create_invoice
     from app.billing.models import Payment
     from app.extensions import db
     from app.tenancy.context import all_tenants
     from app.tenancy.services import tenant_by_slug
 
-    def make(rows):
+    def make(rows, price=None, tax=TaxRule(rate=Decimal(0))):
         with app.app_context(), all_tenants():
             tenant = tenant_by_slug("contoh")
-            total = sum(Decimal(amount) for _, amount in rows)
+            total = price or sum(Decimal(amount) for _, amount in rows)
             draft = InvoiceDraft(
-                tenant.id, [("Dashboard test", 1, total)], due_date=date(2010, 6, 1), issue_date=date(2010, 1, 1)
+                tenant.id,
+                [("Dashboard test", 1, total)],
+                due_date=date(2010, 6, 1),
+                issue_date=date(2010, 1, 1),
+                tax_rule=tax,
             )
             invoice = create_invoice(draft, today=date(2010, 1, 1), actor_id=None)
             for paid_at, amount in rows:
@@ -58,6 +64,7 @@ def payments(app):
                         reference="dash",
                     )
                 )
+                invoice.paid_amount += Decimal(amount)  # as billing.invoices.add_payment keeps it
             db.session.commit()
             return invoice.id
 
@@ -145,6 +152,20 @@ def test_revenue_month_and_quarter_at_wib_boundaries(app, payments, client_as):
     assert 'id="revenue-total">Rp 250<' in page.get_data(as_text=True)
 
 
+def test_revenue_is_net_of_ppn_with_the_gross_beside_it(app, payments, client_as):
+    from app.billing.invoice_rules import DEFAULT_TAX_RULE
+
+    # Rp 1.000.000 + PPN 12% of 11/12 = Rp 1.110.000; half of it paid is Rp 500.000 of the vendor's revenue.
+    payments([(date(2017, 5, 3), 555_000)], price=Decimal(1_000_000), tax=DEFAULT_TAX_RULE)
+    _, cards = home_for(app, datetime(2017, 5, 20, 5, 0))
+    assert cards["revenue_month"].value == Decimal(500_000) and cards["revenue_month"].gross == Decimal(555_000)
+    finance = client_as("finance@vendor.test")
+    home = finance.get("/vendor/home/data").json
+    assert set(home["details"]) >= {"revenue_month"}
+    page = finance.get("/billing/revenue/?paid_from=2017-05-01&paid_to=2017-05-31").get_data(as_text=True)
+    assert 'id="revenue-total">Rp 500.000<' in page and 'id="revenue-gross">Rp 555.000<' in page
+
+
 def test_quarter_across_the_year_change(app, payments):
     payments([(date(2012, 12, 31), 40), (date(2013, 1, 1), 60)])
     _, cards = home_for(app, datetime(2012, 12, 31, 17, 0))  # 1 Jan 2013 00:00 WIB
@@ -199,6 +220,13 @@ def test_activity_feed_lists_payments_clients_and_links(app, payments, client_as
     assert not any(entry["kind"] == "payment" for entry in support_feed)
 
 
+def test_feed_says_what_a_part_payment_leaves_outstanding(app, payments, client_as):
+    invoice_id = payments([(date(2016, 2, 1), 100_000)], price=Decimal(331_890))
+    feed = client_as("admin@vendor.test").get("/vendor/home/data").json["feed"]
+    entry = next(entry for entry in feed if entry["link"].endswith(f"/billing/invoices/{invoice_id}"))
+    assert "Rp 100.000" in entry["text"] and "Rp 231.890" in entry["text"]
+
+
 def test_feed_notifications_are_broadcasts_whose_links_open(app, client_as):
     from app.extensions import db
     from app.notifications import services as notifications
@@ -236,3 +264,11 @@ def test_bad_query_strings_fall_back_to_defaults(client_as):
     assert admin.get("/vendor/tickets/?status=open&page=abc").status_code == 200
     assert client_as("owner@demo.test").get("/dashboard/data?trend=bogus").json["trend"] == "7d"
     assert client_as("owner@demo.test").get("/shipments/?created_from=2026-13-01&group=x").status_code == 200
+
+
+def test_feed_shows_new_tickets_to_those_who_work_them(db, create_tenant, create_ticket, client_as):
+    ticket = create_ticket(create_tenant(), title="Resi tidak bisa dicetak")
+    feed = client_as("support@vendor.test").get("/vendor/home/data").json["feed"]
+    assert any(e["link"].endswith(f"/vendor/tickets/{ticket.id}") and ticket.number in e["text"] for e in feed)
+    finance_feed = client_as("finance@vendor.test").get("/vendor/home/data").json["feed"]
+    assert not any(e["link"].endswith(f"/vendor/tickets/{ticket.id}") for e in finance_feed)

@@ -240,3 +240,21 @@ def test_settings_screens_list_and_validate(client_as):
     support = client_as("support@vendor.test")
     assert support.get("/vendor/helpdesk/holidays/list/").status_code == 200
     assert support.post("/vendor/helpdesk/holidays/add", data={"day": "2026-12-30", "name": "x"}).status_code == 403
+
+
+def test_a_second_rule_for_a_category_is_a_field_message_not_a_database_error(client_as, app):
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from app.helpdesk.models import AssignmentRule, Team
+
+    with app.app_context():
+        team_id = db.session.execute(sa.select(Team.id).order_by(Team.id)).scalars().first()
+        before = db.session.execute(sa.select(sa.func.count()).select_from(AssignmentRule)).scalar_one()
+    admin = client_as("admin@vendor.test")
+    answer = admin.post("/vendor/helpdesk/rules/add", data={"category": "bug", "team": str(team_id)})
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 200 and "IntegrityError" not in page and "duplicate key" not in page
+    assert "already has a rule" in page or "sudah memiliki aturan" in page
+    with app.app_context():
+        assert db.session.execute(sa.select(sa.func.count()).select_from(AssignmentRule)).scalar_one() == before

@@ -218,3 +218,20 @@ def test_agent_cap_counts_open_tickets_of_every_client(app):
             )
         with tenant_scope(demo):
             assert open_ticket_counts(everywhere.keys()) == everywhere
+
+
+def test_only_staff_whose_role_works_tickets_are_offered_and_chosen(scoped, create_user):
+    """Finance got a ticket it could not open (403): neither the rules nor a person can give it one now."""
+    support, finance = create_user(role="Vendor Support"), create_user(role="Vendor Finance")
+    _team_for(scoped, "pembayaran", [(finance, None, True), (support, None, True)])
+    assignees = {_file(scoped, category="pembayaran")[0].assignee_id for _ in range(3)}
+    assert assignees == {support.id}
+    offered = {agent.id for agent in services.vendor_agents()}
+    assert support.id in offered and finance.id not in offered
+    ticket, _ = _file(scoped)
+    try:
+        services.assign(ticket, finance.id, actor=None)
+    except FieldError as error:
+        assert "assignee" in error.errors
+    else:
+        raise AssertionError("a role that cannot work tickets must not get one")

@@ -176,3 +176,20 @@ def test_vendor_compose_bad_input_and_sent_list(client_as):
     assert vendor_admin.get("/vendor/notifications/999999").status_code == 404
     support = client_as("support@vendor.test")
     assert support.get("/vendor/notifications/").status_code == 200
+
+
+def test_a_sent_notification_lists_the_clients_it_went_to(client_as, tenant):
+    import uuid
+
+    from app.extensions import db
+
+    admin = client_as("admin@vendor.test")
+    title = f"Pemeliharaan {uuid.uuid4().hex[:6]}"
+    contoh = tenant("contoh")
+    _send(admin, title=title, target="chosen", tenant_ids=[str(contoh.id)])
+    with admin.application.app_context():
+        nid = db.session.execute(sa.select(Notification.id).filter_by(title=title)).scalar_one()
+    page = admin.get(f"/vendor/notifications/{nid}").get_data(as_text=True)
+    listed = page.split('id="recipient-clients"')[1].split("</table>")[0]
+    assert f"/billing/clients/{contoh.id}" in listed and contoh.slug in listed
+    assert f"/billing/clients/{tenant('demo').id}" not in listed

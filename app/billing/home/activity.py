@@ -55,21 +55,34 @@ def notifications(limit: int) -> list[Entry]:
 
 def payments(limit: int) -> list[Entry]:
     stmt = (
-        sa.select(Payment.created_at, Payment.amount, Invoice.id, Invoice.number, Invoice.bill_to_name)
+        sa.select(
+            Payment.created_at,
+            Payment.amount,
+            Invoice.id,
+            Invoice.number,
+            Invoice.bill_to_name,
+            Invoice.total - Invoice.paid_amount,
+        )
         .join(Invoice, Invoice.id == Payment.invoice_id)
         .order_by(Payment.created_at.desc(), Payment.id.desc())
         .limit(limit)
     )
     return [
-        Entry(
-            at,
-            "payment",
-            _("Invoice %(number)s paid %(amount)s (%(client)s)", number=number, amount=rupiah(amount), client=client),
-            "InvoiceView.detail",
-            invoice_id,
-        )
-        for at, amount, invoice_id, number, client in db.session.execute(stmt).all()
+        Entry(at, "payment", _payment_text(number, amount, client, outstanding), "InvoiceView.detail", invoice_id)
+        for at, amount, invoice_id, number, client, outstanding in db.session.execute(stmt).all()
     ]
+
+
+def _payment_text(number, amount, client, outstanding) -> str:
+    """A part payment says what is still owed: "paid Rp 100.000" alone reads as settled."""
+    names = {"number": number, "amount": rupiah(amount), "client": client}
+    if outstanding > 0:
+        return _(
+            "Invoice %(number)s: payment of %(amount)s received (%(client)s), %(outstanding)s still outstanding",
+            outstanding=rupiah(outstanding),
+            **names,
+        )
+    return _("Invoice %(number)s: payment of %(amount)s received (%(client)s), paid in full", **names)
 
 
 def closed_tickets(limit: int) -> list[Entry]:
@@ -82,6 +95,19 @@ def closed_tickets(limit: int) -> list[Entry]:
             t.id,
         )
         for t in tickets.recently_resolved(limit)
+    ]
+
+
+def new_tickets(limit: int) -> list[Entry]:
+    return [
+        Entry(
+            t.created_at,
+            "ticket",
+            _("New ticket %(number)s: %(title)s", number=t.number, title=t.title),
+            "VendorTicketView.detail",
+            t.id,
+        )
+        for t in tickets.recently_opened(limit)
     ]
 
 
@@ -117,6 +143,7 @@ SOURCES: tuple[tuple[str, Callable[[int], list[Entry]]], ...] = (
     (VENDOR_NOTIFICATION, notifications),
     (INVOICE, payments),
     (VENDOR_TICKET, closed_tickets),
+    (VENDOR_TICKET, new_tickets),
     (CLIENT, modules_enabled),
     (CLIENT, clients_joined),
 )

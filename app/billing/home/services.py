@@ -12,7 +12,8 @@ from decimal import Decimal
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from app.billing.models import Payment
+from app.billing.clients import client_status_condition
+from app.billing.models import Invoice, Payment
 from app.core.names import CLIENT, PAYMENT, VENDOR_TICKET
 from app.core.periods import add_months, month_end, month_start, quarter_end, quarter_start, today_wib, week_start
 from app.extensions import db
@@ -33,6 +34,7 @@ class Card:
     args: dict
     previous: Decimal | None = None  # revenue: the previous period's sum
     money: bool = False
+    gross: Decimal | None = None  # revenue: the same payments with PPN (the value is net of tax)
 
     @property
     def change(self) -> float | None:
@@ -43,8 +45,10 @@ class Card:
 
 
 # --- cards ---------------------------------------------------------------------------------
-def active_clients() -> int:
-    return db.session.execute(sa.select(sa.func.count()).where(Tenant.status == "active")).scalar_one()
+def active_clients(today: date) -> int:
+    """Clients shown as active: not those shown as overdue ("Jatuh Tempo"), as the list it opens."""
+    active = client_status_condition("active", today)
+    return db.session.execute(sa.select(sa.func.count()).select_from(Tenant).where(active)).scalar_one()
 
 
 def new_clients_window(today: date) -> tuple[date, date]:
@@ -56,21 +60,39 @@ def clients_joined(first: date, last: date) -> int:
     return db.session.execute(stmt).scalar_one()
 
 
-def _revenue_sum(first: date, last: date):
-    return sa.select(sa.func.coalesce(sa.func.sum(Payment.amount), 0)).where(
-        Payment.paid_at >= first, Payment.paid_at <= last
+def net_sum():
+    """The sum of payments without PPN: each payment less its invoice's share of tax (tax / total)."""
+    untaxed = Payment.amount * (Invoice.total - Invoice.tax) * sa.literal(1.0, sa.Float)
+    share = untaxed / sa.func.nullif(Invoice.total, 0)
+    return sa.func.round(sa.cast(sa.func.coalesce(sa.func.sum(share), 0), sa.Numeric(18, 2)), 0)
+
+
+def _revenue_sum(first: date, last: date, net: bool = False):
+    """Payments received; `net`: each payment without its share of PPN (its invoice's tax / total)."""
+    if not net:
+        return sa.select(sa.func.coalesce(sa.func.sum(Payment.amount), 0)).where(
+            Payment.paid_at >= first, Payment.paid_at <= last
+        )
+    return (
+        sa.select(net_sum())
+        .join(Invoice, Invoice.id == Payment.invoice_id)
+        .where(Payment.paid_at >= first, Payment.paid_at <= last, Invoice.total > 0)
     )
 
 
-def revenue(first: date, last: date) -> Decimal:
+def revenue(first: date, last: date, net: bool = False) -> Decimal:
     """Payments received between two WIB dates, inclusive (Payment.paid_at is the WIB date)."""
-    return Decimal(db.session.execute(_revenue_sum(first, last)).scalar_one())
+    return _whole(db.session.execute(_revenue_sum(first, last, net)).scalar_one())
 
 
-def revenues(periods: list[tuple[date, date]]) -> list[Decimal]:
+def revenues(periods: list[tuple[date, date]], net: bool = False) -> list[Decimal]:
     """Several periods' revenue in one statement (each sum an index-only range scan)."""
-    row = db.session.execute(sa.select(*[_revenue_sum(first, last).scalar_subquery() for first, last in periods]))
-    return [Decimal(value) for value in row.one()]
+    row = db.session.execute(sa.select(*[_revenue_sum(first, last, net).scalar_subquery() for first, last in periods]))
+    return [_whole(value) for value in row.one()]
+
+
+def _whole(value) -> Decimal:
+    return Decimal(str(value)).quantize(Decimal(1))
 
 
 def open_tickets() -> int:
@@ -78,7 +100,8 @@ def open_tickets() -> int:
 
 
 def revenue_cards(today: date) -> list[Card]:
-    """This month and this quarter, each against the period before it."""
+    """This month and this quarter net of PPN (the vendor's own income), each against the period before it;
+    the gross (what clients paid, tax included) beside it."""
     month, previous_month = month_start(today), add_months(today, -1)
     quarter, previous_quarter = quarter_start(today), add_months(quarter_start(today), -3)
     specs = (
@@ -95,7 +118,8 @@ def revenue_cards(today: date) -> list[Card]:
             (previous_quarter, quarter_end(previous_quarter)),
         ),
     )
-    sums = revenues([period for _, _, current, previous in specs for period in (current, previous)])
+    periods = [period for _, _, current, previous in specs for period in (current, previous)]
+    sums, gross = revenues(periods, net=True), revenues(periods)
     return [
         Card(
             key,
@@ -105,6 +129,7 @@ def revenue_cards(today: date) -> list[Card]:
             {"paid_from": current[0].isoformat(), "paid_to": current[1].isoformat()},
             previous=sums[2 * index + 1],
             money=True,
+            gross=gross[2 * index],
         )
         for index, (key, label, current, previous) in enumerate(specs)
     ]
@@ -117,7 +142,11 @@ def cards(today: date, can_read) -> list[Card]:
         joined_from, joined_to = new_clients_window(today)
         found.append(
             Card(
-                "active_clients", str(_l("Active clients")), active_clients(), "ClientView.index", {"status": "active"}
+                "active_clients",
+                str(_l("Active clients")),
+                active_clients(today),
+                "ClientView.index",
+                {"status": "active"},
             )
         )
         found.append(

@@ -1,6 +1,8 @@
 """The vendor home (the back-office landing page), its JSON for live refresh, and the payments
 list that the revenue cards open."""
 
+from decimal import Decimal
+
 import sqlalchemy as sa
 from flask import current_app, jsonify, request, url_for
 from flask_appbuilder import expose
@@ -38,6 +40,7 @@ def _card_json(card: home_services.Card) -> dict:
     return {
         "value": rupiah(card.value) if card.money else card.value,
         "raw": str(card.value),
+        "gross": rupiah(card.gross) if card.gross is not None else None,
         "change": card.change,
         "link": url_for(card.endpoint, **card.args),
     }
@@ -99,13 +102,11 @@ def payment_rows(args):
         statement = statement.where(Payment.paid_at >= paid_from)
     if paid_to := parse_date(args.get("paid_to")):
         statement = statement.where(Payment.paid_at <= paid_to)
-    total = db.session.execute(
-        sa.select(sa.func.coalesce(sa.func.sum(sa.literal_column("amount")), 0)).select_from(
-            statement.with_only_columns(Payment.amount).subquery()
-        )
-    ).scalar_one()
+    net, gross = db.session.execute(
+        statement.with_only_columns(home_services.net_sum(), sa.func.coalesce(sa.func.sum(Payment.amount), 0))
+    ).one()
     ordered = statement.order_by(Payment.paid_at.desc(), Payment.id.desc())
-    return paginate(ordered, page_number(args.get("page"))), total
+    return paginate(ordered, page_number(args.get("page"))), Decimal(str(net)).quantize(Decimal(1)), gross
 
 
 class RevenueView(BillingPage):
@@ -118,5 +119,5 @@ class RevenueView(BillingPage):
     @expose("/")
     @has_access
     def index(self):
-        page, total = payment_rows(request.args)
-        return self.render("dashboard/revenue_list.html", page=page, total=total, args=request.args)
+        page, total, gross = payment_rows(request.args)
+        return self.render("dashboard/revenue_list.html", page=page, total=total, gross=gross, args=request.args)

@@ -32,9 +32,9 @@ SORTS = {
 }
 
 
-def client_rows(args):
+def client_rows(args, today):
     statement = (
-        sa.select(Tenant, Plan.name.label("plan_name"))
+        sa.select(Tenant, Plan.name.label("plan_name"), service.client_status_column(today))
         .outerjoin(Subscription, Subscription.tenant_id == Tenant.id)
         .outerjoin(Plan, Plan.id == Subscription.plan_id)
     )
@@ -44,7 +44,9 @@ def client_rows(args):
         tenant_id = db_integer_id(q)
         statement = statement.where(sa.or_(match, Tenant.id == tenant_id) if tenant_id else match)
     if args.get("status") in TENANT_STATUSES:
-        statement = statement.where(Tenant.status == args["status"])
+        statement = statement.where(service.client_status_condition(args["status"], today))
+    if due_within := due_within_days(args.get("due_within")):
+        statement = statement.where(service.due_within_condition(due_within, today))
     if args.get("type") in CLIENT_TYPES:
         statement = statement.where(Tenant.client_type == args["type"])
     if joined_from := parse_date(args.get("joined_from")):
@@ -53,6 +55,13 @@ def client_rows(args):
         statement = statement.where(Tenant.joined_on <= joined_to)
     statement, sort = sorted_by(statement, SORTS, args.get("sort"), "-joined")
     return paginate(statement, page_number(args.get("page"))), sort
+
+
+def due_within_days(raw) -> int | None:
+    text = (raw or "").strip()
+    if not text.isascii() or not text.isdigit():
+        return None
+    return min(int(text), service.MAX_DUE_WITHIN_DAYS)
 
 
 class ClientView(BillingPage):
@@ -72,7 +81,7 @@ class ClientView(BillingPage):
     @expose("/")
     @has_access
     def index(self):
-        page, sort = client_rows(request.args)
+        page, sort = client_rows(request.args, self.today())
         return self.render(
             "billing/client_list.html",
             page=page,
@@ -106,6 +115,8 @@ class ClientView(BillingPage):
             enabled=enabled_modules(pk),
             usage=usage_counts(),
             invoices=invoices,
+            overdue_reasons=service.overdue_reasons(tenant, self.today()),
+            plans=db.session.execute(sa.select(Plan).order_by(Plan.price, Plan.id)).scalars().all(),
             timeline=history.timeline(pk, self.can_read),
             statuses=service.STATUS_LABELS,
             types=service.CLIENT_TYPE_LABELS,

@@ -27,7 +27,7 @@ from app.core.validation import FieldError
 from app.extensions import db
 from app.jobs.models import JobRun
 from app.jobs.queue import enqueue, recover
-from app.tenancy.models import Tenant
+from app.tenancy.services import client_choices
 
 SORTS = {
     "issued": Invoice.issue_date,
@@ -130,7 +130,7 @@ class InvoiceView(BillingPage):
         )
 
     def _form(self, form=None, error=None, status=200):
-        clients = db.session.execute(sa.select(Tenant.id, Tenant.name).order_by(Tenant.name).limit(500)).all()
+        clients = client_choices(limit=500)
         return self.render("billing/invoice_form.html", form=form or {}, clients=clients, error=error), status
 
     @expose("/new", methods=["GET", "POST"])
@@ -190,10 +190,13 @@ class InvoiceView(BillingPage):
             if invoice.cancelled:
                 flash(_("A cancelled invoice is not sent; it is no longer payable."), "danger")
                 return redirect(url_for("InvoiceView.detail", pk=pk))
+            reminder = service.is_reminder(invoice)
             if not service.claim_email_send(invoice):
                 flash(_("This invoice is being sent or was sent a moment ago."), "info")
                 return redirect(url_for("InvoiceView.detail", pk=pk))
-            run = enqueue(send_invoice, tenant_id=None, user_id=self.actor_id(), invoice_id=invoice.id)
+            run = enqueue(
+                send_invoice, tenant_id=None, user_id=self.actor_id(), invoice_id=invoice.id, reminder=reminder
+            )
             service.remember_email_job(pk, run.id)
         flash(_("The invoice e-mail is queued."), "success")
         return redirect(url_for("InvoiceView.detail", pk=pk))

@@ -1,0 +1,102 @@
+"""In Chromium: the vendor admin finds a client under Jatuh Tempo, records a part payment (the invoice then
+reads "Dibayar sebagian" with what is left), and upgrades the client's plan with a reason; the Vendor Viewer
+walks the same pages without a single 403. Screenshots at 1366 and 390 px in /tmp/shots/backoffice/."""
+
+import os
+import uuid
+from datetime import timedelta
+
+import pytest
+
+from tests.browser.test_vendor_billing_journey import billing_server  # noqa: F401  (fixture)
+from tests.conftest import DEMO_PASSWORD
+
+pytestmark = pytest.mark.browser
+SHOTS = os.environ.get("SHOTS_DIR", "/tmp/shots/backoffice")
+
+
+def _late_client(app, name):
+    """A Pro client whose invoice of Rp 1.110.000 fell due three days ago."""
+    from app.billing import clients
+    from app.billing.invoices import InvoiceDraft, create_invoice
+    from app.core.formatting import jakarta_today
+    from app.extensions import db
+    from app.tenancy.context import all_tenants
+
+    with app.app_context(), all_tenants():
+        profile = clients.ClientProfile(name=name, client_type="umkm", email=f"{uuid.uuid4().hex[:8]}@toko.test")
+        tenant, _user, _password = clients.create_client(profile, plan_code="pro", today=jakarta_today(), actor_id=None)
+        issued = jakarta_today() - timedelta(days=17)
+        draft = InvoiceDraft(tenant.id, [("Langganan", 1, 1_000_000)], due_date=issued + timedelta(days=14))
+        draft.issue_date = issued
+        invoice = create_invoice(draft, today=issued, actor_id=None)
+        db.session.commit()
+        return tenant.id, invoice.id
+
+
+def _login(page, base, email):
+    page.goto(f"{base}/login/")
+    page.fill("input[name=username]", email)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("input[type=submit], button[type=submit]")
+    page.wait_for_url(f"{base}/")
+
+
+def _shoot(page, name):
+    os.makedirs(SHOTS, exist_ok=True)
+    for width in (1366, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=f"{SHOTS}/{name}-{width}.png", full_page=True)
+    page.set_viewport_size({"width": 1366, "height": 900})
+
+
+def test_admin_collects_a_part_payment_and_upgrades_and_a_viewer_walks_without_403(page, billing_server):  # noqa: F811
+    served, port = billing_server
+    base = f"http://localhost:{port}"
+    name = f"Toko Bangunan Jaya {uuid.uuid4().hex[:6]}"
+    tenant_id, invoice_id = _late_client(served, name)
+
+    _login(page, base, "admin@vendor.test")
+    page.goto(f"{base}/billing/clients/?status=overdue&q={name.replace(' ', '+')}")
+    assert name in page.inner_text("#client-list")
+    _shoot(page, "admin-clients-overdue")
+
+    page.goto(f"{base}/billing/invoices/{invoice_id}")
+    page.fill("#payment-form input[name=amount]", "100000")
+    page.click("#payment-form button[type=submit]")
+    page.wait_for_selector("#invoice-outstanding")
+    assert page.inner_text("#invoice-paid") == "Rp 100.000"
+    assert page.inner_text("#invoice-outstanding") == "Rp 1.010.000"
+    assert "Dibayar sebagian" in page.inner_text("h2")
+    _shoot(page, "admin-invoice-part-paid")
+
+    page.goto(f"{base}/billing/invoices/?q={name.replace(' ', '+')}")
+    assert "Rp 1.010.000" in page.inner_text("#invoice-list")
+    _shoot(page, "admin-invoice-list")
+
+    page.goto(f"{base}/billing/clients/{tenant_id}")
+    _shoot(page, "admin-client-detail")
+    page.select_option("#change-plan-form select[name=plan]", "business")
+    page.fill("#change-plan-form input[name=reason]", "Cabang baru dibuka")
+    page.click("#change-plan-form button[type=submit]")
+    page.wait_for_url(f"{base}/billing/invoices/*")
+    assert "upgrade" in page.inner_text("#invoice-lines").lower()
+    _shoot(page, "admin-upgrade-invoice")
+
+    page.goto(f"{base}/")
+    _shoot(page, "admin-home")
+    page.goto(f"{base}/logout/")
+
+    _login(page, base, "viewer@vendor.test")
+    for path, shot in (
+        ("/", "viewer-home"),
+        ("/billing/clients/?status=overdue", "viewer-clients"),
+        (f"/billing/clients/{tenant_id}", "viewer-client-detail"),
+        ("/billing/invoices/?status=partial", "viewer-invoices"),
+        (f"/billing/invoices/{invoice_id}", "viewer-invoice-detail"),
+    ):
+        answer = page.goto(f"{base}{path}")
+        assert answer.status == 200, path
+        _shoot(page, shot)
+    assert "change-plan-form" not in page.content()
+    assert not [e for e in page.console_errors if "favicon" not in e]
