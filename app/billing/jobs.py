@@ -36,7 +36,7 @@ def credit_note_pdf(ctx, credit_note_id: int) -> None:
     _store_pdf(ctx, pdf_filename(credit_note), render_credit_note_pdf(credit_note))
 
 
-def _release_invoice(run, invoice_id: int) -> None:
+def _release_invoice(run, invoice_id: int, **_job_arguments) -> None:
     """A run abandoned by a killed worker: the invoice is no longer "being sent" and may be sent again."""
     invoice = db.session.get(Invoice, invoice_id)
     if invoice is not None and invoice.email_state == "queued" and invoice.email_job_id in (None, run.id):
