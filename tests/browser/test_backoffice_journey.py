@@ -88,6 +88,8 @@ def test_admin_collects_a_part_payment_and_upgrades_and_a_viewer_walks_without_4
     # The Viewer in a browser of its own: logging the admin out would end every session of the shared demo
     # admin, the other tests' signed-in clients included.
     page = page.context.browser.new_context(locale="id-ID").new_page()
+    page.console_errors = []
+    page.on("console", lambda message: page.console_errors.append(message.text) if message.type == "error" else None)
 
     _login(page, base, "viewer@vendor.test")
     for path, shot in (
