@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from app.core.validation import FieldError
-from app.logistics.finance import services
+from app.logistics.finance import reports, services
 from app.tenancy.context import tenant_scope
 
 
@@ -36,8 +36,8 @@ def booked(db, create_tenant):
 def test_per_day_and_per_month_sum_to_the_same_closing_balance(booked):
     tenant, owner = booked
     with tenant_scope(tenant.id, owner.id):
-        daily = services.cash_report(tenant.id, date(2026, 10, 1), date(2026, 11, 30), "day")
-        monthly = services.cash_report(tenant.id, date(2026, 10, 1), date(2026, 11, 30), "month")
+        daily = reports.cash_report(tenant.id, date(2026, 10, 1), date(2026, 11, 30), "day")
+        monthly = reports.cash_report(tenant.id, date(2026, 10, 1), date(2026, 11, 30), "month")
         assert [(r.period.isoformat(), r.income, r.expense) for r in daily.rows] == [
             ("2026-10-01", 500_000, 120_000),
             ("2026-10-15", 0, 80_000),
@@ -50,7 +50,7 @@ def test_per_day_and_per_month_sum_to_the_same_closing_balance(booked):
         assert daily.opening == monthly.opening == 1_000_000
         assert daily.closing == monthly.closing == 1_600_000 == services.balance(tenant.id, until=date(2026, 11, 30))
         with pytest.raises(FieldError):
-            services.cash_report(tenant.id, date(2026, 11, 30), date(2026, 10, 1))
+            reports.cash_report(tenant.id, date(2026, 11, 30), date(2026, 10, 1))
 
 
 def test_the_report_page_shows_the_totals_of_its_rows(booked):

@@ -4,7 +4,7 @@ from app.core.formatting import jakarta_today
 from app.extensions import db
 from app.jobs.queue import job
 from app.jobs.schedule import periodic
-from app.logistics.finance.services import send_due_reminders
+from app.logistics.finance.receivables import send_due_reminders
 
 
 @periodic("0 1 * * *")  # 08:00 WIB
@@ -25,11 +25,11 @@ def export_report(ctx, date_from: str, date_to: str, group: str) -> None:
     from flask_babel import gettext as _
     from openpyxl import Workbook  # imported when used: less memory in every web process
 
-    from app.logistics.finance import services
+    from app.logistics.finance import reports, services
     from app.logistics.finance.models import FinanceEntry
 
     start, end = date.fromisoformat(date_from), date.fromisoformat(date_to)
-    report = services.cash_report(ctx.tenant_id, start, end, group)
+    report = reports.cash_report(ctx.tenant_id, start, end, group)
     workbook = Workbook(write_only=True)
     summary = workbook.create_sheet(_("Report"))
     summary.append([_("Opening balance"), report.opening])

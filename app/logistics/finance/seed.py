@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from app.core.formatting import jakarta_today
 from app.core.names import ADMIN, COURIER, SUPER_ADMIN
 from app.extensions import db
-from app.logistics.finance import services
+from app.logistics.finance import receivables, services
 from app.logistics.finance.models import FinanceEntry, Receivable
 from app.logistics.shipments.models import Shipment
 
@@ -61,7 +61,7 @@ def _seed_receivables(tenant, admin) -> None:
         return
     today = jakarta_today()
     for kind, name, phone, issued, due, amount, paid in RECEIVABLES:
-        data = services.ReceivableInput(
+        data = receivables.ReceivableInput(
             kind,
             name,
             phone,
@@ -71,8 +71,8 @@ def _seed_receivables(tenant, admin) -> None:
             (today + timedelta(days=due)).isoformat(),
             "",
         )
-        receivable = services.create_receivable(tenant, admin, data)
+        receivable = receivables.create_receivable(tenant, admin, data)
         if paid:
-            services.add_receivable_payment(
+            receivables.add_receivable_payment(
                 tenant, admin, receivable, amount=str(paid), paid_on=today.isoformat(), method="tunai"
             )

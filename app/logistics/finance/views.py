@@ -22,7 +22,7 @@ from app.core.rows import get_or_404
 from app.core.transaction import transaction
 from app.core.validation import FieldError
 from app.core.views import TenantBaseView
-from app.logistics.finance import services
+from app.logistics.finance import receivables, reports, services
 from app.logistics.finance.models import METHODS, PENDING, ExpenseRequest, FinanceEntry, Receivable
 from app.logistics.settings.services import get_settings
 from app.logistics.shipments.inputs import COURIER_ROLE, active_staff
@@ -355,9 +355,9 @@ class ReceivableView(TenantBaseView):
     @has_access
     def list(self):
         status = request.args.get("status", "")
-        status = status if status in services.RECEIVABLE_STATUS_LABELS else ""
-        rows = services.receivable_rows(g.user.tenant_id, services.wib_today(), status=status)
-        settings = services.finance_settings(g.user.tenant_id)
+        status = status if status in receivables.RECEIVABLE_STATUS_LABELS else ""
+        rows = receivables.receivable_rows(g.user.tenant_id, services.wib_today(), status=status)
+        settings = receivables.finance_settings(g.user.tenant_id)
         return self._list(rows, status, settings, {})
 
     def _list(self, rows, status, settings, errors, code=200):
@@ -365,9 +365,9 @@ class ReceivableView(TenantBaseView):
             "finance/receivables.html",
             rows=rows,
             status=status,
-            statuses=services.RECEIVABLE_STATUS_LABELS,
-            debtors=services.DEBTOR_LABELS,
-            aging=services.aging(rows),
+            statuses=receivables.RECEIVABLE_STATUS_LABELS,
+            debtors=receivables.DEBTOR_LABELS,
+            aging=receivables.aging(rows),
             totals=dict(
                 amount=sum(int(r.receivable.amount) for r in rows),
                 paid=sum(r.paid for r in rows),
@@ -385,10 +385,10 @@ class ReceivableView(TenantBaseView):
             today = services.wib_today()
             values = {"debtor_kind": "customer", "issued_on": today.isoformat(), "due_on": today.isoformat()}
             return self._form(values, {})
-        values = services.ReceivableInput.from_mapping(request.form)
+        values = receivables.ReceivableInput.from_mapping(request.form)
         try:
             with transaction():
-                receivable = services.create_receivable(current_tenant(), g.user, values)
+                receivable = receivables.create_receivable(current_tenant(), g.user, values)
         except FieldError as exc:
             return self._form(values.__dict__, exc.messages(), 422)
         flash(_("Debt recorded."), "success")
@@ -396,7 +396,7 @@ class ReceivableView(TenantBaseView):
 
     def _form(self, values, errors, code=200):
         return self.render_template(
-            "finance/receivable_form.html", values=values, errors=errors, debtors=services.DEBTOR_LABELS
+            "finance/receivable_form.html", values=values, errors=errors, debtors=receivables.DEBTOR_LABELS
         ), code
 
     @expose("/<int:pk>")
@@ -410,13 +410,13 @@ class ReceivableView(TenantBaseView):
         return self.render_template(
             "finance/receivable_show.html",
             item=receivable,
-            paid=services.paid_amount(receivable),
-            left=services.remaining(receivable),
-            status=services.receivable_status(receivable, today),
-            statuses=services.RECEIVABLE_STATUS_LABELS,
-            debtors=services.DEBTOR_LABELS,
+            paid=receivables.paid_amount(receivable),
+            left=receivables.remaining(receivable),
+            status=receivables.receivable_status(receivable, today),
+            statuses=receivables.RECEIVABLE_STATUS_LABELS,
+            debtors=receivables.DEBTOR_LABELS,
             methods={code: services.METHOD_LABELS[code] for code in METHODS},
-            whatsapp=services.whatsapp_link(receivable, company),
+            whatsapp=receivables.whatsapp_link(receivable, company),
             errors=errors,
             today=today.isoformat(),
             can_write=self.appbuilder.sm.has_access(CAN_WRITE, RECEIVABLE),
@@ -428,7 +428,7 @@ class ReceivableView(TenantBaseView):
         receivable = get_or_404(Receivable, pk)
         try:
             with transaction():
-                services.add_receivable_payment(
+                receivables.add_receivable_payment(
                     current_tenant(),
                     g.user,
                     receivable,
@@ -446,15 +446,15 @@ class ReceivableView(TenantBaseView):
     def reminders(self):
         try:
             with transaction():
-                services.save_reminder_settings(
+                receivables.save_reminder_settings(
                     current_tenant(),
                     g.user,
                     reminders_on=request.form.get("reminders_on") == "1",
                     days_before=request.form.get("remind_days_before"),
                 )
         except FieldError as exc:
-            settings = services.finance_settings(g.user.tenant_id)
-            rows = services.receivable_rows(g.user.tenant_id, services.wib_today())
+            settings = receivables.finance_settings(g.user.tenant_id)
+            rows = receivables.receivable_rows(g.user.tenant_id, services.wib_today())
             return self._list(rows, "", settings, exc.messages(), 422)
         flash(_("Reminder settings saved."), "success")
         return redirect(url_for("ReceivableView.list"))
@@ -488,7 +488,7 @@ class FinanceReportView(TenantBaseView):
         try:
             date_from = services.parse_date(values["date_from"], "date_from")
             date_to = services.parse_date(values["date_to"], "date_to")
-            report = services.cash_report(g.user.tenant_id, date_from, date_to, values["group"])
+            report = reports.cash_report(g.user.tenant_id, date_from, date_to, values["group"])
         except FieldError as exc:
             errors = exc.messages()
         if report is not None:
@@ -498,14 +498,14 @@ class FinanceReportView(TenantBaseView):
                 "expense": bar_chart([(r.period, r.expense) for r in report.rows], _("Cash out"), fmt, css="cash-out"),
             }
         # oldest due date first (receivable_rows' order)
-        open_rows = [r for r in services.receivable_rows(g.user.tenant_id, today) if r.status != "lunas"]
+        open_rows = [r for r in receivables.receivable_rows(g.user.tenant_id, today) if r.status != "lunas"]
         return self.render_template(
             "finance/report.html",
             values=values,
             report=report,
             charts=charts,
             errors=errors,
-            aging=services.aging(open_rows),
+            aging=receivables.aging(open_rows),
             open_receivables=open_rows,
             job=request.args.get("job", ""),
         )
@@ -520,7 +520,7 @@ class FinanceReportView(TenantBaseView):
         try:
             date_from = services.parse_date(request.form.get("date_from"), "date_from")
             date_to = services.parse_date(request.form.get("date_to"), "date_to")
-            services.cash_report(g.user.tenant_id, date_from, date_to, group)  # the same checks as the page
+            reports.cash_report(g.user.tenant_id, date_from, date_to, group)  # the same checks as the page
         except FieldError as exc:
             flash(next(iter(exc.messages().values())), "danger")
             return redirect(url_for("FinanceReportView.show"))
