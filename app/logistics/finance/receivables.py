@@ -26,7 +26,7 @@ from app.logistics.finance.models import (
     ReceivablePayment,
     ReceivableReminder,
 )
-from app.logistics.finance.services import _choice, _text, parse_amount, parse_date
+from app.logistics.finance.services import clean_text, one_of, parse_amount, parse_date
 
 # --- receivables (Tagihan & Piutang) ------------------------------------------------------------
 RECEIVABLE_STATUS_LABELS = {LUNAS: _l("Paid off"), BELUM_LUNAS: _l("Not paid off"), JATUH_TEMPO: _l("Overdue")}
@@ -69,15 +69,15 @@ def create_receivable(tenant, actor, data: ReceivableInput) -> Receivable:
     checks = (
         (
             "debtor_kind",
-            lambda: _choice(data.debtor_kind, DEBTOR_KINDS, "debtor_kind", _l("Choose customer or employee.")),
+            lambda: one_of(data.debtor_kind, DEBTOR_KINDS, "debtor_kind", _l("Choose customer or employee.")),
         ),
-        ("debtor_name", lambda: _text(data.debtor_name, "debtor_name", 150, required=True)),
+        ("debtor_name", lambda: clean_text(data.debtor_name, "debtor_name", 150, required=True)),
         ("debtor_phone", lambda: _phone(data.debtor_phone)),
         ("debtor_email", lambda: _email(data.debtor_email)),
         ("amount", lambda: parse_amount(data.amount)),
         ("issued_on", lambda: parse_date(data.issued_on, "issued_on")),
         ("due_on", lambda: parse_date(data.due_on, "due_on")),
-        ("note", lambda: _text(data.note, "note", 255)),
+        ("note", lambda: clean_text(data.note, "note", 255)),
     )
     for name, check in checks:
         try:
@@ -114,7 +114,7 @@ def add_receivable_payment(tenant, actor, receivable: Receivable, *, amount, pai
     for name, check in (
         ("amount", lambda: parse_amount(amount)),
         ("paid_on", lambda: parse_date(paid_on, "paid_on")),
-        ("method", lambda: _choice(method, METHODS, "method", _l("Choose cash, bank transfer or QRIS."))),
+        ("method", lambda: one_of(method, METHODS, "method", _l("Choose cash, bank transfer or QRIS."))),
     ):
         try:
             values[name] = check()

@@ -96,7 +96,7 @@ def parse_date(value, field_name: str, *, required: bool = True) -> date | None:
     return day
 
 
-def _text(value, field_name: str, maximum: int, *, required: bool = False) -> str:
+def clean_text(value, field_name: str, maximum: int, *, required: bool = False) -> str:
     text = str(value or "").strip()
     if required and not text:
         raise FieldError(field_name, _l("This field is required."))
@@ -121,7 +121,7 @@ def category_choices(tenant_id: int) -> list[tuple[str, str]]:
 
 
 def add_category(tenant, actor, name: str) -> FinanceCategory:
-    name = _text(name, "name", 60, required=True)
+    name = clean_text(name, "name", 60, required=True)
     # Neither a built-in category (its code, "bahan bakar", or its label) nor one the tenant has, in any case.
     taken = {code.lower() for code, _label in category_choices(tenant.id)}
     taken |= {code.replace("_", " ") for code in BUILTIN_CATEGORIES}
@@ -195,12 +195,12 @@ def _clean(tenant_id: int, data: EntryInput) -> CleanEntry:
     errors = {}
     values = {}
     checks = (
-        ("kind", lambda: _choice(data.kind, KINDS, "kind", _l("Choose income or expense."))),
+        ("kind", lambda: one_of(data.kind, KINDS, "kind", _l("Choose income or expense."))),
         ("entry_date", lambda: parse_date(data.entry_date, "entry_date")),
         ("amount", lambda: parse_amount(data.amount)),
-        ("method", lambda: _choice(data.method, METHODS, "method", _l("Choose cash, bank transfer or QRIS."))),
+        ("method", lambda: one_of(data.method, METHODS, "method", _l("Choose cash, bank transfer or QRIS."))),
         ("category", lambda: _check_category(tenant_id, data.category)),
-        ("description", lambda: _text(data.description, "description", 255)),
+        ("description", lambda: clean_text(data.description, "description", 255)),
     )
     for name, check in checks:
         try:
@@ -212,7 +212,7 @@ def _clean(tenant_id: int, data: EntryInput) -> CleanEntry:
     return CleanEntry(**values)
 
 
-def _choice(value, allowed, field_name, message) -> str:
+def one_of(value, allowed, field_name, message) -> str:
     value = str(value or "").strip()
     if value not in allowed:
         raise FieldError(field_name, message)
@@ -442,7 +442,7 @@ def mark_paid(tenant, actor, shipment_ids, *, paid_on, method) -> int:
     returns how many were marked now. A shipment paid meanwhile (another tab, another user) is left
     as it is: the unique shipment_id refuses a second entry, inside a savepoint."""
     day = parse_date(paid_on, "paid_on")
-    method = _choice(method, METHODS, "method", _l("Choose cash, bank transfer or QRIS."))
+    method = one_of(method, METHODS, "method", _l("Choose cash, bank transfer or QRIS."))
     ids = sorted({int(i) for i in shipment_ids if str(i).isdigit() and int(i) < 2**31})
     if not ids:
         raise FieldError("shipments", _l("Choose at least one shipment."))
@@ -587,7 +587,7 @@ def approve_request(tenant, actor, request: ExpenseRequest) -> FinanceEntry:
 
 
 def reject_request(tenant, actor, request: ExpenseRequest, reason: str) -> None:
-    reason = _text(reason, "reason", 255, required=True)
+    reason = clean_text(reason, "reason", 255, required=True)
     if not _decide(tenant, actor, request.id, REJECTED, reason):
         raise FieldError("status", _l("This request was decided already."))
     db.session.refresh(request)
