@@ -119,9 +119,12 @@ def top_up_invoices(conn, wanted: int, tenant_ids: list[int], log) -> None:
         (INVOICE_PREFIX + "%",),
     )
     conn.execute(
-        """INSERT INTO billing_payment (tenant_id, invoice_id, method, paid_at, amount, reference, created_at)
+        """INSERT INTO billing_payment
+               (tenant_id, invoice_id, method, paid_at, amount, net_amount, reference, created_at)
            SELECT i.tenant_id, i.id, (ARRAY['transfer','qris','virtual_account','cash'])[1 + i.id %% 4],
-                  i.issue_date + (i.id %% 14), i.paid_amount, 'TRF-' || i.id, i.created_at + interval '2 days'
+                  i.issue_date + (i.id %% 14), i.paid_amount,
+                  coalesce(round(i.paid_amount * (i.total - i.tax) / nullif(i.total, 0), 2), 0),
+                  'TRF-' || i.id, i.created_at + interval '2 days'
            FROM billing_invoice i WHERE i.number LIKE %s AND i.paid_amount > 0
              AND NOT EXISTS (SELECT 1 FROM billing_payment p WHERE p.invoice_id = i.id)""",
         (INVOICE_PREFIX + "%",),

@@ -149,6 +149,14 @@ def refuse_if_cancelled(invoice: Invoice) -> None:
         )
 
 
+def net_of_tax(invoice: Invoice, amount: Decimal) -> Decimal:
+    """A payment less its share of the invoice's PPN (tax / total), to the sen."""
+    if not invoice.total:
+        return Decimal(0)
+    untaxed = Decimal(amount) * (Decimal(invoice.total) - Decimal(invoice.tax)) / Decimal(invoice.total)
+    return untaxed.quantize(Decimal("0.01"))
+
+
 def add_payment(
     invoice_id: int, *, method: str, paid_at: date | None, amount, reference: str, today: date, actor_id: int | None
 ) -> Payment:
@@ -170,6 +178,7 @@ def add_payment(
         method=method,
         paid_at=paid_at,
         amount=value,
+        net_amount=net_of_tax(invoice, value),
         reference=(reference or "").strip() or None,
         recorded_by_id=actor_id,
     )

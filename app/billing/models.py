@@ -170,6 +170,9 @@ class Payment(TenantMixin, Audited, Model):
     method = sa.Column(sa.String(30), nullable=False)
     paid_at = sa.Column(sa.Date, nullable=False)
     amount = sa.Column(Money, nullable=False)
+    # The amount without its invoice's share of PPN (tax / total), fixed when recorded: revenue net of tax
+    # is a sum over payments alone.
+    net_amount = sa.Column(sa.Numeric(18, 2), nullable=False)
     reference = sa.Column(sa.String(100))
     created_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
     recorded_by_id = sa.Column(sa.Integer, sa.ForeignKey("ab_user.id", ondelete="SET NULL"))

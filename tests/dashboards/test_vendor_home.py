@@ -35,8 +35,7 @@ def payments(app):
     """payments([(paid_at, amount), ...]): one invoice of a demo tenant paid in those instalments; tax-free
     unless `tax` is given, so that the amounts paid are the revenue net of PPN too."""
     from app.billing.invoice_rules import TaxRule
-    from app.billing.invoices import InvoiceDraft, create_invoice
-    from app.billing.models import Payment
+    from app.billing.invoices import InvoiceDraft, add_payment, create_invoice
     from app.extensions import db
     from app.tenancy.context import all_tenants
     from app.tenancy.services import tenant_by_slug
@@ -54,17 +53,15 @@ def payments(app):
             )
             invoice = create_invoice(draft, today=date(2010, 1, 1), actor_id=None)
             for paid_at, amount in rows:
-                db.session.add(
-                    Payment(
-                        tenant_id=tenant.id,
-                        invoice_id=invoice.id,
-                        method="transfer",
-                        paid_at=paid_at,
-                        amount=Decimal(amount),
-                        reference="dash",
-                    )
+                add_payment(
+                    invoice.id,
+                    method="transfer",
+                    paid_at=paid_at,
+                    amount=Decimal(amount),
+                    reference="dash",
+                    today=date.today(),
+                    actor_id=None,
                 )
-                invoice.paid_amount += Decimal(amount)  # as billing.invoices.add_payment keeps it
             db.session.commit()
             return invoice.id
 

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from app.billing.clients import client_status_condition
-from app.billing.models import Invoice, Payment
+from app.billing.models import Payment
 from app.core.names import CLIENT, PAYMENT, VENDOR_TICKET
 from app.core.periods import add_months, month_end, month_start, quarter_end, quarter_start, today_wib, week_start
 from app.extensions import db
@@ -61,23 +61,14 @@ def clients_joined(first: date, last: date) -> int:
 
 
 def net_sum():
-    """The sum of payments without PPN: each payment less its invoice's share of tax (tax / total)."""
-    untaxed = Payment.amount * (Invoice.total - Invoice.tax) * sa.literal(1.0, sa.Float)
-    share = untaxed / sa.func.nullif(Invoice.total, 0)
-    return sa.func.round(sa.cast(sa.func.coalesce(sa.func.sum(share), 0), sa.Numeric(18, 2)), 0)
+    """The sum of payments without PPN (each payment's net amount is fixed when it is recorded)."""
+    return sa.func.round(sa.func.coalesce(sa.func.sum(Payment.net_amount), 0), 0)
 
 
 def _revenue_sum(first: date, last: date, net: bool = False):
-    """Payments received; `net`: each payment without its share of PPN (its invoice's tax / total)."""
-    if not net:
-        return sa.select(sa.func.coalesce(sa.func.sum(Payment.amount), 0)).where(
-            Payment.paid_at >= first, Payment.paid_at <= last
-        )
-    return (
-        sa.select(net_sum())
-        .join(Invoice, Invoice.id == Payment.invoice_id)
-        .where(Payment.paid_at >= first, Payment.paid_at <= last, Invoice.total > 0)
-    )
+    """Payments received (with PPN, or without it: `net`), an index-only range scan on paid_at."""
+    total = net_sum() if net else sa.func.coalesce(sa.func.sum(Payment.amount), 0)
+    return sa.select(total).where(Payment.paid_at >= first, Payment.paid_at <= last)
 
 
 def revenue(first: date, last: date, net: bool = False) -> Decimal:

@@ -20,17 +20,18 @@ def _today_start_utc(now: datetime | None = None) -> datetime:
 
 
 def courier_shipments(user, now: datetime | None = None) -> list[Shipment]:
-    """The courier's shipments of today (WIB) and every one still open, today's first, newest first."""
+    """The courier's shipments of today (WIB) and every one still open, today's first, newest first.
+
+    Two statements, each reading its courier's date index from the newest end (one with an OR over both
+    would sort every shipment the courier ever had)."""
     today = _today_start_utc(now)
-    is_today = Shipment.created_at >= today
-    stmt = (
+    newest = (
         sa.select(Shipment)
-        .where(
-            Shipment.courier_id == user.id,
-            Shipment.tracking_number.is_not(None),
-            sa.or_(is_today, Shipment.status.not_in(CLOSED)),
-        )
-        .order_by(sa.case((is_today, 0), else_=1), Shipment.created_at.desc(), Shipment.id.desc())
-        .limit(MAX_CARDS)
+        .where(Shipment.courier_id == user.id, Shipment.tracking_number.is_not(None))
+        .order_by(Shipment.created_at.desc(), Shipment.id.desc())
     )
-    return list(db.session.execute(stmt).scalars())
+    todays = list(db.session.execute(newest.where(Shipment.created_at >= today).limit(MAX_CARDS)).scalars())
+    if len(todays) == MAX_CARDS:
+        return todays
+    still_open = newest.where(Shipment.created_at < today, Shipment.status.not_in(CLOSED))
+    return todays + list(db.session.execute(still_open.limit(MAX_CARDS - len(todays))).scalars())
