@@ -99,6 +99,25 @@ def register_audit(appbuilder) -> None:
     )
 
 
+# The tenant's top-level menu in the order of a courier company's day (the others keep their order).
+TENANT_MENU_ORDER = (
+    "My Deliveries",
+    "Shipments",
+    "Tariffs",
+    "Employees",
+    "Customers",
+    "Finance",
+    "Reports",
+    "Settings",
+    "Help",
+)
+
+
+def order_menu(appbuilder) -> None:
+    position = {name: index for index, name in enumerate(TENANT_MENU_ORDER)}
+    appbuilder.menu.menu.sort(key=lambda item: position.get(item.name, len(position)))
+
+
 def register_all(appbuilder) -> None:
     register_common(appbuilder)
     register_security(appbuilder)
@@ -111,6 +130,7 @@ def register_all(appbuilder) -> None:
     register_dashboards(appbuilder)
     register_signup(appbuilder)
     register_finance(appbuilder)
+    order_menu(appbuilder)
 
 
 def register_helpdesk(appbuilder) -> None:
