@@ -67,5 +67,5 @@ def test_the_shipment_list_on_a_phone_is_cards_without_sideways_scrolling(browse
     assert box["x"] >= 0 and box["x"] + box["width"] <= 390
     for part in (".col-tracking", ".label", ".btn-view"):  # number, status and actions all on the card
         part_box = card.locator(part).first.bounding_box()
-        assert 0 <= part_box["x"] and part_box["x"] + part_box["width"] <= 390, part
+        assert part_box["x"] >= 0 and part_box["x"] + part_box["width"] <= 390, part
     context.close()
