@@ -28,7 +28,7 @@ def cases() -> list[tuple[str, str]]:
         ("employee list", "/employees/"),
         ("statistics, today", "/employees/statistics?period=today"),
         ("statistics, 7 days", "/employees/statistics?period=7d"),
-        ("statistics, this month", "/employees/statistics"),
+        ("statistics, this month", "/employees/statistics?period=month"),
         ("statistics, 12 months (chosen dates)", f"/employees/statistics?period=custom&from={year_ago}&to={today}"),
     ]
 

@@ -73,12 +73,12 @@ def object_choices() -> list[tuple[str, str]]:
 def _filtered(query: ActivityQuery, realm: str):
     """The lines of `realm` these filters select (the tenant scope narrows a tenant's to its own)."""
     stmt = sa.select(ActivityLog).where(ActivityLog.realm == realm)
-    if query.actor:
-        stmt = stmt.where(ActivityLog.actor_id == query.actor)
-    if query.action:
-        stmt = stmt.where(ActivityLog.action == query.action)
-    if query.entity_type:
-        stmt = stmt.where(ActivityLog.entity_type == query.entity_type)
+    chosen = {
+        ActivityLog.actor_id: query.actor,
+        ActivityLog.action: query.action,
+        ActivityLog.entity_type: query.entity_type,
+    }
+    stmt = stmt.where(*(column == value for column, value in chosen.items() if value))
     if query.date_from:
         stmt = stmt.where(ActivityLog.created_at >= day_range(query.date_from, query.date_from)[0])
     if query.date_to:

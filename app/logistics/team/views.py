@@ -117,8 +117,7 @@ class EmployeeView(TenantBaseView):
     @has_access
     def new(self):
         if request.method == "GET":
-            role = request.args.get("role")
-            return self._form({"role": role if role in services.EMPLOYEE_ROLES else "", "active": True}, {})
+            return self._form({"role": services.employee_role(request.args.get("role")), "active": True}, {})
         data = services.EmployeeInput.from_form(request.form)
         try:
             with transaction():
