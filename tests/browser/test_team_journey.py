@@ -16,14 +16,24 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 900}
 
 
-def _new_tenant(app):
-    from app.extensions import db
-    from tests.support.factories import create_tenant
+def _register(app, browser, port: int):
+    """Registers a company on the Free plan (3 accounts) through the signup pages, as a customer does: the
+    page that lands signed in on the new company's address, and its slug."""
+    from tests.signup.conftest import latest_code, new_identity
 
-    with app.app_context():
-        tenant = create_tenant(plan="business")
-        db.session.commit()
-        return tenant.slug, tenant.email
+    identity = {**new_identity("tim"), "full_name": "Pemilik Uji"}
+    page = browser.new_context(locale="id-ID", viewport=DESKTOP).new_page()
+    page.goto(f"http://localhost:{port}/daftar/")
+    for field in ("full_name", "company_name", "email", "password", "slug"):
+        page.fill(f"#{field}", identity[field])
+    page.click("button[type=submit]")
+    page.wait_for_url("**/daftar/otp")
+    page.fill("#code", latest_code(app, identity["email"]))
+    page.click("form:not([action]) button[type=submit]")
+    page.wait_for_url("**/daftar/plan")
+    page.click("button[value=free]")
+    page.wait_for_url(f"http://{identity['slug']}.localhost:{port}/", timeout=20000)
+    return page, identity["slug"]
 
 
 def _assign_shipment(app, slug: str, courier_email: str) -> str:
@@ -77,9 +87,8 @@ def _add(page, role, name, email, extra):
 
 
 def test_new_tenant_adds_its_courier_who_updates_a_status_on_the_phone(app, browser, live_server):
-    slug, owner_email = _new_tenant(app)
+    owner, slug = _register(app, browser, live_server)
     base = f"http://{slug}.localhost:{live_server}"
-    owner = _sign_in(browser, base, owner_email, DESKTOP)
     owner.goto(f"{base}/employees/")
     _add(owner, "Kurir", "Budi Santoso", f"budi@{slug}.example", {"#plate_number": "b 1234 xyz"})
     _add(owner, "Marketing", "Sari Dewi", f"sari@{slug}.example", {"#address": "Jl. Merdeka 1, Bandung"})
