@@ -83,10 +83,10 @@ class MarketingRow:
     fees: Figure
 
 
-def _grouped(user, period: Period) -> list[tuple]:
+def grouped_statement(user, period: Period):
     """(courier, marketing, total, delivered, failed, in transit, weight, fees) per pair, in one statement."""
     count = sa.func.count(Shipment.id)
-    stmt = (
+    return (
         filtered(period.list_query(), user)
         .with_only_columns(
             Shipment.courier_id,
@@ -100,7 +100,6 @@ def _grouped(user, period: Period) -> list[tuple]:
         )
         .group_by(Shipment.courier_id, Shipment.marketing_id)
     )
-    return list(db.session.execute(stmt))
 
 
 def _people(tenant_id: int, role: str, found: set[int]) -> list[TenantUser]:
@@ -133,7 +132,8 @@ def team_statistics(user, period: Period) -> tuple[list[CourierRow], list[Market
     the busiest first."""
     by_courier = defaultdict(lambda: [0, 0, 0, 0])
     by_marketing = defaultdict(lambda: [0, 0.0, 0])  # a person without shipments reads as zeros
-    for courier_id, marketing_id, total, delivered, failed, moving, weight, fees in _grouped(user, period):
+    grouped = db.session.execute(grouped_statement(user, period))
+    for courier_id, marketing_id, total, delivered, failed, moving, weight, fees in grouped:
         if courier_id is not None:
             sums = by_courier[courier_id]
             for index, value in enumerate((total, delivered, failed, moving)):
