@@ -28,7 +28,7 @@ def _register(app, browser, port: int):
         page.fill(f"#{field}", identity[field])
     page.click("button[type=submit]")
     page.wait_for_url("**/daftar/otp")
-    page.fill("#code", latest_code(app, identity["email"]))
+    page.fill("#code", latest_code(app, identity["email"], timeout=60))
     page.click("form:not([action]) button[type=submit]")
     page.wait_for_url("**/daftar/plan")
     page.click("button[value=free]")
