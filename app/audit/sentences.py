@@ -71,9 +71,10 @@ def actor_name(line) -> str:
 
 
 def url_or_none(endpoint: str, pk) -> str | None:
+    """The object's page, or None (no such page; outside a request, as in an export job, there are no links)."""
     try:
         return url_for(endpoint, pk=int(pk))
-    except (BuildError, ValueError, TypeError):
+    except (BuildError, ValueError, TypeError, RuntimeError):
         return None
 
 

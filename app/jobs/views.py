@@ -1,12 +1,13 @@
 """Job progress for the page that started it, and its output file: only for the user who asked."""
 
-from flask import abort, g, jsonify
+from flask import abort, g, jsonify, request
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
 
 from app.core import storage
 from app.core.access import COMMON, READ
 from app.core.names import JOBS
+from app.core.redirects import safe_target
 from app.core.rows import get_or_404
 from app.core.views import AreaMixin
 from app.extensions import db
@@ -18,7 +19,7 @@ class JobsView(AreaMixin, BaseView):
     route_base = "/jobs"
     class_permission_name = JOBS
     realm = COMMON
-    method_permission_name = {"status": READ, "download": READ}
+    method_permission_name = {"status": READ, "download": READ, "progress": READ}
     object_model = JobRun  # what <run_id> names, for the isolation sweep
 
     @staticmethod
@@ -38,6 +39,18 @@ class JobsView(AreaMixin, BaseView):
             progress=run.progress,
             message=run.message,
             download=bool(run.result_path) and run.state == "done",
+        )
+
+    @expose("/<run_id>/progress")
+    @has_access
+    def progress(self, run_id):
+        """An export's page: its progress bar, then its download; `back` returns to the page that started it."""
+        back = request.args.get("back", "")
+        return self.render_template(
+            "logistics/labels/progress.html",
+            run=self._own_run(run_id),
+            export=True,
+            back=back if back.startswith("/") and safe_target(back) else self.appbuilder.get_url_for_index,
         )
 
     @expose("/<run_id>/download")

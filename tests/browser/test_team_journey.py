@@ -2,11 +2,13 @@
 on a phone (390 px) and sets a shipment's status with one tap. Screenshots go to SHOTS (looked at by hand)."""
 
 import os
+import re
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import DEMO_PASSWORD
+from tests.support.users import own_user
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(os.environ.get("TEAM_SHOTS", "/tmp/shots/team"))
@@ -14,14 +16,24 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 900}
 
 
-def _new_tenant(app):
-    from app.extensions import db
-    from tests.support.factories import create_tenant
+def _register(app, browser, port: int):
+    """Registers a company on the Free plan (3 accounts) through the signup pages, as a customer does: the
+    page that lands signed in on the new company's address, and its slug."""
+    from tests.signup.conftest import latest_code, new_identity
 
-    with app.app_context():
-        tenant = create_tenant(plan="business")
-        db.session.commit()
-        return tenant.slug, tenant.email
+    identity = {**new_identity("tim"), "full_name": "Pemilik Uji"}
+    page = browser.new_context(locale="id-ID", viewport=DESKTOP).new_page()
+    page.goto(f"http://localhost:{port}/daftar/")
+    for field in ("full_name", "company_name", "email", "password", "slug"):
+        page.fill(f"#{field}", identity[field])
+    page.click("button[type=submit]")
+    page.wait_for_url("**/daftar/otp")
+    page.fill("#code", latest_code(app, identity["email"], timeout=60))
+    page.click("form:not([action]) button[type=submit]")
+    page.wait_for_url("**/daftar/plan")
+    page.click("button[value=free]")
+    page.wait_for_url(f"http://{identity['slug']}.localhost:{port}/", timeout=20000)
+    return page, identity["slug"]
 
 
 def _assign_shipment(app, slug: str, courier_email: str) -> str:
@@ -75,9 +87,8 @@ def _add(page, role, name, email, extra):
 
 
 def test_new_tenant_adds_its_courier_who_updates_a_status_on_the_phone(app, browser, live_server):
-    slug, owner_email = _new_tenant(app)
+    owner, slug = _register(app, browser, live_server)
     base = f"http://{slug}.localhost:{live_server}"
-    owner = _sign_in(browser, base, owner_email, DESKTOP)
     owner.goto(f"{base}/employees/")
     _add(owner, "Kurir", "Budi Santoso", f"budi@{slug}.example", {"#plate_number": "b 1234 xyz"})
     _add(owner, "Marketing", "Sari Dewi", f"sari@{slug}.example", {"#address": "Jl. Merdeka 1, Bandung"})
@@ -111,8 +122,56 @@ def test_new_tenant_adds_its_courier_who_updates_a_status_on_the_phone(app, brow
     assert f"Budi Santoso mengubah status {number} menjadi Terkirim" in log
     assert "Pemilik Uji menambah pegawai Budi Santoso" in log
     _shot(owner, "activity-1366")
+    owner.select_option("#filter-action", "employee_added")
+    owner.click("#btn-activity-filter")
+    filtered = owner.inner_text("#activity-table")
+    assert "Pemilik Uji menambah pegawai Sari Dewi" in filtered and number not in filtered
     owner.set_viewport_size(PHONE)
     _shot(owner, "activity-390")
+    assert not _scrolls_sideways(owner)
+
+    # The statistics: Budi's delivered shipment is counted and its number opens exactly that list.
+    owner.set_viewport_size(DESKTOP)
+    owner.goto(f"{base}/employees/")
+    owner.click("#tab-statistics")
+    row = owner.locator("#courier-statistics tr", has_text="Budi Santoso")
+    assert row.locator(".stat-delivered").inner_text() == "1"
+    _shot(owner, "statistics-1366")
+    row.locator(".stat-delivered a").click()
+    owner.wait_for_selector("#card-filter")
+    assert number in owner.inner_text("table") and owner.locator("tr[id^=shipment-row-]").count() == 1
+
+
+RAW = re.compile(r"\b(True|False|None|UTC|Kurir_|employee_\w+|in_transit|delivered)\b")
+VIEWER_POSTS = """Array.from(document.querySelectorAll('form[method=post]'))
+    .filter(f => !f.closest('.navbar') && f.id !== 'employee-export-form').map(f => f.action)"""
+SCREENS = {
+    "Super Admin": ("/employees/", "/employees/statistics?period=month", "/team/users/", "/activity/list/"),
+    "Admin": ("/employees/", "/employees/statistics?period=month", "/activity/list/"),
+    "Viewer": ("/employees/", "/employees/statistics?period=month"),
+    "Kurir": ("/courier/",),
+}
+
+
+@pytest.mark.parametrize("role", list(SCREENS))
+def test_team_screens_read_well_for_each_role_at_both_widths(app, browser, live_server, role):
+    """Each role's team screens on the demo tenant at 1366 and 390 px: Indonesian, no raw codes, nothing
+    scrolls sideways, and no button a Viewer cannot use (screenshots for a look by hand)."""
+    base = f"http://demo.localhost:{live_server}"
+    with own_user(app, "demo", role, "walk") as email:
+        page = _sign_in(browser, base, email, DESKTOP)
+        for viewport in (DESKTOP, PHONE):
+            page.set_viewport_size(viewport)
+            for path in SCREENS[role]:
+                page.goto(f"{base}{path}")
+                name = path.strip("/").split("?")[0].replace("/", "-") or "home"
+                _shot(page, f"walk-{role.replace(' ', '')}-{name}-{viewport['width']}")
+                text = page.inner_text("body")
+                assert not RAW.search(text), (role, path, RAW.search(text).group(0))
+                assert not _scrolls_sideways(page), (role, path, viewport["width"])
+                if role == "Viewer":  # it may export (reading); nothing else it could send
+                    assert page.evaluate(VIEWER_POSTS) == [], path
+        page.context.close()
 
 
 def test_vendor_activity_log_reads_as_sentences(browser, live_server):

@@ -202,5 +202,6 @@ def test_the_activity_log_reads_as_indonesian_sentences_in_wib(app, new_tenant, 
     assert "Pemilik Uji menambah pegawai Budi Santoso" in page
     assert f'href="/shipments/{shipment.id}"' in page
     assert "WIB" in page
+    lines = page.split('id="activity-table"')[1]  # the filters' option values are codes, their labels are not
     for raw in ("employee_added", "ShipmentStatusEvent", ">create<", ">update<"):
-        assert raw not in page
+        assert raw not in lines

@@ -7,12 +7,16 @@ no noted version: theirs is rendered every time. A list page of 100 rows is ~150
 
 from dataclasses import dataclass
 
+import sqlalchemy as sa
+
 from app.core.caching import declare_cache, page_context
 from app.core.templating import render_fragment
+from app.extensions import db
 from app.logistics.shipments.inputs import COURIER_ROLE, active_staff
 from app.logistics.shipments.listing import PAGE_SIZES, ListQuery, PageOnDemand, translated
 from app.logistics.shipments.services import row_audience
 from app.logistics.shipments.statuses import SHIPMENT_TYPES, STATUSES
+from app.security.models import TenantUser
 from app.tenancy.freshness import noted_tenant_data
 
 
@@ -56,15 +60,28 @@ DETAIL = declare_cache(
 )
 
 
+def _name_of(tenant_id: int, user_id: int | None) -> str | None:
+    if user_id is None:
+        return None
+    stmt = sa.select(TenantUser).where(TenantUser.id == user_id, TenantUser.tenant_id == tenant_id)
+    person = db.session.execute(stmt).scalar_one_or_none()
+    return person.get_full_name() if person is not None else None
+
+
 @LIST_FILTERS
 def list_filters(user, query: ListQuery, can_write: bool):
+    couriers = active_staff(user.tenant_id, COURIER_ROLE)
+    if query.courier and query.courier not in {user_id for user_id, _name in couriers}:
+        # an inactive courier's shipments (the employee statistics link here): the filter shows its name
+        couriers = [*couriers, (query.courier, _name_of(user.tenant_id, query.courier) or f"#{query.courier}")]
     return render_fragment(
         "logistics/shipment_list_filters.html",
         query=query,
         can_write=can_write,
         statuses=translated(STATUSES),
         types=translated(SHIPMENT_TYPES),
-        couriers=active_staff(user.tenant_id, COURIER_ROLE),
+        couriers=couriers,
+        marketing_name=_name_of(user.tenant_id, query.marketing),
         page_sizes=PAGE_SIZES,
     )
 

@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from app.audit import sentences
+from app.audit.services import ACTION_LABELS
 from app.core.formatting import rupiah
 from app.extensions import db
 from app.logistics.shipments.models import Shipment
@@ -12,6 +13,16 @@ from app.logistics.tariffs.cities import city_label
 from app.logistics.team import services
 
 STATUS_CHANGED = _l("%(actor)s changed the status of %(number)s to %(status)s")
+# The team's events as the activity log's action filter names them.
+EVENT_LABELS = {
+    "employee_added": _l("Employee added"),
+    "employee_edited": _l("Employee edited"),
+    "employee_deleted": _l("Employee deleted"),
+    "employee_activated": _l("Account activated"),
+    "employee_deactivated": _l("Account deactivated"),
+    "password_reset": _l("Password reset"),
+    "role_changed": _l("Role changed"),
+}
 
 
 def _status_sentence(line, actor: str) -> tuple[str, str | None]:
@@ -40,6 +51,7 @@ def _money(value) -> str:
 
 
 def register_sentences() -> None:
+    ACTION_LABELS.update(EVENT_LABELS)
     sentences.register(
         "Shipment",
         _l("shipment"),

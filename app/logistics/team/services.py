@@ -360,16 +360,30 @@ def set_user_active(tenant: Tenant, actor: TenantUser, user: TenantUser, active:
     _record("employee_activated" if active else "employee_deactivated", actor, user)
 
 
+def of_tenant(tenant_id: int, roles: tuple[str, ...] | None = None):
+    """The team pages' row rule: a user of the tenant (holding one of `roles`). Other tenants' users and the
+    vendor's staff are missing pages there (app/core/rows.py get_or_404)."""
+    rule = TenantUser.tenant_id == tenant_id
+    return rule if roles is None else sa.and_(rule, TenantUser.roles.any(Role.name.in_(roles)))
+
+
+def managed_by(actor: TenantUser):
+    """The row rule of the employee pages: the users `actor` may manage."""
+    return of_tenant(actor.tenant_id, manageable_roles(actor))
+
+
 def tenant_users(tenant_id: int, roles: tuple[str, ...] | None = None):
     """The tenant's users (optionally with one of `roles`), by name."""
-    stmt = sa.select(TenantUser).where(TenantUser.tenant_id == tenant_id)
-    if roles is not None:
-        stmt = stmt.where(TenantUser.roles.any(Role.name.in_(roles)))
+    stmt = sa.select(TenantUser).where(of_tenant(tenant_id, roles))
     stmt = stmt.options(sa.orm.selectinload(TenantUser.roles)).order_by(TenantUser.first_name, TenantUser.id)
     return list(db.session.execute(stmt).scalars())
 
 
-def tenant_user_or_none(tenant_id: int, user_id: int) -> TenantUser | None:
-    return db.session.execute(
-        sa.select(TenantUser).where(TenantUser.id == user_id, TenantUser.tenant_id == tenant_id)
-    ).scalar_one_or_none()
+def employee_role(raw: str | None) -> str:
+    """One employee role from a page's `role` argument, or "" (all of them)."""
+    return raw if raw in EMPLOYEE_ROLES else ""
+
+
+def employees(tenant_id: int, role: str = "") -> list[TenantUser]:
+    """The tenant's employees of `role` (all employee roles when "")."""
+    return tenant_users(tenant_id, (role,) if role else EMPLOYEE_ROLES)

@@ -1,37 +1,29 @@
 """Menu "Pegawai" (employees: Kurir, Marketing, Admin) and menu "Pengguna" (every user of the tenant and
 its role). Thin: the rules are in app/logistics/team/services.py."""
 
-from flask import abort, flash, g, redirect, request, url_for
+from flask import flash, g, redirect, request, url_for
 from flask_appbuilder import expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext as _
 
 from app.core.access import METHOD_PERMISSIONS, READ, WRITE
-from app.core.formatting import rupiah, wib_datetime
+from app.core.formatting import jakarta_today, rupiah, wib_datetime
 from app.core.names import CAN_WRITE, COURIER_PAGE, EMPLOYEE, TENANT_USER_ADMIN
 from app.core.rows import get_or_404
 from app.core.transaction import transaction
 from app.core.validation import FieldError
 from app.core.views import TenantBaseView
+from app.jobs.queue import enqueue
 from app.logistics.shipments import services as shipments
 from app.logistics.shipments.models import Shipment
 from app.logistics.shipments.statuses import STATUSES
 from app.logistics.tariffs.cities import city_label
-from app.logistics.team import courier, services
+from app.logistics.team import courier, jobs, services, statistics
 from app.logistics.web import current_tenant
 from app.security.catalogue import TENANT_ROLES
 from app.security.invitations import enqueue_invitation
 from app.security.models import TenantUser
 from app.tenancy.models import utcnow
-
-
-def _tenant_user(pk: int, roles: tuple[str, ...] | None = None) -> TenantUser:
-    """A user of the signed-in user's tenant (with one of `roles`), else 404: other tenants' users and
-    the vendor's staff are missing pages here."""
-    user = services.tenant_user_or_none(g.user.tenant_id, pk)
-    if user is None or (roles is not None and services.role_of(user) not in roles):
-        abort(404)
-    return user
 
 
 def _flash_errors(exc: FieldError) -> None:
@@ -51,6 +43,8 @@ class EmployeeView(TenantBaseView):
         "set_active": WRITE,
         "password": WRITE,
         "delete": WRITE,
+        "statistics": READ,
+        "export": READ,
     }
 
     def _can_write(self) -> bool:
@@ -59,15 +53,14 @@ class EmployeeView(TenantBaseView):
     @expose("/")
     @has_access
     def list(self):
-        role = request.args.get("role")
-        roles = (role,) if role in services.EMPLOYEE_ROLES else services.EMPLOYEE_ROLES
-        users = services.tenant_users(g.user.tenant_id, roles)
+        role = services.employee_role(request.args.get("role"))
+        users = services.employees(g.user.tenant_id, role)
         profiles = services.profiles_by_user([user.id for user in users])
         return self.render_template(
             "team/employee_list.html",
             users=users,
             profiles=profiles,
-            role=role if role in services.EMPLOYEE_ROLES else "",
+            role=role,
             roles=services.EMPLOYEE_ROLES,
             role_label=services.role_label,
             role_of=services.role_of,
@@ -76,6 +69,39 @@ class EmployeeView(TenantBaseView):
             can_write=self._can_write(),
             manageable=services.manageable_roles(g.user),
         )
+
+    @expose("/statistics")
+    @has_access
+    def statistics(self):
+        today = jakarta_today()
+        errors = {}
+        try:
+            period = statistics.parse_period(request.args, today)
+        except FieldError as exc:
+            errors = exc.messages()
+            period = statistics.parse_period({}, today)
+        couriers, marketing = statistics.team_statistics(g.user, period)
+        return self.render_template(
+            "team/employee_statistics.html",
+            period=period,
+            periods=statistics.PERIODS,
+            values={"from": request.args.get("from") or period.first, "to": request.args.get("to") or period.last},
+            errors=errors,
+            couriers=couriers,
+            marketing=marketing,
+            full_name=services.full_name,
+            list_url=lambda figure: url_for("ShipmentView.list", **figure.list_args),
+        ), (422 if errors else 200)
+
+    @expose("/export", methods=["POST"])
+    @has_access
+    def export(self):
+        """The employee list (one role's tab, or all) as an Excel file, made by a job with a progress bar."""
+        role = services.employee_role(request.form.get("role"))
+        with transaction():
+            run = enqueue(jobs.export_employees, tenant_id=g.user.tenant_id, user_id=g.user.id, role=role)
+        back = url_for("EmployeeView.list", **({"role": role} if role else {}))
+        return redirect(url_for("JobsView.progress", run_id=run.id, back=back))
 
     def _form(self, values: dict, errors: dict, user: TenantUser | None = None, status: int = 200):
         return self.render_template(
@@ -91,8 +117,7 @@ class EmployeeView(TenantBaseView):
     @has_access
     def new(self):
         if request.method == "GET":
-            role = request.args.get("role")
-            return self._form({"role": role if role in services.EMPLOYEE_ROLES else "", "active": True}, {})
+            return self._form({"role": services.employee_role(request.args.get("role")), "active": True}, {})
         data = services.EmployeeInput.from_form(request.form)
         try:
             with transaction():
@@ -109,7 +134,7 @@ class EmployeeView(TenantBaseView):
     @expose("/<int:pk>/edit", methods=["GET", "POST"])
     @has_access
     def edit(self, pk):
-        user = _tenant_user(pk, services.manageable_roles(g.user))
+        user = get_or_404(TenantUser, pk, where=services.managed_by(g.user))
         if request.method == "GET":
             profile = services.profile_of(user)
             values = {
@@ -134,25 +159,13 @@ class EmployeeView(TenantBaseView):
     @expose("/<int:pk>/active", methods=["POST"])
     @has_access
     def set_active(self, pk):
-        user = _tenant_user(pk, services.manageable_roles(g.user))
-        active = request.form.get("active") == "1"
-        try:
-            with transaction():
-                services.set_active(current_tenant(), g.user, user, active)
-        except FieldError as exc:
-            _flash_errors(exc)
-        else:
-            name = services.full_name(user)
-            flash(
-                _("%(name)s can sign in.", name=name) if active else _("%(name)s can no longer sign in.", name=name),
-                "success",
-            )
-        return redirect(url_for("EmployeeView.list"))
+        user = get_or_404(TenantUser, pk, where=services.managed_by(g.user))
+        return _switch_active(services.set_active, user, "EmployeeView.list")
 
     @expose("/<int:pk>/password", methods=["GET", "POST"])
     @has_access
     def password(self, pk):
-        user = _tenant_user(pk, services.manageable_roles(g.user))
+        user = get_or_404(TenantUser, pk, where=services.managed_by(g.user))
         errors = {}
         if request.method == "POST":
             try:
@@ -178,7 +191,7 @@ class EmployeeView(TenantBaseView):
     @expose("/<int:pk>/delete", methods=["POST"])
     @has_access
     def delete(self, pk):
-        user = _tenant_user(pk, services.manageable_roles(g.user))
+        user = get_or_404(TenantUser, pk, where=services.managed_by(g.user))
         name = services.full_name(user)
         try:
             with transaction():
@@ -223,7 +236,7 @@ class TenantUserAdminView(TenantBaseView):
     @expose("/<int:pk>/role", methods=["POST"])
     @has_access
     def change_role(self, pk):
-        user = _tenant_user(pk)
+        user = get_or_404(TenantUser, pk, where=services.of_tenant(g.user.tenant_id))
         role = request.form.get("role") or ""
         try:
             with transaction():
@@ -240,20 +253,25 @@ class TenantUserAdminView(TenantBaseView):
     @expose("/<int:pk>/active", methods=["POST"])
     @has_access
     def set_active(self, pk):
-        user = _tenant_user(pk)
-        active = request.form.get("active") == "1"
-        try:
-            with transaction():
-                services.set_user_active(current_tenant(), g.user, user, active)
-        except FieldError as exc:
-            _flash_errors(exc)
-        else:
-            name = services.full_name(user)
-            flash(
-                _("%(name)s can sign in.", name=name) if active else _("%(name)s can no longer sign in.", name=name),
-                "success",
-            )
-        return redirect(url_for("TenantUserAdminView.list"))
+        user = get_or_404(TenantUser, pk, where=services.of_tenant(g.user.tenant_id))
+        return _switch_active(services.set_user_active, user, "TenantUserAdminView.list")
+
+
+def _switch_active(change, user: TenantUser, back: str):
+    """`change(tenant, actor, user, active)` from the form's switch, its answer flashed, back to the list."""
+    active = request.form.get("active") == "1"
+    try:
+        with transaction():
+            change(current_tenant(), g.user, user, active)
+    except FieldError as exc:
+        _flash_errors(exc)
+    else:
+        name = services.full_name(user)
+        flash(
+            _("%(name)s can sign in.", name=name) if active else _("%(name)s can no longer sign in.", name=name),
+            "success",
+        )
+    return redirect(url_for(back))
 
 
 class CourierView(TenantBaseView):
