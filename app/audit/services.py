@@ -122,14 +122,9 @@ def record_model_changes(session, flush_context) -> None:
 
 
 def record_created(session, objects) -> None:
-    """Rows inserted outside the unit of work (app/tenancy/direct_writes.py), logged as the flush logs new ones."""
+    """Rows inserted by a statement of their own (app/logistics/shipments/new_shipment.py), logged as the flush
+    logs new ones."""
     _pend(session, [_row(obj, "create", _snapshot(obj)) for obj in objects if getattr(obj, "__audited__", False)])
-
-
-def record_updated(session, obj, changes: dict) -> None:
-    """Columns updated outside the unit of work: {name: [before, after]}, as the flush hook records them."""
-    changes = {name: [json_ready(before), json_ready(after)] for name, (before, after) in changes.items()}
-    _pend(session, [_row(obj, "update", changes)] if getattr(obj, "__audited__", False) else [])
 
 
 def _pend(session, rows: list[dict]) -> None:
