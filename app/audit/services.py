@@ -12,7 +12,6 @@ from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
 from app.audit.models import ActivityLog
-from app.core.query_plans import fixed_plan
 from app.tenancy.context import acting_user_id, current_scope
 from app.tenancy.models import utcnow
 
@@ -151,7 +150,7 @@ def _discard_pending(session, transaction) -> None:
         session.info.pop(_PENDING, None)
 
 
-_INSERT = fixed_plan(ActivityLog.__table__.insert())
+_INSERT = ActivityLog.__table__.insert()
 
 
 def _insert_from_json():
@@ -159,7 +158,7 @@ def _insert_from_json():
     table = ActivityLog.__table__
     names = ", ".join(column.name for column in table.columns if not column.primary_key)
     lines = f"json_populate_recordset(NULL::{table.name}, :lines)"
-    return fixed_plan(sa.text(f"INSERT INTO {table.name} ({names}) SELECT {names} FROM {lines}"))
+    return sa.text(f"INSERT INTO {table.name} ({names}) SELECT {names} FROM {lines}")
 
 
 _INSERT_FROM_JSON = _insert_from_json()

@@ -10,9 +10,8 @@ WITH, a SELECT ... FOR UPDATE/SHARE, anything written by hand) first turns autoc
 psycopg opens the transaction right before it: writes and row locks stay atomic and roll back as
 before. A connection goes back to autocommit when it returns to the pool.
 
-Read-only requests therefore never roll back, so psycopg's prepared statements (those it may prepare:
-app/core/query_plans.py; made after a statement's fifth run on a connection, all dropped at every ROLLBACK)
-survive from request to request.
+Read-only requests therefore never roll back, so psycopg's prepared statements (made after a statement's
+fifth run on a connection, all dropped at every ROLLBACK) survive from request to request.
 """
 
 import re

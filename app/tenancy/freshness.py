@@ -22,7 +22,6 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from app.core.mixins import FeedsTenantFigures
-from app.core.query_plans import fixed_plan
 from app.extensions import db
 from app.tenancy.models import Tenant
 
@@ -57,19 +56,15 @@ def _forget(session, previous_transaction) -> None:
         session.info.pop(_PENDING, None)
 
 
-# In the text, not a parameter: the tree statement stays within psycopg's cache of converted queries (4,096 characters).
-_ONE = sa.literal_column("1")
-
-
 def bump_statement(tenant_id):
     """The UPDATE that moves a tenant's version; `tenant_id` a bind parameter or a SQL expression (a statement
     that writes a tenant's rows may move its version itself: app/logistics/shipments/new_shipment.py)."""
     tenant = Tenant.__table__
-    return sa.update(tenant).where(tenant.c.id == tenant_id).values(data_version=tenant.c.data_version + _ONE)
+    return sa.update(tenant).where(tenant.c.id == tenant_id).values(data_version=tenant.c.data_version + 1)
 
 
-# Built once: every commit that writes shipments through the flush runs it (by key: planned once).
-BUMP = fixed_plan(bump_statement(sa.bindparam("bumped_tenant_id", type_=sa.Integer)))
+# Built once: every commit that writes shipments through the flush runs it.
+BUMP = bump_statement(sa.bindparam("bumped_tenant_id", type_=sa.Integer))
 
 
 def bump(tenant_ids, connection) -> None:

@@ -8,7 +8,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from app.core import storage, uploads
-from app.core.query_plans import fixed_plan
 from app.core.validation import FieldError
 from app.extensions import db
 from app.logistics.settings.models import TenantSettings
@@ -122,8 +121,8 @@ def counter_step(tenant_id, **values):
     )
 
 
-# Built once: every issued shipment runs one of them (by key: planned once).
-TAKE_NEXT_SEQUENCE = fixed_plan(counter_step(sa.bindparam("counter_tenant_id", type_=sa.Integer)))
+# Built once: every number the unit of work's path takes runs it.
+TAKE_NEXT_SEQUENCE = counter_step(sa.bindparam("counter_tenant_id", type_=sa.Integer))
 
 
 def _take_next_sequence(tenant_id: int):

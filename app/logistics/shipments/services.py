@@ -9,7 +9,6 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from app.core.names import ADMIN, COURIER, MARKETING, SUPER_ADMIN
-from app.core.query_plans import fixed_plan
 from app.core.validation import FieldError
 from app.extensions import db
 from app.logistics.settings.models import TenantSettings
@@ -79,8 +78,8 @@ def _settings_and_price_statement():
     return sa.select(*read, price.label("price_per_kg")).where(settings.tenant_id == tenant_id)
 
 
-# Built once: building it costs more than running it. A lookup by key: planned once.
-SETTINGS_AND_PRICE = fixed_plan(_settings_and_price_statement())
+# Built once: building it costs more than running it.
+SETTINGS_AND_PRICE = _settings_and_price_statement()
 
 
 def _settings_and_price(tenant_id: int, origin: str, destination: str):
