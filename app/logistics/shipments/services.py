@@ -157,8 +157,8 @@ def issue(tenant: Tenant, user, data: ShipmentInput, shipment: Shipment | None =
     """Simpan: validate everything, check the quota, record the first status, take the next number.
 
     On PostgreSQL a new shipment is written with its items, first status and number by one statement
-    (new_shipment.py); otherwise (SQLite, an archived draft) the unit of work writes it and the number is
-    taken last. Either way the counter row stays locked until the caller commits: commit right after."""
+    (new_shipment.py); otherwise (SQLite, an archived draft) the number is taken and the unit of work writes
+    the rows. Either way the counter row stays locked until the caller commits: commit right after."""
     if shipment is not None and not shipment.is_draft:
         return update_issued(tenant, user, data, shipment)
     quote = validate(tenant.id, data, issue=True)
@@ -175,10 +175,9 @@ def issue(tenant: Tenant, user, data: ShipmentInput, shipment: Shipment | None =
     session = db.session()
     if sa.inspect(shipment).transient and new_shipment.available(session):
         new_shipment.insert(session, shipment)
-    else:
-        session.add(shipment)
-        session.flush()
+    else:  # one flush: one activity-log line holding the number
         shipment.tracking_number = allocate_tracking_number(tenant.id)
+        session.add(shipment)
         session.flush()
     if not shipment.tracking_number:
         raise RuntimeError(f"tenant {tenant.id} has no tracking-number counter")
