@@ -72,10 +72,7 @@ def _init_proxy(app: Flask) -> None:
 
 def _init_data(app: Flask) -> None:
     from app.audit.services import install as install_audit
-    from app.core.autocommit_reads import install as install_autocommit_reads
-    from app.core.query_plans import install as install_query_plans
     from app.core.sqlite_foreign_keys import install as install_sqlite_foreign_keys
-    from app.tenancy.direct_writes import install as install_direct_writes
     from app.tenancy.freshness import install as install_freshness
     from app.tenancy.scoping import install as install_scoping
 
@@ -94,9 +91,6 @@ def _init_data(app: Flask) -> None:
     install_scoping()
     install_audit()
     install_freshness()
-    install_direct_writes()
-    install_autocommit_reads()
-    install_query_plans()
     install_sqlite_foreign_keys()
     from app.core import storage
 

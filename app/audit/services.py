@@ -12,7 +12,6 @@ from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
 from app.audit.models import ActivityLog
-from app.core.query_plans import fixed_plan
 from app.tenancy.context import acting_user_id, current_scope
 from app.tenancy.models import utcnow
 
@@ -122,14 +121,9 @@ def record_model_changes(session, flush_context) -> None:
 
 
 def record_created(session, objects) -> None:
-    """Rows inserted outside the unit of work (app/tenancy/direct_writes.py), logged as the flush logs new ones."""
+    """Rows inserted by a statement of their own (app/logistics/shipments/new_shipment.py), logged as the flush
+    logs new ones."""
     _pend(session, [_row(obj, "create", _snapshot(obj)) for obj in objects if getattr(obj, "__audited__", False)])
-
-
-def record_updated(session, obj, changes: dict) -> None:
-    """Columns updated outside the unit of work: {name: [before, after]}, as the flush hook records them."""
-    changes = {name: [json_ready(before), json_ready(after)] for name, (before, after) in changes.items()}
-    _pend(session, [_row(obj, "update", changes)] if getattr(obj, "__audited__", False) else [])
 
 
 def _pend(session, rows: list[dict]) -> None:
@@ -156,7 +150,7 @@ def _discard_pending(session, transaction) -> None:
         session.info.pop(_PENDING, None)
 
 
-_INSERT = fixed_plan(ActivityLog.__table__.insert())
+_INSERT = ActivityLog.__table__.insert()
 
 
 def _insert_from_json():
@@ -164,7 +158,7 @@ def _insert_from_json():
     table = ActivityLog.__table__
     names = ", ".join(column.name for column in table.columns if not column.primary_key)
     lines = f"json_populate_recordset(NULL::{table.name}, :lines)"
-    return fixed_plan(sa.text(f"INSERT INTO {table.name} ({names}) SELECT {names} FROM {lines}"))
+    return sa.text(f"INSERT INTO {table.name} ({names}) SELECT {names} FROM {lines}")
 
 
 _INSERT_FROM_JSON = _insert_from_json()

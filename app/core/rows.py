@@ -2,18 +2,17 @@
 
 The row is read through a query, so the central tenant scope (app/tenancy/scoping.py) applies and
 another tenant's id is a 404 like a missing one; `where` narrows further by a row rule (a Kurir's own
-shipments). A lookup by key has the same best plan for any id: planned once (`fixed_plan`).
+shipments).
 """
 
 import sqlalchemy as sa
 from flask import abort
 
-from app.core.query_plans import fixed_plan
 from app.extensions import db
 
 
 def get_or_404(model, row_id, *options, where=None):
-    stmt = fixed_plan(sa.select(model).where(model.id == row_id).options(*options))
+    stmt = sa.select(model).where(model.id == row_id).options(*options)
     if where is not None:
         stmt = stmt.where(where)
     row = db.session.execute(stmt).unique().scalar_one_or_none()

@@ -32,7 +32,6 @@ from flask_appbuilder.security.sqla.models import (
 )
 from sqlalchemy.orm import defer, joinedload
 
-from app.core.query_plans import fixed_plan
 from app.security.models import TenantUser
 from app.tenancy.freshness import data_version_statement
 from app.tenancy.models import Tenant, TenantModule
@@ -136,9 +135,9 @@ def _user_with_grants():
     )
 
 
-# Built once: constructing them costs more Python than running them. Lookups by key: planned once.
-ROLES_AND_FINGERPRINT = fixed_plan(_roles_and_fingerprint())
-USER_WITH_GRANTS = fixed_plan(_user_with_grants())
+# Built once: constructing them costs more Python than running them.
+ROLES_AND_FINGERPRINT = _roles_and_fingerprint()
+USER_WITH_GRANTS = _user_with_grants()
 
 
 def _codes(joined: str | None) -> list[str]:

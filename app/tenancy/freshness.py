@@ -13,7 +13,7 @@ data. A cache entry may hold data newer than its version, never older.
 
 Bulk Core statements (`sa.update(Shipment)`) bypass the ORM flush and therefore this hook: code
 that writes such rows in bulk must call `bump(tenant_ids, connection)` itself (the demo seed does); the
-one-statement insert of a new shipment tree moves it in that statement (app/tenancy/direct_writes.py).
+one-statement insert of a new shipment moves it in that statement (app/logistics/shipments/new_shipment.py).
 """
 
 import sqlalchemy as sa
@@ -22,7 +22,6 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from app.core.mixins import FeedsTenantFigures
-from app.core.query_plans import fixed_plan
 from app.extensions import db
 from app.tenancy.models import Tenant
 
@@ -37,12 +36,8 @@ def install() -> None:
 
 
 def _collect(session, _flush_context) -> None:
-    note_written(session, (*session.new, *session.dirty, *session.deleted))
-
-
-def note_written(session, rows) -> None:
-    """These ORM rows are written in the session's transaction: its commit moves their tenants' versions.
-    Called by the flush hook, and for rows written outside the unit of work (app/tenancy/direct_writes.py)."""
+    """The rows this flush writes: the transaction's commit moves their tenants' versions."""
+    rows = (*session.new, *session.dirty, *session.deleted)
     touched = {row.tenant_id for row in rows if isinstance(row, FeedsTenantFigures) and row.tenant_id is not None}
     if touched:
         session.info.setdefault(_PENDING, set()).update(touched)
@@ -61,19 +56,15 @@ def _forget(session, previous_transaction) -> None:
         session.info.pop(_PENDING, None)
 
 
-# In the text, not a parameter: the tree statement stays within psycopg's cache of converted queries (4,096 characters).
-_ONE = sa.literal_column("1")
-
-
 def bump_statement(tenant_id):
     """The UPDATE that moves a tenant's version; `tenant_id` a bind parameter or a SQL expression (a statement
-    that writes a tenant's rows may move its version itself: app/tenancy/direct_writes.py)."""
+    that writes a tenant's rows may move its version itself: app/logistics/shipments/new_shipment.py)."""
     tenant = Tenant.__table__
-    return sa.update(tenant).where(tenant.c.id == tenant_id).values(data_version=tenant.c.data_version + _ONE)
+    return sa.update(tenant).where(tenant.c.id == tenant_id).values(data_version=tenant.c.data_version + 1)
 
 
-# Built once: every commit that writes shipments through the flush runs it (by key: planned once).
-BUMP = fixed_plan(bump_statement(sa.bindparam("bumped_tenant_id", type_=sa.Integer)))
+# Built once: every commit that writes shipments through the flush runs it.
+BUMP = bump_statement(sa.bindparam("bumped_tenant_id", type_=sa.Integer))
 
 
 def bump(tenant_ids, connection) -> None:

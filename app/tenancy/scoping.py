@@ -50,7 +50,7 @@ def stamp_and_check_writes(session, flush_context, instances) -> None:
 
 def stamp_and_check(obj, *, is_new: bool) -> None:
     """A new tenant-owned row gets the scope's tenant; any written row must belong to it. Also called for
-    rows written outside the unit of work (app/tenancy/direct_writes.py)."""
+    rows written by a statement of their own (app/logistics/shipments/new_shipment.py)."""
     scope = current_scope()
     if scope.all_tenants or not isinstance(obj, TenantScoped):
         return

@@ -36,6 +36,21 @@ def test_a_transaction_commits_once_or_rolls_everything_back(app, create_tenant,
         assert _tariff_count(tenant.id) == before + 1
 
 
+def test_a_select_with_side_effects_holds_them_until_the_transaction_ends(pg):
+    """Every statement runs in the session's transaction, a SELECT too: what a SELECT takes (an advisory
+    transaction lock here; a function that writes) lasts until the commit or rollback."""
+    key = 22_0001
+    other_tries = sa.select(sa.func.pg_try_advisory_xact_lock(key))
+    db.session.execute(sa.select(sa.func.pg_advisory_xact_lock(key)))
+    try:
+        with pg.connect() as other:
+            assert other.execute(other_tries).scalar() is False
+    finally:
+        db.session.rollback()
+    with pg.connect() as other:
+        assert other.execute(other_tries).scalar() is True
+
+
 def test_a_field_error_names_every_refused_field():
     error = FieldError(errors={"weight": "Too heavy.", "phone": "Not a phone number."})
     assert error.field == "weight" and error.message == "Too heavy."

@@ -1,6 +1,6 @@
 """The tenant's "next number" pointing at a number already issued: the settings page refuses it with a
 message, and issuing (new shipment or archived draft) skips to the next free number instead of failing
-(PostgreSQL: inside the one statement that writes the shipment; SQLite: before the insert)."""
+(PostgreSQL: inside the one statement that writes a new shipment; SQLite and drafts: when the number is taken)."""
 
 import re
 

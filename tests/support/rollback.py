@@ -7,9 +7,6 @@ works as in production — its commit releases a SAVEPOINT, so the session hooks
 activity log's lines, the tenant data version) run and their rows are visible to the test — and the
 outer ROLLBACK at the end takes everything away.
 
-PostgreSQL: app/core/autocommit_reads.py keeps idle connections in autocommit; this connection leaves
-autocommit first, so the outer transaction is a real one from its first statement (reads included).
-The pool's check-in returns it to autocommit afterwards, as for any connection.
 SQLite: pysqlite emits no BEGIN of its own before a SAVEPOINT (and releasing an outermost savepoint
 would commit), so the outer BEGIN is issued here.
 
@@ -47,8 +44,6 @@ def rolled_back_database(app):
     with app.app_context():
         db.session.remove()
         connection = db.engine.connect()
-        if connection.dialect.driver == "psycopg":
-            connection.connection.driver_connection.autocommit = False
         outer = connection.begin()
         if connection.dialect.name == "sqlite":
             connection.exec_driver_sql("BEGIN")

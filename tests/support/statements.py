@@ -18,9 +18,3 @@ def recorded_statements(engine):
         yield statements
     finally:
         sa.event.remove(engine, "before_cursor_execute", record)
-
-
-def prepared_plans(connection, marker: str) -> list[tuple[int, int]]:
-    """PostgreSQL: (custom plans, generic plans) of each statement prepared on this connection with `marker` in it."""
-    rows = connection.exec_driver_sql("SELECT statement, custom_plans, generic_plans FROM pg_prepared_statements")
-    return [(custom, generic) for statement, custom, generic in rows if marker in statement]

@@ -8,13 +8,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from app.core import storage, uploads
-from app.core.query_plans import fixed_plan
 from app.core.validation import FieldError
 from app.extensions import db
 from app.logistics.settings.models import TenantSettings
 from app.logistics.shipments import numbering
 from app.logistics.shipments.calculator import WeightRounding, validate_divisor
-from app.tenancy.direct_writes import computes_in_sql, new_row_value
 from app.tenancy.models import Tenant
 from app.tenancy.scoping import SKIP_OPTION
 
@@ -112,17 +110,7 @@ def skip_used_numbers(tenant_id: int) -> None:
         db.session.execute(sa.update(table).where(table.c.tenant_id == tenant_id).values(next_sequence=free))
 
 
-def tracking_number_for_insert(tenant_id: int):
-    """The number a new shipment's INSERT stores. On PostgreSQL the SQL that takes it from the counter in
-    that same statement (app/tenancy/direct_writes.py reads it back), one round trip fewer than taking it
-    first; the row lock then lasts from that statement to the commit, as in allocate_tracking_number.
-    Elsewhere a number taken now. The settings row must exist (the quote of every issue creates it)."""
-    if computes_in_sql(db.session()):
-        return NEXT_TRACKING_NUMBER
-    return allocate_tracking_number(tenant_id)
-
-
-def _counter_step(tenant_id, **values):
+def counter_step(tenant_id, **values):
     """UPDATE the tenant's counter to the next sequence, RETURNING what a number is made of."""
     table = TenantSettings.__table__
     return (
@@ -133,19 +121,8 @@ def _counter_step(tenant_id, **values):
     )
 
 
-def _next_tracking_number():
-    # Its updated_at is the new shipment's (SQLAlchemy fills in `onupdate` for the top statement only).
-    tenant_id, now = new_row_value("tenant_id", sa.Integer), new_row_value("updated_at", sa.DateTime)
-    counter = _counter_step(tenant_id, updated_at=now).cte("tracking_counter")
-    number = numbering.tracking_number_sql(
-        counter.c.tracking_prefix, counter.c.tracking_padding, counter.c.next_sequence - 1
-    )
-    return sa.select(number).scalar_subquery()
-
-
-# Built once: every issued shipment runs one of them (by key: planned once).
-TAKE_NEXT_SEQUENCE = fixed_plan(_counter_step(sa.bindparam("counter_tenant_id", type_=sa.Integer)))
-NEXT_TRACKING_NUMBER = _next_tracking_number()
+# Built once: every number the unit of work's path takes runs it.
+TAKE_NEXT_SEQUENCE = counter_step(sa.bindparam("counter_tenant_id", type_=sa.Integer))
 
 
 def _take_next_sequence(tenant_id: int):

@@ -68,8 +68,7 @@ def format_tracking_number(prefix: str, padding: int, sequence: int) -> str:
 def tracking_number_sql(prefix, padding, sequence):
     """:func:`format_tracking_number` in SQL (PostgreSQL), for a number taken by the statement that stores it."""
     digits = sa.cast(sequence, sa.Text)
-    zero = sa.literal_column("'0'")  # in the text: a parameter lengthens the tree statement past psycopg's query cache
-    return prefix + sa.func.lpad(digits, sa.func.greatest(padding, sa.func.length(digits)), zero)
+    return prefix + sa.func.lpad(digits, sa.func.greatest(padding, sa.func.length(digits)), "0")
 
 
 def format_start(sequence: int, padding: int) -> str:

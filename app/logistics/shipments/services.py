@@ -9,19 +9,11 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from app.core.names import ADMIN, COURIER, MARKETING, SUPER_ADMIN
-from app.core.query_plans import fixed_plan
 from app.core.validation import FieldError
 from app.extensions import db
 from app.logistics.settings.models import TenantSettings
-from app.logistics.settings.services import (
-    allocate_tracking_number,
-    get_settings,
-    lock_counter,
-    rounding_of,
-    skip_used_numbers,
-    tracking_number_for_insert,
-)
-from app.logistics.shipments import calculator
+from app.logistics.settings.services import allocate_tracking_number, get_settings, lock_counter, rounding_of
+from app.logistics.shipments import calculator, new_shipment
 from app.logistics.shipments.inputs import (
     ITEM_FIELDS,
     TEXT_FIELDS,
@@ -34,12 +26,10 @@ from app.logistics.shipments.inputs import (
 from app.logistics.shipments.models import Shipment, ShipmentItem, ShipmentStatusEvent
 from app.logistics.shipments.statuses import INITIAL_STATUS, STATUSES
 from app.logistics.tariffs.models import Tariff
-from app.tenancy.direct_writes import insert_new, update_columns
 from app.tenancy.models import Tenant, utcnow
 from app.tenancy.services import quota_period
 
 MAX_NOTE_LENGTH = 1000
-TRACKING_CONSTRAINT = "uq_shipment_tracking"
 STATUS_CLOCK_SKEW = timedelta(minutes=5)  # a status dated later than this ahead of the server is refused
 FULL_ACCESS_ROLES = frozenset({SUPER_ADMIN, ADMIN})
 COURIER_ROLE = COURIER
@@ -88,8 +78,8 @@ def _settings_and_price_statement():
     return sa.select(*read, price.label("price_per_kg")).where(settings.tenant_id == tenant_id)
 
 
-# Built once: building it costs more than running it. A lookup by key: planned once.
-SETTINGS_AND_PRICE = fixed_plan(_settings_and_price_statement())
+# Built once: building it costs more than running it.
+SETTINGS_AND_PRICE = _settings_and_price_statement()
 
 
 def _settings_and_price(tenant_id: int, origin: str, destination: str):
@@ -166,9 +156,9 @@ def save_draft(tenant: Tenant, user, data: ShipmentInput, shipment: Shipment | N
 def issue(tenant: Tenant, user, data: ShipmentInput, shipment: Shipment | None = None, *, now=None) -> Shipment:
     """Simpan: validate everything, check the quota, record the first status, take the next number.
 
-    A new shipment is written with its items, first status and number in one statement on PostgreSQL
-    (app/tenancy/direct_writes.py); an archived draft is flushed and then numbered, the number taken
-    last. Either way the counter row stays locked until the caller commits: commit right after."""
+    On PostgreSQL a new shipment is written with its items, first status and number by one statement
+    (new_shipment.py); otherwise (SQLite, an archived draft) the number is taken and the unit of work writes
+    the rows. Either way the counter row stays locked until the caller commits: commit right after."""
     if shipment is not None and not shipment.is_draft:
         return update_issued(tenant, user, data, shipment)
     quote = validate(tenant.id, data, issue=True)
@@ -183,18 +173,12 @@ def issue(tenant: Tenant, user, data: ShipmentInput, shipment: Shipment | None =
         ShipmentStatusEvent(tenant_id=tenant.id, status=shipment.status, occurred_at=now, user_id=user.id)
     )
     session = db.session()
-    if sa.inspect(shipment).transient:  # a new shipment: the hot path, written without the unit of work
-        shipment.tracking_number = tracking_number_for_insert(tenant.id)
-        if not insert_new(session, shipment, "items", "events", unless_taken=TRACKING_CONSTRAINT):
-            # PostgreSQL: the counter pointed at a number already issued (it has moved past it): skip to the
-            # next free one, under the counter's row lock.
-            skip_used_numbers(tenant.id)
-            shipment.tracking_number = tracking_number_for_insert(tenant.id)
-            if not insert_new(session, shipment, "items", "events", unless_taken=TRACKING_CONSTRAINT):
-                raise RuntimeError(f"tenant {tenant.id}: the next free tracking number was taken")
-    else:
+    if sa.inspect(shipment).transient and new_shipment.available(session):
+        new_shipment.insert(session, shipment)
+    else:  # one flush: one activity-log line holding the number
+        shipment.tracking_number = allocate_tracking_number(tenant.id)
+        session.add(shipment)
         session.flush()
-        update_columns(session, shipment, tracking_number=allocate_tracking_number(tenant.id))
     if not shipment.tracking_number:
         raise RuntimeError(f"tenant {tenant.id} has no tracking-number counter")
     return shipment
