@@ -2,17 +2,12 @@
 their shipments (read-only), a customer named on shipments is deactivated rather than deleted, the new
 shipment form picks a customer or adds its sender to the book, the export equals the list."""
 
-import io
 import re
 
-import openpyxl
 import pytest
 import sqlalchemy as sa
 
-from app.core import storage
 from app.core.validation import FieldError
-from app.jobs.models import JobRun
-from app.jobs.queue import execute
 from app.logistics.customers import services
 from app.logistics.customers.models import Customer
 from app.logistics.shipments.listing import ListQuery, fetch_page
@@ -21,6 +16,7 @@ from app.tenancy.context import all_tenants, tenant_scope
 from tests.conftest import login, tenant_host
 from tests.logistics.conftest import as_form, shipment_payload
 from tests.support.factories import create_customer, owner_of
+from tests.support.jobs import finished_run, result_sheet
 
 
 def _input(**changes) -> services.CustomerInput:
@@ -198,18 +194,9 @@ def test_adding_a_customer_by_form(app, db, create_tenant, create_user):
 
 # --- export -----------------------------------------------------------------------------------
 def _export(client, list_args: str) -> list[tuple]:
-    from app.extensions import db
-
-    response = client.post("/customers/export", data={"list_args": list_args})
-    assert response.status_code == 302
-    run_id = re.search(r"/labels/job/([0-9a-f-]+)", response.headers["Location"]).group(1)
-    execute(run_id)
-    db.session.expire_all()
-    with all_tenants():
-        run = db.session.execute(sa.select(JobRun).where(JobRun.id == run_id)).scalar_one()
-    assert run.state == "done", run.message
-    assert client.get(f"/jobs/{run_id}/download").status_code == 200
-    return list(openpyxl.load_workbook(io.BytesIO(storage.read(run.result_path))).active.iter_rows(values_only=True))
+    run = finished_run(client.post("/customers/export", data={"list_args": list_args}))
+    assert client.get(f"/jobs/{run.id}/download").status_code == 200
+    return list(result_sheet(run).iter_rows(values_only=True))
 
 
 def _listed(client, list_args: str) -> list[str]:
