@@ -211,14 +211,15 @@ def test_export_equals_the_filtered_list(app, db, create_tenant, create_user, cr
     create_customer(tenant, name="Apotek Bandung", city="32.73")
     create_customer(tenant, name="Toko Jakarta", city="31.71", marketing_id=marketing.id)
     create_shipment(tenant, customer_id=bandung.id, sender_city="32.73", receiver_city="31.71")
+    marketing_name, marketing_email, host = marketing.get_full_name(), marketing.email, tenant_host(tenant.slug)
     db.session.commit()
-    owner = login(app, tenant.email, host=tenant_host(tenant.slug))
+    owner = login(app, tenant.email, host=host)
     table = _export(owner, "city=32.73")
     header, rows = table[0], table[1:]
     assert [row[0] for row in rows] == _listed(owner, "city=32.73") == ["Apotek Bandung", "Toko Bandung"]
     column = {name: index for index, name in enumerate(header)}
     toko = rows[1]
     assert toko[column["Phone"]].startswith("0813") and toko[column["City"]].startswith("Kota Bandung")
-    assert toko[column["Marketing"]] == marketing.get_full_name() and toko[column["Shipments"]] == 1
-    marketer = login(app, marketing.email, host=tenant_host(tenant.slug))
+    assert toko[column["Marketing"]] == marketing_name and toko[column["Shipments"]] == 1
+    marketer = login(app, marketing_email, host=host)
     assert [row[0] for row in _export(marketer, "")[1:]] == _listed(marketer, "") == ["Toko Bandung", "Toko Jakarta"]

@@ -78,7 +78,7 @@ class ShipmentView(TenantBaseView):
             pager=fragments.list_pager(user, query, page),
             statuses=translated(STATUSES) if buttons.can_update_status else {},
             now_local=_now_local(),
-            customer=customers.visible_customer(user, query.customer) if query.customer else None,
+            customer=customers.visible_customer(user, query.customer) if has_access(CAN_READ, CUSTOMER) else None,
             label_templates=labels.TEMPLATES,
             label_sizes=labels.SIZES,
         )
