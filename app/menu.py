@@ -125,6 +125,7 @@ def register_all(appbuilder) -> None:
     register_billing(appbuilder)
     register_logistics(appbuilder)
     register_team(appbuilder)
+    register_customers(appbuilder)
     register_helpdesk(appbuilder)
     register_notifications(appbuilder)
     register_dashboards(appbuilder)
@@ -266,6 +267,14 @@ def register_team(appbuilder) -> None:
     INDEX_VIEW.landings["tenant:Kurir"] = CourierView.__name__
     add_view(appbuilder, EmployeeView, "Employees", icon="fa-id-badge", category="")
     add_view(appbuilder, TenantUserAdminView, "Users", icon="fa-users", category="Settings", category_icon="fa-cog")
+
+
+def register_customers(appbuilder) -> None:
+    from app.logistics.customers.activity import register_sentences
+    from app.logistics.customers.views import CustomerView
+
+    register_sentences()
+    add_view(appbuilder, CustomerView, "Customers", icon="fa-address-book", category="")
 
 
 def register_finance(appbuilder) -> None:

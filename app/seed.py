@@ -51,6 +51,9 @@ SEED_STEPS: list = []  # callables (tenant, users_by_role) -> None, appended by 
 from app.logistics.seed import seed_logistics  # noqa: E402
 
 SEED_STEPS.append(seed_logistics)
+from app.logistics.customers.seed import seed_customers  # noqa: E402
+
+SEED_STEPS.append(seed_customers)
 from app.billing.seed import seed_billing, seed_vendor_billing  # noqa: E402
 
 SEED_STEPS.append(seed_billing)

@@ -41,6 +41,7 @@ TENANT_ACTIVITY = "TenantActivity"
 TENANT_SUBSCRIPTION = "TenantSubscription"
 TICKET = "Ticket"
 EMPLOYEE = "Employee"  # menu "Pegawai" (app/logistics/team)
+CUSTOMER = "Customer"  # menu "Pelanggan": the customer book (app/logistics/customers)
 TENANT_USER_ADMIN = "TenantUserAdmin"  # menu "Pengguna": users' roles, the Super Admin's
 COURIER_PAGE = "CourierPage"  # the Kurir's phone page of its own shipments
 

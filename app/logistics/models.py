@@ -1,5 +1,6 @@
 """Every logistics model module, imported by app/models.py."""
 
+from app.logistics.customers import models as customer_models  # noqa: F401
 from app.logistics.finance import models as finance_models  # noqa: F401
 from app.logistics.settings import models as settings_models  # noqa: F401
 from app.logistics.shipments import models as shipment_models  # noqa: F401

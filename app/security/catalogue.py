@@ -15,6 +15,7 @@ from app.core.names import (
     CLIENT,
     COURIER,
     COURIER_PAGE,
+    CUSTOMER,
     DASHBOARD,
     EXPENSE_APPROVAL,
     EXPENSE_REQUEST,
@@ -163,7 +164,11 @@ ROLES: dict[str, RoleSpec] = {
             EXPENSE_REQUEST: WRITE,
         },
     ),
-    MARKETING: RoleSpec(TENANT, {DASHBOARD: READ, SHIPMENT: READ, TARIFF: READ, TICKET: WRITE, NOTIFICATION: READ}),
+    # Marketing reads the customer book narrowed to its own customers (app/logistics/customers/services.py).
+    MARKETING: RoleSpec(
+        TENANT,
+        {DASHBOARD: READ, SHIPMENT: READ, TARIFF: READ, CUSTOMER: READ, TICKET: WRITE, NOTIFICATION: READ},
+    ),
 }
 
 VENDOR_ROLES = tuple(name for name, spec in ROLES.items() if spec.realm == VENDOR)

@@ -172,6 +172,8 @@ SPEC_ROLE_TABLE = {
     "Ticket": (W, W, R, W, W),
     # §5 Manajemen Pegawai: the Admin adds employees (Kurir and Marketing, the service rule), the Viewer reads.
     "Employee": (W, W, R, None, None),
+    # The customer book (§9 Marketing "pelanggan yang dibawahi"): Marketing reads its own customers only.
+    "Customer": (W, W, R, None, R),
     # §9 CRUD Daftar Pengguna: every user's role and active flag, the Super Admin's.
     "TenantUserAdmin": (W, None, None, None, None),
     # §9 Kurir "update status kiriman sendiri": its phone page of its own shipments.

@@ -22,6 +22,7 @@ from app.core.formatting import jakarta_today
 from app.core.names import ADMIN, VENDOR_SUPPORT
 from app.extensions import db
 from app.helpdesk import services as helpdesk
+from app.logistics.customers import services as customers
 from app.logistics.settings.services import get_settings
 from app.logistics.shipments import services as shipments
 from app.logistics.shipments.inputs import ShipmentInput
@@ -189,3 +190,19 @@ def create_ticket(tenant, user=None, *, title: str = "Printer rusak", category: 
     with all_tenants(user.id):
         ticket, _mails = helpdesk.file_ticket(tenant, user, title=title, category=category, **fields)
     return ticket
+
+
+def create_customer(tenant, user=None, *, name: str | None = None, phone: str | None = None, **fields):
+    """A customer in the tenant's book, through the book's service (valid by default: a unique name and
+    mobile number, Jakarta Pusat). `fields` override the CustomerInput's (marketing_id, city, active...)."""
+    user = user or owner_of(tenant)
+    number = next(_counter)
+    data = customers.CustomerInput(
+        name=name or unique("Toko "),
+        phone=phone or f"0813{number % 10**8:08d}",
+        address=fields.pop("address", "Jl. Pelanggan No. 1"),
+        city=fields.pop("city", "31.71"),
+        **fields,
+    )
+    with tenant_scope(tenant.id, user.id):
+        return customers.create_customer(tenant, user, data)

@@ -153,7 +153,7 @@ class LabelView(TenantBaseView):
             "logistics/labels/progress.html",
             run=run,
             export=request.args.get("kind") == "export",
-            back=back if back.startswith(("/shipments", "/reports")) else url_for("ShipmentView.list"),
+            back=back if back.startswith(("/shipments", "/reports", "/customers")) else url_for("ShipmentView.list"),
         )
 
 

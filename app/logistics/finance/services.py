@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from app.audit.services import record_event
 from app.core import storage, uploads
 from app.core.formatting import jakarta_today, rupiah, to_jakarta
+from app.core.ids import db_integer_id
 from app.core.names import ADMIN, SUPER_ADMIN, VIEWER
 from app.core.validation import FieldError
 from app.extensions import db
@@ -357,6 +358,7 @@ class PaymentFilter:
     date_from: date | None = None
     date_to: date | None = None
     sender: str = ""
+    customer_id: int | None = None  # a customer of the book: the shipments linked to it
     courier_id: int | None = None
     state: str = ""  # "", "paid", "unpaid"
     page: int = 1
@@ -371,6 +373,7 @@ class PaymentFilter:
             except FieldError as exc:
                 found.errors.update(exc.messages())
         found.sender = str(args.get("sender") or "").strip()[:150]
+        found.customer_id = db_integer_id(args.get("customer"))
         courier = str(args.get("courier") or "")
         found.courier_id = int(courier) if courier.isdigit() and int(courier) < 2**31 else None
         found.state = args.get("state", "") if args.get("state") in ("paid", "unpaid") else ""
@@ -383,6 +386,7 @@ class PaymentFilter:
             "date_from": self.date_from.isoformat() if self.date_from else "",
             "date_to": self.date_to.isoformat() if self.date_to else "",
             "sender": self.sender,
+            "customer": self.customer_id or "",
             "courier": self.courier_id or "",
             "state": self.state,
             "page": self.page,
@@ -417,6 +421,8 @@ def payment_rows(tenant_id: int, query: PaymentFilter) -> list[tuple[Shipment, F
         stmt = stmt.where(
             sa.or_(sa.func.lower(Shipment.sender_name).like(pattern), Shipment.sender_phone.like(pattern))
         )
+    if query.customer_id:
+        stmt = stmt.where(Shipment.customer_id == query.customer_id)
     if query.courier_id:
         stmt = stmt.where(Shipment.courier_id == query.courier_id)
     if query.state == "paid":

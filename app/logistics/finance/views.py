@@ -22,6 +22,7 @@ from app.core.rows import get_or_404
 from app.core.transaction import transaction
 from app.core.validation import FieldError
 from app.core.views import TenantBaseView
+from app.logistics.customers import services as customers
 from app.logistics.finance import receivables, reports, services
 from app.logistics.finance.models import METHODS, PENDING, ExpenseRequest, FinanceEntry, Receivable
 from app.logistics.settings.services import get_settings
@@ -174,6 +175,7 @@ class ShipmentPaymentView(TenantBaseView):
             errors=errors,
             today=services.wib_today().isoformat(),
             couriers=active_staff(g.user.tenant_id, COURIER_ROLE),
+            customer=customers.visible_customer(g.user, query.customer_id) if query.customer_id else None,
             methods={code: services.METHOD_LABELS[code] for code in METHODS},
             page_size=services.PAGE_SIZE,
             can_write=self.appbuilder.sm.has_access(CAN_WRITE, SHIPMENT_PAYMENT),

@@ -8,8 +8,10 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from app.core.caching import declare_cache
+from app.core.ids import db_integer_id
 from app.core.names import COURIER, MARKETING
 from app.extensions import db
+from app.logistics.customers.models import Customer
 from app.logistics.shipments.statuses import SHIPMENT_TYPES
 from app.logistics.tariffs.cities import get_city
 from app.security.models import TenantUser
@@ -40,6 +42,7 @@ class ShipmentInput:
     shipment_type: str = "pickup"
     courier_id: object = None
     marketing_id: object = None
+    customer_id: object = None  # the sender picked from the customer book
     discount_type: str = "none"
     discount_value: object = None
     items: list = field(default_factory=list)
@@ -54,6 +57,7 @@ class ShipmentInput:
             shipment_type=_text(data.get("shipment_type")) or "pickup",
             courier_id=data.get("courier_id") or None,
             marketing_id=data.get("marketing_id") or None,
+            customer_id=data.get("customer_id") or None,
             discount_type=_text(data.get("discount_type")) or "none",
             discount_value=data.get("discount_value"),
             items=[item if isinstance(item, dict) else {} for item in items],
@@ -155,6 +159,20 @@ def check_staff(data: ShipmentInput, tenant_id: int) -> dict:
             errors[name] = _l("Choose an active person from the list.")
         setattr(data, name, user_id)
     return errors
+
+
+def check_customer(data: ShipmentInput, tenant_id: int) -> dict:
+    """The sender picked from the book: one of the tenant's customers, or none."""
+    if data.customer_id in (None, ""):
+        data.customer_id = None
+        return {}
+    customer_id = db_integer_id(data.customer_id)
+    stmt = sa.select(Customer.id).where(Customer.id == customer_id, Customer.tenant_id == tenant_id)
+    if customer_id is None or db.session.execute(stmt).first() is None:
+        data.customer_id = None
+        return {"customer_id": _l("Choose a customer from the book.")}
+    data.customer_id = customer_id
+    return {}
 
 
 def clean_item_numbers(items: list[dict]) -> list[dict]:

@@ -14,6 +14,7 @@ from functools import cached_property
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
+from app.core.ids import db_integer_id
 from app.core.periods import day_range
 from app.extensions import db
 from app.logistics.shipments.models import Shipment, ShipmentLabels, ShipmentStatusEvent
@@ -70,6 +71,7 @@ class ListQuery:
     status: str = ""
     courier: int | None = None
     marketing: int | None = None  # the reports link here (no control on the list page)
+    customer: int | None = None  # a customer's page links here
     shipment_type: str = ""
     sort: str = "date"
     desc: bool = True
@@ -103,6 +105,7 @@ class ListQuery:
             status=args.get("status") if args.get("status") in STATUSES else "",
             courier=courier,
             marketing=marketing,
+            customer=db_integer_id(args.get("customer")),
             shipment_type=args.get("type") if args.get("type") in SHIPMENT_TYPES else "",
             sort=sort,
             desc=args.get("dir", "desc") != "asc",
@@ -122,6 +125,7 @@ class ListQuery:
             "status": self.status,
             "courier": self.courier or "",
             "marketing": self.marketing or "",
+            "customer": self.customer or "",
             "type": self.shipment_type,
             "sort": self.sort,
             "dir": "desc" if self.desc else "asc",
@@ -204,6 +208,8 @@ def filtered(query: ListQuery, user=None):
         stmt = stmt.where(Shipment.courier_id == query.courier)
     if query.marketing:
         stmt = stmt.where(Shipment.marketing_id == query.marketing)
+    if query.customer:
+        stmt = stmt.where(Shipment.customer_id == query.customer)
     if query.shipment_type:
         stmt = stmt.where(Shipment.shipment_type == query.shipment_type)
     if query.q:

@@ -49,6 +49,8 @@ class Shipment(ShipmentLabels, TenantMixin, Audited, FeedsTenantFigures, Model):
         sa.Index("ix_shipment_tenant_status_created", "tenant_id", "status", "created_at", "id"),
         sa.Index("ix_shipment_courier_created", "courier_id", "created_at", "id"),
         sa.Index("ix_shipment_marketing_created", "marketing_id", "created_at", "id"),
+        # A customer's shipments, newest first (its page, the list filtered by customer, Marketing's row rule).
+        sa.Index("ix_shipment_customer_created", "customer_id", "created_at", "id"),
         # The plan quota counts a tenant's shipments issued in the current period.
         sa.Index("ix_shipment_tenant_issued", "tenant_id", "issued_at"),
         # PostgreSQL only (migration 0007): ix_shipment_search_trgm, a trigram GIN index over the
@@ -71,6 +73,7 @@ class Shipment(ShipmentLabels, TenantMixin, Audited, FeedsTenantFigures, Model):
     status = sa.Column(sa.String(20), nullable=False)
     courier_id = sa.Column(sa.Integer, sa.ForeignKey(USER_FK, ondelete="SET NULL"), index=True)
     marketing_id = sa.Column(sa.Integer, sa.ForeignKey(USER_FK, ondelete="SET NULL"), index=True)
+    customer_id = sa.Column(sa.Integer, sa.ForeignKey("customer.id", ondelete="SET NULL"))  # the sender in the book
     total_weight = sa.Column(sa.Numeric(12, 2), nullable=False, default=0)
     chargeable_weight = sa.Column(sa.Numeric(12, 2), nullable=False, default=0)
     price_per_kg = sa.Column(sa.Integer, nullable=False, default=0)

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from app.core.names import ADMIN, COURIER, MARKETING, SUPER_ADMIN
 from app.core.validation import FieldError
 from app.extensions import db
+from app.logistics.customers.models import Customer
 from app.logistics.settings.models import TenantSettings
 from app.logistics.settings.services import allocate_tracking_number, get_settings, lock_counter, rounding_of
 from app.logistics.shipments import calculator, new_shipment
@@ -18,6 +19,7 @@ from app.logistics.shipments.inputs import (
     ITEM_FIELDS,
     TEXT_FIELDS,
     ShipmentInput,
+    check_customer,
     check_parties,
     check_staff,
     check_type,
@@ -96,7 +98,12 @@ def _settings_and_price(tenant_id: int, origin: str, destination: str):
 
 def validate(tenant_id: int, data: ShipmentInput, *, issue: bool) -> calculator.Quote | None:
     """Every field error at once for the parties; the first item/cost error from the calculator."""
-    errors = {**check_parties(data, required=issue), **check_type(data), **check_staff(data, tenant_id)}
+    errors = {
+        **check_parties(data, required=issue),
+        **check_type(data),
+        **check_staff(data, tenant_id),
+        **check_customer(data, tenant_id),
+    }
     quote = None
     try:
         if issue or data.items or data.discount_type != "none":
@@ -114,6 +121,7 @@ def _apply(shipment: Shipment, data: ShipmentInput, quote: calculator.Quote | No
             setattr(shipment, f"{key}_{part}", getattr(data, f"{key}_{part}"))
     shipment.shipment_type = data.shipment_type
     shipment.courier_id, shipment.marketing_id = data.courier_id, data.marketing_id
+    shipment.customer_id = data.customer_id
     shipment.items = [_item(line, position) for position, line in enumerate(quote.lines if quote else ())]
     shipment.total_weight = quote.total_weight if quote else 0
     shipment.chargeable_weight = quote.chargeable_weight if quote else 0
@@ -196,7 +204,7 @@ def form_values(shipment: Shipment) -> dict:
     """The typed values of a shipment, for editing it or duplicating it into a new one."""
     values = {
         key: getattr(shipment, key)
-        for key in (*TEXT_FIELDS, "shipment_type", "courier_id", "marketing_id", "discount_type")
+        for key in (*TEXT_FIELDS, "shipment_type", "courier_id", "marketing_id", "customer_id", "discount_type")
     }
     values["discount_value"] = shipment.discount_value
     values["items"] = [{key: getattr(item, key) for key in ITEM_FIELDS} for item in shipment.items]
@@ -252,12 +260,23 @@ def narrowing_roles(user) -> tuple[str, ...]:
 
 
 def list_narrowing(user):
-    """Row rule of the shipment list: a Kurir sees the shipments assigned to them, Marketing theirs.
+    """Row rule of the shipment list: a Kurir sees the shipments assigned to them; Marketing the shipments
+    it is named on and those of the customers it looks after (spec §9: "kiriman pelanggan yang dibawahi").
 
     None = no narrowing."""
-    columns = {COURIER_ROLE: Shipment.courier_id, MARKETING_ROLE: Shipment.marketing_id}
     narrowing = narrowing_roles(user)
-    return sa.or_(*(columns[role] == user.id for role in narrowing)) if narrowing else None
+    return sa.or_(*(_own_rows(role, user.id) for role in narrowing)) if narrowing else None
+
+
+def _own_rows(role: str, user_id: int):
+    if role == COURIER_ROLE:
+        return Shipment.courier_id == user_id
+    # The customers' ids as values, not a subquery: PostgreSQL then reads both conditions from their indexes
+    # (a subquery inside OR is a filter on every row of the tenant).
+    own_customers = db.session.execute(sa.select(Customer.id).where(Customer.marketing_id == user_id)).scalars().all()
+    if not own_customers:
+        return Shipment.marketing_id == user_id
+    return sa.or_(Shipment.marketing_id == user_id, Shipment.customer_id.in_(own_customers))
 
 
 def row_audience(user) -> tuple:

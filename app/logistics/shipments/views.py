@@ -9,11 +9,12 @@ from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext as _
 
 from app.core.access import METHOD_PERMISSIONS, READ, WRITE
-from app.core.names import CAN_READ, CAN_WRITE, SHIPMENT, SHIPMENT_STATUS
+from app.core.names import CAN_READ, CAN_WRITE, CUSTOMER, SHIPMENT, SHIPMENT_STATUS
 from app.core.rows import get_or_404
 from app.core.transaction import transaction
 from app.core.validation import FieldError
 from app.core.views import TenantBaseView
+from app.logistics.customers import services as customers
 from app.logistics.documents import labels
 from app.logistics.settings.services import get_settings
 from app.logistics.shipments import fragments, services
@@ -77,6 +78,7 @@ class ShipmentView(TenantBaseView):
             pager=fragments.list_pager(user, query, page),
             statuses=translated(STATUSES) if buttons.can_update_status else {},
             now_local=_now_local(),
+            customer=customers.visible_customer(user, query.customer) if has_access(CAN_READ, CUSTOMER) else None,
             label_templates=labels.TEMPLATES,
             label_sizes=labels.SIZES,
         )
@@ -110,6 +112,8 @@ class ShipmentView(TenantBaseView):
                     saved = services.save_draft(tenant, g.user, data, shipment)
                 else:
                     saved = services.issue(tenant, g.user, data, shipment)
+                if self._adds_sender(data):
+                    customers.add_sender_of(tenant, g.user, saved)
         except FieldError as exc:
             flash(_("Please correct the highlighted fields."), "danger")
             return self._form(request.form.to_dict() | {"items": data.items}, exc.messages(), shipment)
@@ -121,6 +125,11 @@ class ShipmentView(TenantBaseView):
             return redirect(url_for("ShipmentView.list", tab="archive"))
         flash(_("Shipment %(number)s saved.", number=saved.tracking_number), "success")
         return redirect(url_for("ShipmentView.show", pk=saved.id))
+
+    def _adds_sender(self, data: ShipmentInput) -> bool:
+        """The box "add this sender to the customer book" ticked, no customer picked, and the user keeps the book."""
+        ticked = request.form.get("save_customer") == "1" and data.customer_id is None
+        return ticked and self.appbuilder.sm.has_access(CAN_WRITE, CUSTOMER)
 
     def _form(self, values, errors, shipment):
         settings = get_settings(g.user.tenant_id)
@@ -134,6 +143,9 @@ class ShipmentView(TenantBaseView):
             items_json=json.dumps(items, default=_json_default).replace("<", "\\u003c"),
             couriers=active_staff(g.user.tenant_id, COURIER_ROLE),
             marketers=active_staff(g.user.tenant_id, MARKETING_ROLE),
+            customer=customers.visible_customer(g.user, values.get("customer_id")),
+            can_add_customer=self.appbuilder.sm.has_access(CAN_WRITE, CUSTOMER),
+            can_pick_customer=self.appbuilder.sm.has_access(CAN_READ, CUSTOMER),
             types=SHIPMENT_TYPES,
             discount_types=DISCOUNT_TYPES,
             city_label=city_label,
