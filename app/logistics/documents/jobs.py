@@ -50,7 +50,7 @@ def export_shipments(ctx, list_args: str) -> None:
 
 
 @job("documents")
-def export_report(ctx, period: str, day: str, group: str, view: str = "summary", with_collected: bool = False) -> None:
+def export_report(ctx, period: str, day: str, group: str, view=reports.SUMMARY, with_collected=False) -> None:
     """A report (or the courier performance, `view`) as its page shows it to the user who asked."""
     user = db.session.get(TenantUser, ctx.run.user_id)
     report = reports.build(user, period, date.fromisoformat(day), group, view=view, with_collected=with_collected)

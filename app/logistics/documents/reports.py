@@ -41,11 +41,13 @@ SHIPMENTS = Figure(_l("Shipments"), "shipments", "count")
 WEIGHT = Figure(_l("Total weight"), "weight", "kg")
 FEES = Figure(_l("Fees"), "fees", "rupiah")
 COLLECTED = Figure(_l("Collected"), "collected", "rupiah")
-# The report page (by courier, type or marketing), and the courier performance page (spec §7 "Laporan
-# performa kurir"): a row per courier with its shipments' current statuses.
+# The two report pages: the summary (by courier, type or marketing), and the courier performance (spec §7
+# "Laporan performa kurir"): a row per courier with its shipments' current statuses.
+SUMMARY, COURIERS = "summary", "couriers"
+DEFAULT_PERIODS = {SUMMARY: "day", COURIERS: "month"}
 FIGURES = {
-    "summary": (SHIPMENTS, WEIGHT, FEES),
-    "couriers": (
+    SUMMARY: (SHIPMENTS, WEIGHT, FEES),
+    COURIERS: (
         SHIPMENTS,
         Figure(_l("Delivered"), "delivered", "count", {"status": DELIVERED}),
         Figure(_l("Failed"), "failed", "count", {"status": FAILED}),
@@ -54,9 +56,6 @@ FIGURES = {
         FEES,
     ),
 }
-COURIERS = "couriers"
-VIEWS = {"summary": _l("Summary"), COURIERS: _l("Courier performance")}
-DEFAULT_PERIODS = {"summary": "day", COURIERS: "month"}
 
 
 @dataclass(frozen=True)
@@ -149,7 +148,7 @@ def _figures(with_collected: bool) -> list:
     return figures
 
 
-def build(user, period: str, anchor: date, group: str, *, view: str = "summary", with_collected=False) -> Report:
+def build(user, period: str, anchor: date, group: str, *, view: str = SUMMARY, with_collected=False) -> Report:
     """`view`: which figures (FIGURES); `with_collected`: also the fees collected (shipments marked paid),
     for users who may see payments."""
     if view == COURIERS:

@@ -191,7 +191,7 @@ class ReportView(TenantBaseView):
     default_view = "show"
     method_permission_name = {**METHOD_PERMISSIONS, "show": READ, "couriers": READ, "export": READ}
 
-    def _parsed(self, values, view: str = "summary"):
+    def _parsed(self, values, view: str = reports.SUMMARY):
         period = values.get("period") or reports.DEFAULT_PERIODS[view]
         return reports.parse(period, values.get("date"), values.get("group"), jakarta_today())
 
@@ -202,7 +202,7 @@ class ReportView(TenantBaseView):
     @expose("/")
     @has_access
     def show(self):
-        return self._page("summary")
+        return self._page(reports.SUMMARY)
 
     @expose("/couriers")
     @has_access
@@ -236,7 +236,7 @@ class ReportView(TenantBaseView):
     @expose("/export", methods=["POST"])
     @has_access
     def export(self):
-        view = reports.COURIERS if request.form.get("view") == reports.COURIERS else "summary"
+        view = reports.COURIERS if request.form.get("view") == reports.COURIERS else reports.SUMMARY
         page = "ReportView.couriers" if view == reports.COURIERS else "ReportView.show"
         try:
             period, anchor, group = self._parsed(request.form, view)
