@@ -124,10 +124,12 @@ def couriers_at_work(db, create_tenant, create_user, create_shipment):
     from app.logistics.finance.services import mark_paid
     from app.logistics.shipments.services import update_status
     from app.tenancy.context import tenant_scope
+    from app.tenancy.models import utcnow
     from tests.support.factories import owner_of
 
     tenant = create_tenant(plan="business")
-    andi, budi = create_user(tenant, role="Kurir"), create_user(tenant, role="Kurir")
+    andi = create_user(tenant, role="Kurir", first_name="Andi", last_name="Kurniawan")
+    budi = create_user(tenant, role="Kurir", first_name="Budi", last_name="Santoso")
     owner = owner_of(tenant)
     statuses = (("delivered", andi), ("failed", andi), ("picked_up", andi), (None, andi), ("delivered", budi))
     paid = None
@@ -135,7 +137,7 @@ def couriers_at_work(db, create_tenant, create_user, create_shipment):
         for status, kurir in statuses:
             shipment = create_shipment(tenant, courier_id=kurir.id)
             if status:
-                update_status(owner, [shipment], status, "", None)
+                update_status(owner, [shipment], status, utcnow())
             paid = paid or shipment
         create_shipment(tenant)
         mark_paid(tenant, owner, [paid.id], paid_on=jakarta_today().isoformat(), method="tunai")
