@@ -1,34 +1,16 @@
 """The shipment list's Excel export: reopened with openpyxl, it equals the list it came from (same
 filter, same row rules), with Indonesian headers, Rupiah and kg as numbers, dates in WIB."""
 
-import io
 import re
 
-import openpyxl
-import sqlalchemy as sa
-
-from app.core import storage
 from app.core.formatting import to_jakarta
-from app.jobs.models import JobRun
-from app.jobs.queue import execute
 from app.logistics.documents.exports import KG, RUPIAH, WIB
-from app.tenancy.context import all_tenants
 from tests.conftest import login
+from tests.documents.workbooks import exported_sheet
 
 
-def _export(app, client, list_args):
-    from app.extensions import db
-
-    response = client.post("/labels/export", data={"list_args": list_args})
-    assert response.status_code == 302
-    run_id = re.search(r"/labels/job/([0-9a-f-]+)", response.headers["Location"]).group(1)
-    execute(run_id)
-    db.session.expire_all()
-    with all_tenants():
-        run = db.session.execute(sa.select(JobRun).where(JobRun.id == run_id)).scalar_one()
-    assert run.state == "done", run.message
-    assert client.get(f"/jobs/{run_id}/download").status_code == 200
-    sheet = openpyxl.load_workbook(io.BytesIO(storage.read(run.result_path))).active
+def _export(client, list_args):
+    sheet = exported_sheet(client, client.post("/labels/export", data={"list_args": list_args}))
     return list(sheet.iter_rows(values_only=True)), list(sheet.iter_rows(min_row=2, max_row=2))
 
 
@@ -60,7 +42,7 @@ def test_export_equals_the_filtered_list(app, db, create_tenant, create_user, cr
     }
     email, kurir_email, kurir_number = tenant.email, kurir.email, rows[0].tracking_number
     client = login(app, email)
-    table, first_cells = _export(app, client, "tab=active&type=pickup")
+    table, first_cells = _export(client, "tab=active&type=pickup")
     header, data = table[0], table[1:]
     assert header[:5] == ("Tracking number", "Date (WIB)", "Status", "Type", "Sender")
     listed = _listed(client, "tab=active&type=pickup")
@@ -78,5 +60,5 @@ def test_export_equals_the_filtered_list(app, db, create_tenant, create_user, cr
 
     # a Kurir's export is its own list
     kurir_client = login(app, kurir_email)
-    table, _cells = _export(app, kurir_client, "tab=active")
+    table, _cells = _export(kurir_client, "tab=active")
     assert [row[0] for row in table[1:]] == _listed(kurir_client, "tab=active") == [kurir_number]

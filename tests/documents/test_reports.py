@@ -3,20 +3,14 @@
 the list showing exactly its shipments; the Excel export equals the table the page shows."""
 
 import html as htmllib
-import io
 import re
 
-import openpyxl
 import pytest
-import sqlalchemy as sa
 
-from app.core import storage
 from app.core.formatting import jakarta_today
-from app.jobs.models import JobRun
-from app.jobs.queue import execute
 from app.logistics.documents.exports import KG, RUPIAH
-from app.tenancy.context import all_tenants
 from tests.conftest import login
+from tests.documents.workbooks import exported_sheet
 
 
 def _table(html):
@@ -42,18 +36,8 @@ def _cells(html) -> list[list[tuple[str, str | None]]]:
     return rows
 
 
-def _exported(app, client, form):
-    from app.extensions import db
-
-    response = client.post("/reports/export", data=form)
-    run_id = re.search(r"/labels/job/([0-9a-f-]+)", response.headers["Location"]).group(1)
-    execute(run_id)
-    db.session.expire_all()
-    with all_tenants():
-        run = db.session.execute(sa.select(JobRun).where(JobRun.id == run_id)).scalar_one()
-    assert run.state == "done", run.message
-    assert client.get(f"/jobs/{run_id}/download").status_code == 200
-    return openpyxl.load_workbook(io.BytesIO(storage.read(run.result_path))).active
+def _exported(client, form):
+    return exported_sheet(client, client.post("/reports/export", data=form))
 
 
 def _listed(client, link):
@@ -110,7 +94,7 @@ def test_report_export_equals_the_table(app, tenant_with_shipments):
     owner, _kurir = tenant_with_shipments
     client = login(app, owner)
     rows = _table(client.get("/reports/?period=month&group=type").get_data(as_text=True))
-    sheet = _exported(app, client, {"period": "month", "group": "type", "date": ""})
+    sheet = _exported(client, {"period": "month", "group": "type", "date": ""})
     values = list(sheet.iter_rows(min_row=3, values_only=True))
     assert [(row[0], row[1]) for row in values] == [(label, count) for _l, label, count in rows] + [("Total", 4)]
     assert all(isinstance(kg, (int, float)) and isinstance(rp, int) for _label, _count, kg, rp, *_ in values)
@@ -174,7 +158,7 @@ def test_courier_performance_export_equals_the_screen(app, couriers_at_work):
     client = login(app, owner)
     page = client.get("/reports/couriers").get_data(as_text=True)
     shown = [[text for text, _link in cells] for cells in _cells(page)]
-    sheet = _exported(app, client, {"view": "couriers", "period": "month", "date": ""})
+    sheet = _exported(client, {"view": "couriers", "period": "month", "date": ""})
     header, *rows = list(sheet.iter_rows(min_row=2, values_only=True))
     assert header == ("Courier", "Shipments", "Delivered", "Failed", "In transit", "Total weight", "Fees", "Collected")
     as_shown = [
@@ -193,5 +177,5 @@ def test_a_kurir_sees_its_own_performance_without_the_payments(app, couriers_at_
     page = client.get("/reports/couriers?period=week").get_data(as_text=True)
     assert "Collected" not in page
     assert [cells[0][0] for cells in _cells(page)] == [andi.get_full_name(), "Total"]
-    sheet = _exported(app, client, {"view": "couriers", "period": "week", "date": ""})
+    sheet = _exported(client, {"view": "couriers", "period": "week", "date": ""})
     assert list(sheet.iter_rows(min_row=2, max_row=2, values_only=True))[0][-1] == "Fees"
