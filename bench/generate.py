@@ -149,7 +149,8 @@ def load_tenant(conn, tenant_id: int, count: int, ids: dict, now: datetime) -> N
             ids["shipment"] += 1
             item_rows, total = factory.items(shipment_id, ids["shipment_item"])
             ids["shipment_item"] += len(item_rows)
-            kind, row = factory.shipment(shipment_id, settings, settings["sequence"], created_at, staff, total)
+            sequence = settings["sequence"]
+            kind, row = factory.shipment(shipment_id, settings, sequence, created_at, staff, item_rows, total)
             settings["sequence"] += 1
             event_rows, status = factory.events(
                 shipment_id, ids["shipment_status_event"], kind, created_at, now, staff["actor"]

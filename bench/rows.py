@@ -8,6 +8,7 @@ volumetric = L x W x H / divisor, line = max(volumetric, actual) x quantity).
 import random
 from datetime import datetime, timedelta
 
+from app.logistics.shipments.models import item_names_text
 from app.logistics.shipments.numbering import format_tracking_number
 from app.logistics.tariffs.cities import all_cities
 
@@ -16,7 +17,7 @@ SHIPMENT_COLUMNS = (
     "receiver_name", "receiver_phone", "receiver_address", "receiver_city", "shipment_type", "status",
     "courier_id", "marketing_id", "total_weight", "chargeable_weight", "price_per_kg", "shipping_cost",
     "discount_type", "discount_value", "discount_amount", "total_cost", "created_at", "issued_at",
-    "updated_at", "created_by_id",
+    "updated_at", "created_by_id", "item_names",
 )  # fmt: skip
 ITEM_COLUMNS = (
     "id", "tenant_id", "shipment_id", "position", "name", "weight", "quantity", "length", "width", "height",
@@ -116,7 +117,9 @@ class ShipmentFactory:
             rows.append((first_id + offset, self.tenant_id, shipment_id, status, moment, None, actor, moment))
         return rows, statuses[-1]
 
-    def shipment(self, shipment_id: int, settings, sequence: int, created_at: datetime, staff: dict, items_total):
+    def shipment(
+        self, shipment_id: int, settings, sequence: int, created_at: datetime, staff: dict, item_rows, items_total
+    ):
         rng = self.rng
         kind = "pickup" if rng.random() < 0.6 else "dropoff"
         price = rng.randrange(8, 45) * 1000
@@ -132,8 +135,9 @@ class ShipmentFactory:
             self._person(), self._phone(), self._address(), self._city(),
             kind, None, courier, marketing, hundredths(items_total), f"{chargeable}.00", price, cost,
             "amount" if discount else "none", f"{discount}.00", discount, cost - discount,
-            created_at, created_at, created_at, staff["actor"],
+            created_at, created_at, created_at, staff["actor"], item_names_text(item[ITEM_NAME] for item in item_rows),
         ]  # fmt: skip
 
 
 STATUS_INDEX = SHIPMENT_COLUMNS.index("status")
+ITEM_NAME = ITEM_COLUMNS.index("name")

@@ -9,7 +9,7 @@ from app.core.names import COURIER, MARKETING, SUPER_ADMIN
 from app.extensions import db
 from app.logistics.settings.services import get_settings, rounding_of
 from app.logistics.shipments import calculator
-from app.logistics.shipments.models import Shipment, ShipmentItem, ShipmentStatusEvent
+from app.logistics.shipments.models import Shipment, ShipmentItem, ShipmentStatusEvent, item_names_text
 from app.logistics.shipments.numbering import format_tracking_number
 from app.logistics.shipments.statuses import INITIAL_STATUS, STATUSES
 from app.logistics.tariffs.models import Tariff
@@ -146,6 +146,7 @@ def _seed_shipments(tenant, users, settings, tariffs) -> None:
                 "discount_value": 0,
                 "discount_amount": 0,
                 "total_cost": int(quote.total_cost),
+                "item_names": item_names_text(line.name for line in quote.lines),
                 "created_at": created_at,
                 "issued_at": None if draft else created_at,
                 "updated_at": created_at,

@@ -6,13 +6,11 @@ import re
 from app.core.formatting import to_jakarta
 from app.logistics.documents.exports import KG, RUPIAH, WIB
 from tests.conftest import login
-from tests.support.jobs import finished_run, result_sheet
+from tests.support.jobs import exported_sheet
 
 
-def _export(app, client, list_args):
-    run = finished_run(client.post("/labels/export", data={"list_args": list_args}))
-    assert client.get(f"/jobs/{run.id}/download").status_code == 200
-    sheet = result_sheet(run)
+def _export(client, list_args):
+    sheet = exported_sheet(client, client.post("/labels/export", data={"list_args": list_args}))
     return list(sheet.iter_rows(values_only=True)), list(sheet.iter_rows(min_row=2, max_row=2))
 
 
@@ -44,7 +42,7 @@ def test_export_equals_the_filtered_list(app, db, create_tenant, create_user, cr
     }
     email, kurir_email, kurir_number = tenant.email, kurir.email, rows[0].tracking_number
     client = login(app, email)
-    table, first_cells = _export(app, client, "tab=active&type=pickup")
+    table, first_cells = _export(client, "tab=active&type=pickup")
     header, data = table[0], table[1:]
     assert header[:5] == ("Tracking number", "Date (WIB)", "Status", "Type", "Sender")
     listed = _listed(client, "tab=active&type=pickup")
@@ -62,5 +60,5 @@ def test_export_equals_the_filtered_list(app, db, create_tenant, create_user, cr
 
     # a Kurir's export is its own list
     kurir_client = login(app, kurir_email)
-    table, _cells = _export(app, kurir_client, "tab=active")
+    table, _cells = _export(kurir_client, "tab=active")
     assert [row[0] for row in table[1:]] == _listed(kurir_client, "tab=active") == [kurir_number]

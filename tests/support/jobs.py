@@ -29,3 +29,12 @@ def finished_run(response) -> JobRun:
 def result_sheet(run: JobRun):
     """The first sheet of the run's Excel file."""
     return openpyxl.load_workbook(io.BytesIO(storage.read(run.result_path))).active
+
+
+def exported_sheet(client, response):
+    """`response`: an export request's redirect to its progress page. The job run, its file downloaded as
+    the user gets it, its first sheet."""
+    run = finished_run(response)
+    download = client.get(f"/jobs/{run.id}/download")
+    assert download.status_code == 200
+    return openpyxl.load_workbook(io.BytesIO(download.data)).active

@@ -22,6 +22,7 @@ from app.logistics.shipments.models import Shipment
 RUPIAH = '"Rp" #,##0'
 KG = '#,##0.00 "kg"'
 WIB = "dd/mm/yyyy hh:mm"
+FIGURE_FORMATS = {"count": "#,##0", "kg": KG, "rupiah": RUPIAH}  # reports.Figure.kind
 CHUNK = 1000
 
 
@@ -115,29 +116,25 @@ def shipments_workbook(query: ListQuery, user, progress=None) -> bytes:
 
 
 def report_workbook(report) -> bytes:
-    """One report as .xlsx: the period in the title row, then one row per group and the total."""
+    """One report as .xlsx: the period in the title row, then its table as the page shows it, the total last."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(str(_l("Report")))
-    for index, width in enumerate((30, 14, 16, 18), 1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
+    for index in range(1, len(report.headers) + 1):
+        sheet.column_dimensions[get_column_letter(index)].width = 30 if index == 1 else 16
     title = WriteOnlyCell(sheet, value=f"{report.first:%d/%m/%Y} – {report.last:%d/%m/%Y}")
     title.font = Font(bold=True)
     sheet.append([title])
     header = []
-    for text in (_l("Group"), _l("Shipments"), _l("Total weight"), _l("Fees")):
-        cell = WriteOnlyCell(sheet, value=str(text))
+    for text in report.headers:
+        cell = WriteOnlyCell(sheet, value=text)
         cell.font = Font(bold=True)
         header.append(cell)
     sheet.append(header)
-    shipments, weight, fees = report.totals
-    for label, count, kg, rupiah in [(row.label, row.shipments, row.weight, row.fees) for row in report.rows] + [
-        (str(_l("Total")), shipments, weight, fees)
-    ]:
-        cells = [WriteOnlyCell(sheet, value=label), WriteOnlyCell(sheet, value=count)]
-        cells[1].number_format = "#,##0"
-        for value, number_format in ((kg, KG), (rupiah, RUPIAH)):
+    for row, values in report.table():
+        cells = [WriteOnlyCell(sheet, value=row.label)]
+        for figure, value in zip(report.figures, values, strict=True):
             cell = WriteOnlyCell(sheet, value=value)
-            cell.number_format = number_format
+            cell.number_format = FIGURE_FORMATS[figure.kind]
             cells.append(cell)
         sheet.append(cells)
     out = BytesIO()

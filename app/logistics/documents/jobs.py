@@ -50,9 +50,11 @@ def export_shipments(ctx, list_args: str) -> None:
 
 
 @job("documents")
-def export_report(ctx, period: str, day: str, group: str) -> None:
+def export_report(ctx, period: str, day: str, group: str, view=reports.SUMMARY, with_collected=False) -> None:
+    """A report (or the courier performance, `view`) as its page shows it to the user who asked."""
     user = db.session.get(TenantUser, ctx.run.user_id)
-    report = reports.build(user, period, date.fromisoformat(day), group)
+    report = reports.build(user, period, date.fromisoformat(day), group, view=view, with_collected=with_collected)
     ctx.progress(50)
-    ctx.store_result(f"laporan-{period}-{group}-{report.first.isoformat()}.xlsx", exports.report_workbook(report), XLSX)
+    name = f"{'performa-kurir' if view == reports.COURIERS else 'laporan'}-{period}-{report.group}-{report.first}"
+    ctx.store_result(f"{name}.xlsx", exports.report_workbook(report), XLSX)
     ctx.progress(100, _("Export ready."))

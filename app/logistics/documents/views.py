@@ -12,7 +12,7 @@ from werkzeug.datastructures import MultiDict
 
 from app.core.access import METHOD_PERMISSIONS, READ, WRITE
 from app.core.formatting import jakarta_today
-from app.core.names import SHIPMENT, TENANT_SETTINGS
+from app.core.names import CAN_READ, SHIPMENT, SHIPMENT_PAYMENT, TENANT_SETTINGS
 from app.core.svgchart import hbar_chart
 from app.core.transaction import transaction
 from app.core.validation import FieldError
@@ -182,33 +182,48 @@ class LabelSettingsView(TenantBaseView):
 
 
 class ReportView(TenantBaseView):
-    """Menu "Reports": daily, weekly, monthly figures by courier, type or marketing; an Excel export."""
+    """Menu "Reports": daily, weekly, monthly figures by courier, type or marketing, and the courier
+    performance; each with an Excel export of what the page shows."""
 
     route_base = "/reports"
     class_permission_name = SHIPMENT  # read access to shipments; the list's row rules apply
     module_code = "shipments"
     default_view = "show"
-    method_permission_name = {**METHOD_PERMISSIONS, "show": READ, "export": READ}
+    method_permission_name = {**METHOD_PERMISSIONS, "show": READ, "couriers": READ, "export": READ}
 
-    def _parsed(self, values):
-        return reports.parse(values.get("period"), values.get("date"), values.get("group"), jakarta_today())
+    def _parsed(self, values, view: str = reports.SUMMARY):
+        period = values.get("period") or reports.DEFAULT_PERIODS[view]
+        return reports.parse(period, values.get("date"), values.get("group"), jakarta_today())
+
+    def _with_collected(self) -> bool:
+        """Fees collected are finance's figures: shown to whoever may see the paid shipments."""
+        return self.appbuilder.sm.has_access(CAN_READ, SHIPMENT_PAYMENT)
 
     @expose("/")
     @has_access
     def show(self):
+        return self._page(reports.SUMMARY)
+
+    @expose("/couriers")
+    @has_access
+    def couriers(self):
+        return self._page(reports.COURIERS)
+
+    def _page(self, view: str):
         errors = {}
         try:
-            period, anchor, group = self._parsed(request.args)
+            period, anchor, group = self._parsed(request.args, view)
         except FieldError as exc:
             errors = exc.messages()
-            period, anchor, group = self._parsed({})
-        report = reports.build(g.user, period, anchor, group)
+            period, anchor, group = self._parsed({}, view)
+        report = reports.build(g.user, period, anchor, group, view=view, with_collected=self._with_collected())
         links = [url_for("ShipmentView.list", **row.list_args) if row.list_args else None for row in report.rows]
         chart = hbar_chart(
             [(row.label, row.shipments) for row in report.rows], _("Shipments"), css="report-chart", links=links
         )
         return self.render_template(
             "logistics/reports.html",
+            view=view,
             report=report,
             anchor=anchor,
             links=links,
@@ -221,12 +236,14 @@ class ReportView(TenantBaseView):
     @expose("/export", methods=["POST"])
     @has_access
     def export(self):
+        view = reports.COURIERS if request.form.get("view") == reports.COURIERS else reports.SUMMARY
+        page = "ReportView.couriers" if view == reports.COURIERS else "ReportView.show"
         try:
-            period, anchor, group = self._parsed(request.form)
+            period, anchor, group = self._parsed(request.form, view)
         except FieldError as exc:
             for message in exc.messages().values():
                 flash(message, "danger")
-            return redirect(url_for("ReportView.show"))
+            return redirect(url_for(page))
         with transaction():
             run = enqueue(
                 jobs.export_report,
@@ -235,6 +252,8 @@ class ReportView(TenantBaseView):
                 period=period,
                 day=anchor.isoformat(),
                 group=group,
+                view=view,
+                with_collected=self._with_collected(),
             )
-        back = url_for("ReportView.show", period=period, date=anchor.isoformat(), group=group)
+        back = url_for(page, period=period, date=anchor.isoformat(), group=group)
         return redirect(url_for("LabelView.progress", run_id=run.id, back=back, kind="export"))

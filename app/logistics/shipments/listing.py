@@ -30,11 +30,13 @@ SORTS = {
     "tracking": (Shipment.tracking_number, str),
     "status": (Shipment.status, str),
 }
-# PostgreSQL searches this one expression, backed by the trigram GIN index ix_shipment_search_trgm
-# (migration 0007_search_indexes, which must hold the identical text); SQLite ORs the columns.
+# "Search by everything" (spec): number, names, phones, addresses and the items' names. PostgreSQL searches
+# this one expression, backed by the trigram GIN index ix_shipment_search_trgm (migration
+# 0020_documents_search, which must hold the identical text); SQLite ORs the columns.
 SEARCH_TEXT_SQL = (
     "(COALESCE(tracking_number, '') || ' ' || sender_name || ' ' || receiver_name"
-    " || ' ' || sender_phone || ' ' || receiver_phone)"
+    " || ' ' || sender_phone || ' ' || receiver_phone || ' ' || sender_address || ' ' || receiver_address"
+    " || ' ' || item_names)"
 )
 
 
@@ -61,6 +63,9 @@ SEARCH_COLUMNS = (
     Shipment.receiver_name,
     Shipment.sender_phone,
     Shipment.receiver_phone,
+    Shipment.sender_address,
+    Shipment.receiver_address,
+    Shipment.item_names,
 )
 
 

@@ -37,10 +37,16 @@ class ShipmentLabels:
         return city_name(self.receiver_city)
 
 
+def item_names_text(names) -> str:
+    """What Shipment.item_names holds for items of these names."""
+    return " ".join(names)
+
+
 class Shipment(ShipmentLabels, TenantMixin, Audited, FeedsTenantFigures, Model):
     """A draft (no tracking number, "Archive" tab) or an issued shipment ("Active" tab)."""
 
     __tablename__ = "shipment"
+    __audit_exclude__ = frozenset({"item_names"})  # a copy of the items' names: the items are logged
     __table_args__ = (
         sa.UniqueConstraint("tenant_id", "tracking_number", name="uq_shipment_tracking"),
         # (tenant_id, created_at, id): scanned backwards for "newest first", forwards for "oldest first".
@@ -53,8 +59,8 @@ class Shipment(ShipmentLabels, TenantMixin, Audited, FeedsTenantFigures, Model):
         sa.Index("ix_shipment_customer_created", "customer_id", "created_at", "id"),
         # The plan quota counts a tenant's shipments issued in the current period.
         sa.Index("ix_shipment_tenant_issued", "tenant_id", "issued_at"),
-        # PostgreSQL only (migration 0007): ix_shipment_search_trgm, a trigram GIN index over the
-        # search text, see listing.search_text().
+        # PostgreSQL only (migrations 0007, 0020): ix_shipment_search_trgm, a trigram GIN index over the
+        # search text, see listing.SEARCH_TEXT_SQL.
         # SQLite would give a deleted shipment's id to the next one (migration 0011).
         {"sqlite_autoincrement": True},
     )
@@ -82,6 +88,9 @@ class Shipment(ShipmentLabels, TenantMixin, Audited, FeedsTenantFigures, Model):
     discount_value = sa.Column(sa.Numeric(16, 2), nullable=False, default=0)
     discount_amount = sa.Column(sa.BigInteger, nullable=False, default=0)
     total_cost = sa.Column(sa.BigInteger, nullable=False, default=0)
+    # The items' names (item_names_text), kept with the shipment so that the list's one search text, and
+    # its trigram index, can hold them: written with the items.
+    item_names = sa.Column(sa.Text, nullable=False, default="")
     created_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
     issued_at = sa.Column(sa.DateTime)
     updated_at = sa.Column(sa.DateTime, nullable=False, default=utcnow, onupdate=utcnow)

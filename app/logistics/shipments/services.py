@@ -25,7 +25,7 @@ from app.logistics.shipments.inputs import (
     check_type,
     clean_item_numbers,
 )
-from app.logistics.shipments.models import Shipment, ShipmentItem, ShipmentStatusEvent
+from app.logistics.shipments.models import Shipment, ShipmentItem, ShipmentStatusEvent, item_names_text
 from app.logistics.shipments.statuses import INITIAL_STATUS, STATUSES
 from app.logistics.tariffs.models import Tariff
 from app.tenancy.models import Tenant, utcnow
@@ -123,6 +123,7 @@ def _apply(shipment: Shipment, data: ShipmentInput, quote: calculator.Quote | No
     shipment.courier_id, shipment.marketing_id = data.courier_id, data.marketing_id
     shipment.customer_id = data.customer_id
     shipment.items = [_item(line, position) for position, line in enumerate(quote.lines if quote else ())]
+    shipment.item_names = item_names_text(item.name for item in shipment.items)
     shipment.total_weight = quote.total_weight if quote else 0
     shipment.chargeable_weight = quote.chargeable_weight if quote else 0
     shipment.price_per_kg = quote.price_per_kg if quote else 0
