@@ -47,6 +47,7 @@ EVENTS = {
     "subscription_paid": _l("%(actor)s recorded the subscription payment of %(object)s"),
     "subscription_expired": _l("The subscription of %(object)s ended"),
     "subscription_status": _l("%(actor)s changed the subscription status of %(object)s"),
+    "overdue_cleared": _l("%(actor)s cleared the Jatuh Tempo of %(object)s by hand"),
     "employee_added": _l("%(actor)s added employee %(object)s"),
     "employee_edited": _l("%(actor)s edited employee %(object)s"),
     "employee_deleted": _l("%(actor)s deleted employee %(object)s"),

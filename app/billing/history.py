@@ -8,7 +8,7 @@ page, and a reader sees only the kinds of entries whose pages their role may rea
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -18,10 +18,12 @@ from sqlalchemy.orm import selectinload
 from app.audit.models import ActivityLog
 from app.audit.services import ACTION_LABELS
 from app.billing.models import CreditNote, Payment
+from app.core.formatting import wib_date
 from app.core.names import INVOICE, VENDOR_NOTIFICATION, VENDOR_TICKET
 from app.extensions import db
 from app.helpdesk.models import STATUSES as TICKET_STATUSES
 from app.notifications.services import received_by_tenant
+from app.tenancy.models import TENANT_STATUS_LABELS
 
 LIMIT = 50
 MODEL_CHANGES = ("create", "update", "delete")
@@ -31,6 +33,7 @@ EVENT_LABELS = {
     "company.registered": _l("Company registered"),
     "client_updated": _l("Profile changed"),
     "subscription_status": _l("Subscription status changed"),
+    "overdue_cleared": _l("Jatuh Tempo cleared by hand"),
     "subscription_paid": _l("Subscription paid"),
     "subscription_expired": _l("Subscription ended"),
     "module_enabled": _l("Module switched on"),
@@ -111,7 +114,8 @@ def _log_entry(row: ActivityLog, invoice_of: dict) -> Entry:
     entity_id = int(row.entity_id) if (row.entity_id or "").isdigit() else None
     common = dict(at=row.created_at, kind=(row.entity_type or row.action).lower(), actor=actor)
     if row.action not in MODEL_CHANGES:
-        return Entry(label=str(EVENT_LABELS.get(row.action, row.action)), summary=row.summary or "", **common)
+        summary = EVENT_SUMMARIES[row.action](row.changes) if row.action in EVENT_SUMMARIES else row.summary or ""
+        return Entry(label=str(EVENT_LABELS.get(row.action, row.action)), summary=summary, **common)
     if row.entity_type == "Ticket":
         label, summary = _ticket_text(row)
         return Entry(label=label, summary=summary, endpoint="VendorTicketView.detail", pk=entity_id, **common)
@@ -126,6 +130,20 @@ def _log_entry(row: ActivityLog, invoice_of: dict) -> Entry:
         pk=invoice_id,
         **common,
     )
+
+
+def _status_change(details: dict) -> str:
+    old, new = (str(TENANT_STATUS_LABELS.get(code, code)) for code in (details.get("from"), details.get("to")))
+    return f"{old} → {new}: {details.get('reason', '')}"
+
+
+def _overdue_cleared(details: dict) -> str:
+    until = date.fromisoformat(details["until"])
+    return _("Shown as active until %(day)s: %(reason)s", day=wib_date(until), reason=details.get("reason", ""))
+
+
+# Events whose stored summary is English with codes ("Status active -> overdue"): read from their details.
+EVENT_SUMMARIES = {"subscription_status": _status_change, "overdue_cleared": _overdue_cleared}
 
 
 def _ticket_text(row: ActivityLog) -> tuple[str, str]:

@@ -60,3 +60,46 @@ def test_filter_clients_with_something_due_within_n_days(db, create_tenant, crea
     assert "UMKM Jatuh Tempo Lima Hari" in _listed(staff, "due_within=7&q=UMKM+Jatuh")
     assert "UMKM Jatuh Tempo Lima Hari" not in _listed(staff, "due_within=3&q=UMKM+Jatuh")
     assert staff.get("/billing/clients/?due_within=%C2%B2&status=bogus").status_code == 200
+
+
+def test_staff_clear_a_derived_jatuh_tempo_until_a_date_with_a_reason_kept_in_the_history(
+    db, create_tenant, create_invoice, client_as
+):
+    late = create_tenant(name="Koperasi Janji Bayar")
+    create_invoice(late, today=jakarta_today() - timedelta(days=17))
+    staff = client_as(ADMIN)
+    until = jakarta_today() + timedelta(days=7)
+    refused = staff.post(f"/billing/clients/{late.id}/clear-overdue", data={"until": until.isoformat(), "reason": ""})
+    assert refused.status_code == 302 and late.overdue_waived_until is None
+    too_far = (jakarta_today() + timedelta(days=120)).isoformat()
+    staff.post(f"/billing/clients/{late.id}/clear-overdue", data={"until": too_far, "reason": "janji"})
+    assert late.overdue_waived_until is None
+    answer = staff.post(
+        f"/billing/clients/{late.id}/clear-overdue",
+        data={"until": until.isoformat(), "reason": "Janji bayar Jumat"},
+        headers={"Accept-Language": "id"},
+    )
+    assert answer.status_code == 302 and late.overdue_waived_until == until
+    assert "Koperasi Janji Bayar" in _listed(staff, "status=active&q=Koperasi+Janji")
+    assert "Koperasi Janji Bayar" not in _listed(staff, "status=overdue&q=Koperasi+Janji")
+    detail = staff.get(f"/billing/clients/{late.id}").get_data(as_text=True)
+    assert 'id="overdue-reasons"' not in detail and 'id="overdue-waived"' in detail
+    history = detail.split('id="history"')[1] if 'id="history"' in detail else detail
+    assert f"{until:%d/%m/%Y}: Janji bayar Jumat" in history and "Overdue cleared" not in history
+
+
+def test_a_lapsed_waiver_shows_jatuh_tempo_again(db, create_tenant, create_invoice, client_as):
+    late = create_tenant(name="Koperasi Janji Lewat")
+    create_invoice(late, today=jakarta_today() - timedelta(days=17))
+    late.overdue_waived_until = jakarta_today() - timedelta(days=1)
+    db.session.flush()
+    assert "Koperasi Janji Lewat" in _listed(client_as(ADMIN), "status=overdue&q=Koperasi+Janji+Lewat")
+
+
+def test_status_changes_read_in_words_in_the_history(db, create_tenant, client_as):
+    tenant = create_tenant(name="Koperasi Riwayat Status")
+    staff = client_as(ADMIN)
+    staff.post(f"/billing/clients/{tenant.id}/status", data={"status": "inactive", "reason": "Tutup sementara"})
+    staff.get("/lang/id")
+    detail = staff.get(f"/billing/clients/{tenant.id}").get_data(as_text=True)
+    assert "Aktif → Nonaktif: Tutup sementara" in detail and "active -&gt; inactive" not in detail
