@@ -48,6 +48,8 @@ EVENTS = {
     "subscription_expired": _l("The subscription of %(object)s ended"),
     "subscription_status": _l("%(actor)s changed the subscription status of %(object)s"),
     "overdue_cleared": _l("%(actor)s cleared the Jatuh Tempo of %(object)s by hand"),
+    "plan_change_by_vendor": _l("%(actor)s changed the plan of %(object)s"),
+    "period_extended_by_vendor": _l("%(actor)s extended the paid period of %(object)s"),
     "employee_added": _l("%(actor)s added employee %(object)s"),
     "employee_edited": _l("%(actor)s edited employee %(object)s"),
     "employee_deleted": _l("%(actor)s deleted employee %(object)s"),

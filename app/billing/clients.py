@@ -130,6 +130,21 @@ def overdue_reasons(tenant: Tenant, today: date) -> list[str]:
     return reasons if tenant.status in ("active", "overdue") else []
 
 
+def client_event(tenant: Tenant, action: str, *, actor_id: int | None, summary: str, details: dict | None = None):
+    """An entry of the client's history (app/billing/history.py), in the activity log."""
+    record_event(
+        db.session, action, tenant_id=tenant.id, actor_id=actor_id, summary=summary, entity=tenant, details=details
+    )
+
+
+def checked_reason(raw: str, limit: int = 200) -> str:
+    """A change made by hand carries its reason into the client's history."""
+    reason = " ".join((raw or "").split())
+    if not reason or len(reason) > limit:
+        raise FieldError("reason", _l("Give a reason (at most %(n)s characters).", n=limit))
+    return reason
+
+
 def overdue_waived(tenant: Tenant, today: date) -> bool:
     return tenant.overdue_waived_until is not None and tenant.overdue_waived_until >= today
 
@@ -139,26 +154,17 @@ def clear_overdue(tenant: Tenant, until: date | None, reason: str, *, today: dat
     then, and overdue again afterwards if the invoices are still unpaid. The reason goes to the history."""
     if until is None or not today <= until <= today + timedelta(days=MAX_WAIVER_DAYS):
         raise FieldError("until", _l("Choose a date from today up to %(n)s days ahead.", n=MAX_WAIVER_DAYS))
-    reason = _checked_reason(reason)
+    reason = checked_reason(reason)
     if tenant.status != "active":
         raise FieldError("until", _l("Only an active client's Jatuh Tempo can be cleared; change the status instead."))
     tenant.overdue_waived_until = until
-    record_event(
-        db.session,
+    client_event(
+        tenant,
         "overdue_cleared",
-        tenant_id=tenant.id,
         actor_id=actor_id,
         summary=f"Overdue cleared until {until.isoformat()}: {reason}",
-        entity=tenant,
         details={"until": until.isoformat(), "reason": reason},
     )
-
-
-def _checked_reason(reason: str) -> str:
-    reason = (reason or "").strip()
-    if not reason or len(reason) > 200:
-        raise FieldError("reason", _l("Give a reason (at most 200 characters)."))
-    return reason
 
 
 def name_taken(name: str) -> bool:
@@ -272,13 +278,11 @@ def open_client(
         subscription.status = "inactive"
         apply_subscription(tenant, subscription)
     user = _add_super_admin(tenant, owner)
-    record_event(
-        db.session,
+    client_event(
+        tenant,
         "client_created",
-        tenant_id=tenant.id,
         actor_id=actor_id,
         summary=f"Client {tenant.name} created on {plan.name}",
-        entity=tenant,
     )
     return tenant, user
 
@@ -313,13 +317,11 @@ def update_profile(tenant: Tenant, profile: ClientProfile, *, actor_id: int | No
             changes[f.name] = [getattr(tenant, f.name), new]
             setattr(tenant, f.name, new)
     if changes:
-        record_event(
-            db.session,
+        client_event(
+            tenant,
             "client_updated",
-            tenant_id=tenant.id,
             actor_id=actor_id,
             summary=f"Profile changed: {', '.join(changes)}",
-            entity=tenant,
             details=changes,
         )
     db.session.flush()
@@ -329,20 +331,18 @@ def update_profile(tenant: Tenant, profile: ClientProfile, *, actor_id: int | No
 def change_status(tenant: Tenant, status: str, reason: str, *, actor_id: int | None) -> None:
     if status not in TENANT_STATUSES:
         raise FieldError("status", _l("Choose a status."))
-    reason = _checked_reason(reason)
+    reason = checked_reason(reason)
     subscription = subscription_of(tenant)
     if subscription is None:
         raise FieldError("status", _l("This client has no subscription yet."))
     old = subscription.status
     subscription.status = status
     apply_subscription(tenant, subscription)
-    record_event(
-        db.session,
+    client_event(
+        tenant,
         "subscription_status",
-        tenant_id=tenant.id,
         actor_id=actor_id,
         summary=f"Status {old} -> {status}: {reason}",
-        entity=tenant,
         details={"from": old, "to": status, "reason": reason},
     )
 
@@ -358,12 +358,10 @@ def set_client_module(tenant: Tenant, code: str, on: bool, *, actor_id: int | No
     if (code in enabled) == on:
         return
     tenancy.set_modules(tenant, enabled | {code} if on else enabled - {code})
-    record_event(
-        db.session,
+    client_event(
+        tenant,
         "module_enabled" if on else "module_disabled",
-        tenant_id=tenant.id,
         actor_id=actor_id,
         summary=f"{module.name} {'on' if on else 'off'}",
-        entity=tenant,
         details={"module": code},
     )

@@ -34,6 +34,8 @@ EVENT_LABELS = {
     "client_updated": _l("Profile changed"),
     "subscription_status": _l("Subscription status changed"),
     "overdue_cleared": _l("Jatuh Tempo cleared by hand"),
+    "plan_change_by_vendor": _l("Plan changed"),
+    "period_extended_by_vendor": _l("Paid period extended"),
     "subscription_paid": _l("Subscription paid"),
     "subscription_expired": _l("Subscription ended"),
     "module_enabled": _l("Module switched on"),
@@ -114,7 +116,8 @@ def _log_entry(row: ActivityLog, invoice_of: dict) -> Entry:
     entity_id = int(row.entity_id) if (row.entity_id or "").isdigit() else None
     common = dict(at=row.created_at, kind=(row.entity_type or row.action).lower(), actor=actor)
     if row.action not in MODEL_CHANGES:
-        summary = EVENT_SUMMARIES[row.action](row.changes) if row.action in EVENT_SUMMARIES else row.summary or ""
+        summary = EVENT_SUMMARIES[row.action](row.changes) if row.action in EVENT_SUMMARIES and row.changes else None
+        summary = summary or row.summary or ""
         return Entry(label=str(EVENT_LABELS.get(row.action, row.action)), summary=summary, **common)
     if row.entity_type == "Ticket":
         label, summary = _ticket_text(row)
@@ -142,8 +145,31 @@ def _overdue_cleared(details: dict) -> str:
     return _("Shown as active until %(day)s: %(reason)s", day=wib_date(until), reason=details.get("reason", ""))
 
 
-# Events whose stored summary is English with codes ("Status active -> overdue"): read from their details.
-EVENT_SUMMARIES = {"subscription_status": _status_change, "overdue_cleared": _overdue_cleared}
+def _plan_change(details: dict) -> str:
+    if details.get("starts"):
+        return _(
+            "%(old)s → %(new)s from %(day)s: %(reason)s",
+            old=details["from"],
+            new=details["to"],
+            day=wib_date(date.fromisoformat(details["starts"])),
+            reason=details["reason"],
+        )
+    return _("%(old)s → %(new)s, now: %(reason)s", old=details["from"], new=details["to"], reason=details["reason"])
+
+
+def _period_extended(details: dict) -> str:
+    old, new = (wib_date(date.fromisoformat(details[key])) for key in ("from", "to"))
+    return f"{old} → {new}: {details['reason']}"
+
+
+# Events whose stored summary is English with codes ("Status active -> overdue"): read from their details
+# (lines written before their details were kept show their summary).
+EVENT_SUMMARIES = {
+    "subscription_status": _status_change,
+    "overdue_cleared": _overdue_cleared,
+    "plan_change_by_vendor": _plan_change,
+    "period_extended_by_vendor": _period_extended,
+}
 
 
 def _ticket_text(row: ActivityLog) -> tuple[str, str]:
