@@ -178,11 +178,13 @@ class CalendarView(_Settings):
     edit_title = _l("Edit business hours")
     datamodel = SQLAInterface(CalendarSettings)
     list_columns = show_columns = add_columns = edit_columns = ["workdays", "open_time", "close_time"]
-    search_columns = ["open_time"]
+    search_columns = ["workdays"]
     label_columns = {"workdays": _l("Working days"), "open_time": _l("Opens (WIB)"), "close_time": _l("Closes (WIB)")}
     formatters_columns = {"workdays": weekday_names, "open_time": _clock, "close_time": _clock}
     add_form_extra_fields = edit_form_extra_fields = {
-        "workdays": WeekdaysField(_l("Working days"), choices=WEEKDAYS, validators=[DataRequired()]),
+        "workdays": WeekdaysField(
+            _l("Working days"), choices=WEEKDAYS, validators=[DataRequired()], render_kw={"class": "list-unstyled"}
+        ),
         "open_time": TimeField(_l("Opens (WIB)"), validators=[DataRequired()]),
         "close_time": TimeField(_l("Closes (WIB)"), validators=[DataRequired()]),
     }
