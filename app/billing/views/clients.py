@@ -174,48 +174,50 @@ class ClientView(BillingPage):
         flash(_("Profile saved."), "success")
         return redirect(url_for("ClientView.detail", pk=pk))
 
-    @expose("/<int:pk>/status", methods=["POST"])
-    @has_access
-    def change_status(self, pk):
+    def _act(self, pk, change, done: str, anchor: str = ""):
+        """`change(tenant)` in one transaction, then `done` flashed (or the refusal); back to the client's page."""
         tenant = get_or_404(Tenant, pk)
         try:
             with transaction():
-                service.change_status(
-                    tenant, request.form.get("status", ""), request.form.get("reason", ""), actor_id=self.actor_id()
-                )
-            flash(_("Subscription status changed."), "success")
+                change(tenant)
+            flash(done, "success")
         except FieldError as exc:
             self.fail(exc)
-        return redirect(url_for("ClientView.detail", pk=pk))
+        return redirect(url_for("ClientView.detail", pk=pk) + anchor)
+
+    @expose("/<int:pk>/status", methods=["POST"])
+    @has_access
+    def change_status(self, pk):
+        form = request.form
+        return self._act(
+            pk,
+            lambda tenant: service.change_status(
+                tenant, form.get("status", ""), form.get("reason", ""), actor_id=self.actor_id()
+            ),
+            _("Subscription status changed."),
+        )
 
     @expose("/<int:pk>/clear-overdue", methods=["POST"])
     @has_access
     def clear_overdue(self, pk):
-        tenant = get_or_404(Tenant, pk)
-        try:
-            with transaction():
-                service.clear_overdue(
-                    tenant,
-                    parse_date(request.form.get("until")),
-                    request.form.get("reason", ""),
-                    today=self.today(),
-                    actor_id=self.actor_id(),
-                )
-            flash(_("Jatuh Tempo cleared until %(day)s.", day=wib_date(tenant.overdue_waived_until)), "success")
-        except FieldError as exc:
-            self.fail(exc)
-        return redirect(url_for("ClientView.detail", pk=pk))
+        until = parse_date(request.form.get("until"))
+        return self._act(
+            pk,
+            lambda tenant: service.clear_overdue(
+                tenant, until, request.form.get("reason", ""), today=self.today(), actor_id=self.actor_id()
+            ),
+            _("Jatuh Tempo cleared until %(day)s.", day=wib_date(until)),
+        )
 
     @expose("/<int:pk>/modules", methods=["POST"])
     @has_access
     def toggle_module(self, pk):
-        tenant = get_or_404(Tenant, pk)
-        try:
-            with transaction():
-                service.set_client_module(
-                    tenant, request.form.get("module", ""), request.form.get("on") == "1", actor_id=self.actor_id()
-                )
-            flash(_("Modules updated."), "success")
-        except FieldError as exc:
-            self.fail(exc)
-        return redirect(url_for("ClientView.detail", pk=pk) + "#modules")
+        form = request.form
+        return self._act(
+            pk,
+            lambda tenant: service.set_client_module(
+                tenant, form.get("module", ""), form.get("on") == "1", actor_id=self.actor_id()
+            ),
+            _("Modules updated."),
+            "#modules",
+        )
