@@ -87,28 +87,20 @@ def _payment_text(number, amount, client, outstanding) -> str:
     return _("Invoice %(number)s: payment of %(amount)s received (%(client)s), paid in full", **names)
 
 
+def _ticket(ticket, at: datetime, text: str) -> Entry:
+    return Entry(at, "ticket", text, "VendorTicketView.detail", ticket.id)
+
+
 def closed_tickets(limit: int) -> list[Entry]:
     return [
-        Entry(
-            t.resolved_at,
-            "ticket",
-            _("Ticket %(number)s closed: %(title)s", number=t.number, title=t.title),
-            "VendorTicketView.detail",
-            t.id,
-        )
+        _ticket(t, t.resolved_at, _("Ticket %(number)s closed: %(title)s", number=t.number, title=t.title))
         for t in tickets.recently_resolved(limit)
     ]
 
 
 def new_tickets(limit: int) -> list[Entry]:
     return [
-        Entry(
-            t.created_at,
-            "ticket",
-            _("New ticket %(number)s: %(title)s", number=t.number, title=t.title),
-            "VendorTicketView.detail",
-            t.id,
-        )
+        _ticket(t, t.created_at, _("New ticket %(number)s: %(title)s", number=t.number, title=t.title))
         for t in tickets.recently_opened(limit)
     ]
 
