@@ -63,6 +63,7 @@ class TeamMemberView(_Settings):
         "active": _l("Active"),
     }
     description_columns = {"max_open_tickets": _l("Empty = no cap.")}
+    formatters_columns = {"max_open_tickets": lambda cap: cap or _("No cap")}
     extra = {
         "max_open_tickets": IntegerField(_l("Open ticket cap"), validators=[Optional(), NumberRange(min=1, max=1000)])
     }
