@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from app.core.formatting import jakarta_today
 from app.tenancy.models import Tenant
+from tests.support.staff import in_indonesian
 
 ADMIN = "admin@vendor.test"
 
@@ -100,10 +101,9 @@ def test_a_lapsed_waiver_shows_jatuh_tempo_again(db, create_tenant, create_invoi
     assert "Koperasi Janji Lewat" in _listed(client_as(ADMIN), "status=overdue&q=Koperasi+Janji+Lewat")
 
 
-def test_status_changes_read_in_words_in_the_history(db, create_tenant, client_as):
+def test_status_changes_read_in_words_in_the_history(app, db, create_tenant):
     tenant = create_tenant(name="Koperasi Riwayat Status")
-    staff = client_as(ADMIN)
+    staff = in_indonesian(app, ADMIN)
     staff.post(f"/billing/clients/{tenant.id}/status", data={"status": "inactive", "reason": "Tutup sementara"})
-    staff.get("/lang/id")
     detail = staff.get(f"/billing/clients/{tenant.id}").get_data(as_text=True)
     assert "Aktif → Nonaktif: Tutup sementara" in detail and "active -&gt; inactive" not in detail

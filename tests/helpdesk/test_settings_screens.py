@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from app.helpdesk.models import Holiday
 from tests.support.factories import create_ticket
+from tests.support.staff import in_indonesian
 
 ADMIN = "admin@vendor.test"
 
@@ -18,9 +19,8 @@ def _holidays_in(db, year: int) -> dict:
     return dict(rows)
 
 
-def test_import_a_years_holidays_with_cuti_bersama_once(db, client_as):
-    admin = client_as(ADMIN)
-    admin.get("/lang/id")
+def test_import_a_years_holidays_with_cuti_bersama_once(app, db):
+    admin = in_indonesian(app, ADMIN)
     listing = admin.get("/vendor/helpdesk/holidays/list/").get_data(as_text=True)
     assert "Impor hari libur 2027" in listing
     assert admin.post("/vendor/helpdesk/holidays/import", data={"year": "2027"}).status_code == 302
@@ -41,9 +41,8 @@ def test_a_year_without_official_data_is_refused_and_support_cannot_import(db, c
     assert "holidays/import" not in support.get("/vendor/helpdesk/holidays/list/").get_data(as_text=True)
 
 
-def test_business_hours_read_as_weekday_names_and_are_edited_with_boxes(db, client_as):
-    admin = client_as(ADMIN)
-    admin.get("/lang/id")
+def test_business_hours_read_as_weekday_names_and_are_edited_with_boxes(app, db):
+    admin = in_indonesian(app, ADMIN)
     listing = admin.get("/vendor/helpdesk/calendar/list/").get_data(as_text=True)
     assert "Senin, Selasa, Rabu, Kamis, Jumat" in listing and "0,1,2,3,4" not in listing
     pk = re.search(r"/vendor/helpdesk/calendar/edit/(\d+)", listing).group(1)

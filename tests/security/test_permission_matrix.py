@@ -5,7 +5,7 @@ beyond what the granting user holds."""
 import re
 
 from tests.conftest import login
-from tests.support.staff import ADMIN, add_staff, create_role, role_id, unique, user_state
+from tests.support.staff import ADMIN, add_staff, create_role, in_indonesian, role_id, unique, user_state
 
 
 def _member(app, admin, perms) -> tuple:
@@ -20,9 +20,8 @@ def _client_id(client) -> str:
     return re.search(r'href="/billing/clients/(\d+)"', client.get("/billing/clients/").get_data(as_text=True)).group(1)
 
 
-def test_the_editor_heads_its_columns_view_create_edit_delete_in_indonesian(client_as):
-    admin = client_as(ADMIN)
-    admin.get("/lang/id")
+def test_the_editor_heads_its_columns_view_create_edit_delete_in_indonesian(app):
+    admin = in_indonesian(app, ADMIN)
     page = admin.get("/vendor/roles/add").get_data(as_text=True)
     head = page.split('id="matrix"')[1].split("</thead>")[0]
     assert [re.sub(r"\s+", " ", h).strip() for h in re.findall(r"<th[^>]*>([^<]*)</th>", head)] == [
