@@ -180,6 +180,7 @@ class CalendarView(_Settings):
     datamodel = SQLAInterface(CalendarSettings)
     list_columns = show_columns = add_columns = edit_columns = ["workdays", "open_time", "close_time"]
     search_columns = ["workdays"]
+    list_template = "helpdesk/calendar_list.html"
     label_columns = {"workdays": _l("Working days"), "open_time": _l("Opens (WIB)"), "close_time": _l("Closes (WIB)")}
     formatters_columns = {"workdays": weekday_names, "open_time": _clock, "close_time": _clock}
     add_form_extra_fields = edit_form_extra_fields = {
