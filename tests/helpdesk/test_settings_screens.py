@@ -7,6 +7,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from app.helpdesk.models import Holiday
+from app.tenancy.context import all_tenants
 from tests.support.factories import create_ticket
 from tests.support.staff import in_indonesian
 
@@ -62,11 +63,12 @@ def test_average_times_show_calendar_time_beside_business_time(db, create_tenant
     tenant = create_tenant(name="Koperasi Akhir Pekan")
     ticket = create_ticket(tenant, title="Di luar jam kerja")
     # Saturday 4 January 2020, 10:00 WIB: answered two hours later, solved four hours later, no business hours.
-    ticket.created_at = datetime(2020, 1, 4, 3, 0)
-    ticket.first_response_at = datetime(2020, 1, 4, 5, 0)
-    ticket.resolved_at = datetime(2020, 1, 4, 7, 0)
-    ticket.status = "selesai"
-    db.session.flush()
+    with all_tenants():
+        ticket.created_at = datetime(2020, 1, 4, 3, 0)
+        ticket.first_response_at = datetime(2020, 1, 4, 5, 0)
+        ticket.resolved_at = datetime(2020, 1, 4, 7, 0)
+        ticket.status = "selesai"
+        db.session.flush()
     page = client_as("support@vendor.test").get("/vendor/ticket-stats/?start=2020-01-04&end=2020-01-04")
     text = page.get_data(as_text=True)
     assert re.search(r'id="avg-response"><h3>0j 00m</h3>', text)
