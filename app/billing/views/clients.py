@@ -174,12 +174,13 @@ class ClientView(BillingPage):
         flash(_("Profile saved."), "success")
         return redirect(url_for("ClientView.detail", pk=pk))
 
-    def _act(self, pk, change, done: str, anchor: str = ""):
-        """`change(tenant)` in one transaction, then `done` flashed (or the refusal); back to the client's page."""
+    def _act(self, pk, change, args: tuple, done: str, anchor: str = "", **options):
+        """`change(tenant, *args, actor_id=..., **options)` in one transaction, then `done` flashed (or the
+        refusal); back to the client's page."""
         tenant = get_or_404(Tenant, pk)
         try:
             with transaction():
-                change(tenant)
+                change(tenant, *args, actor_id=self.actor_id(), **options)
             flash(done, "success")
         except FieldError as exc:
             self.fail(exc)
@@ -188,36 +189,19 @@ class ClientView(BillingPage):
     @expose("/<int:pk>/status", methods=["POST"])
     @has_access
     def change_status(self, pk):
-        form = request.form
-        return self._act(
-            pk,
-            lambda tenant: service.change_status(
-                tenant, form.get("status", ""), form.get("reason", ""), actor_id=self.actor_id()
-            ),
-            _("Subscription status changed."),
-        )
+        args = (request.form.get("status", ""), request.form.get("reason", ""))
+        return self._act(pk, service.change_status, args, _("Subscription status changed."))
 
     @expose("/<int:pk>/clear-overdue", methods=["POST"])
     @has_access
     def clear_overdue(self, pk):
         until = parse_date(request.form.get("until"))
-        return self._act(
-            pk,
-            lambda tenant: service.clear_overdue(
-                tenant, until, request.form.get("reason", ""), today=self.today(), actor_id=self.actor_id()
-            ),
-            _("Jatuh Tempo cleared until %(day)s.", day=wib_date(until)),
-        )
+        done = _("Jatuh Tempo cleared until %(day)s.", day=wib_date(until))
+        args = (until, request.form.get("reason", ""))
+        return self._act(pk, service.clear_overdue, args, done, today=self.today())
 
     @expose("/<int:pk>/modules", methods=["POST"])
     @has_access
     def toggle_module(self, pk):
-        form = request.form
-        return self._act(
-            pk,
-            lambda tenant: service.set_client_module(
-                tenant, form.get("module", ""), form.get("on") == "1", actor_id=self.actor_id()
-            ),
-            _("Modules updated."),
-            "#modules",
-        )
+        args = (request.form.get("module", ""), request.form.get("on") == "1")
+        return self._act(pk, service.set_client_module, args, _("Modules updated."), "#modules")
