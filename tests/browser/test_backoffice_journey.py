@@ -138,7 +138,7 @@ DETAIL_LINKS = (
     ("/vendor/staff/list/", r"^/vendor/staff/show/\d+$"),
     ("/vendor/roles/", r"^/vendor/roles/\d+$"),
 )
-NOT_WALKED = ("/logout", "/lang/", "/login")
+NOT_WALKED = ("/logout", "/lang/", "/login", "/notifications/")  # the bell opens (and reads) a notification
 
 
 def _links(page) -> list[str]:
