@@ -283,6 +283,7 @@ def open_client(
         "client_created",
         actor_id=actor_id,
         summary=f"Client {tenant.name} created on {plan.name}",
+        details={"plan": plan.name},
     )
     return tenant, user
 

@@ -9,6 +9,7 @@ page, and a reader sees only the kinds of entries whose pages their role may rea
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -18,7 +19,7 @@ from sqlalchemy.orm import selectinload
 from app.audit.models import ActivityLog
 from app.audit.services import ACTION_LABELS
 from app.billing.models import CreditNote, Payment
-from app.core.formatting import wib_date
+from app.core.formatting import rupiah, wib_date
 from app.core.names import INVOICE, VENDOR_NOTIFICATION, VENDOR_TICKET
 from app.extensions import db
 from app.helpdesk.models import STATUSES as TICKET_STATUSES
@@ -124,6 +125,8 @@ def _log_entry(row: ActivityLog, invoice_of: dict) -> Entry:
         return Entry(label=label, summary=summary, endpoint="VendorTicketView.detail", pk=entity_id, **common)
     invoice_id = entity_id if row.entity_type == "Invoice" else invoice_of.get((row.entity_type, row.entity_id))
     summary = row.summary or ""
+    if row.entity_type == "Payment" and (row.changes or {}).get("amount") is not None:
+        summary = rupiah(Decimal(str(row.changes["amount"])))  # the stored name reads "Payment 100000.00"
     if row.entity_type == "CreditNote" and (row.changes or {}).get("reason"):
         summary = f"{summary}: {row.changes['reason']}"
     return Entry(
@@ -162,6 +165,10 @@ def _period_extended(details: dict) -> str:
     return f"{old} → {new}: {details['reason']}"
 
 
+def _client_created(details: dict) -> str:
+    return _("On plan %(plan)s", plan=details["plan"])
+
+
 # Events whose stored summary is English with codes ("Status active -> overdue"): read from their details
 # (lines written before their details were kept show their summary).
 EVENT_SUMMARIES = {
@@ -169,6 +176,7 @@ EVENT_SUMMARIES = {
     "overdue_cleared": _overdue_cleared,
     "plan_change_by_vendor": _plan_change,
     "period_extended_by_vendor": _period_extended,
+    "client_created": _client_created,
 }
 
 
