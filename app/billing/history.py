@@ -28,7 +28,6 @@ from app.tenancy.models import TENANT_STATUS_LABELS
 
 LIMIT = 50
 MODEL_CHANGES = ("create", "update", "delete")
-NOT_HISTORY = ("login",)
 EVENT_LABELS = {
     "client_created": _l("Client created"),
     "company.registered": _l("Company registered"),
@@ -83,7 +82,8 @@ def _ticket_status_changed():
 def _log_entries(tenant_id: int, can_read, limit: int) -> list[Entry]:
     shown = [kind for kind, (_label, resource) in CREATED.items() if can_read(resource)]
     wanted = [
-        ActivityLog.action.not_in(MODEL_CHANGES + NOT_HISTORY),
+        # The client's own events only: its users' work inside the product (finance approvals...) is theirs.
+        ActivityLog.action.in_(list(EVENT_LABELS)),
         sa.and_(ActivityLog.action == "create", ActivityLog.entity_type.in_(shown)),
     ]
     if can_read(TICKET_RESOURCE):

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from app.audit.services import record_event
 from app.core.formatting import jakarta_today
 from app.tenancy.models import Tenant
 from tests.support.staff import in_indonesian
@@ -105,5 +106,8 @@ def test_status_changes_read_in_words_in_the_history(app, db, create_tenant):
     tenant = create_tenant(name="Koperasi Riwayat Status")
     staff = in_indonesian(app, ADMIN)
     staff.post(f"/billing/clients/{tenant.id}/status", data={"status": "inactive", "reason": "Tutup sementara"})
+    record_event(db.session, "finance.request_approved", tenant_id=tenant.id, actor_id=None, summary="Servis")
+    db.session.flush()
     detail = staff.get(f"/billing/clients/{tenant.id}").get_data(as_text=True)
     assert "Aktif → Nonaktif: Tutup sementara" in detail and "active -&gt; inactive" not in detail
+    assert "finance.request_approved" not in detail  # the client's work inside the product is not its history
