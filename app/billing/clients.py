@@ -66,8 +66,10 @@ def validate_profile(profile: ClientProfile) -> None:
 # The stored Tenant.status is what staff set by hand (with a reason, in the client's history) or the
 # lifecycle job set. An "active" client is shown and filtered as overdue ("Jatuh Tempo") as soon as one of
 # its invoices is unpaid past its due date, or its paid period ended: nobody has to remember to flag it.
-# Setting "overdue" by hand stays possible (e.g. a promise to pay broken before the due date).
+# Setting "overdue" by hand stays possible (e.g. a promise to pay broken before the due date), and so is
+# clearing a derived one until a date (a promise to pay by then): `clear_overdue`.
 MAX_DUE_WITHIN_DAYS = 366
+MAX_WAIVER_DAYS = 90
 
 
 def _open_invoices():
@@ -78,7 +80,8 @@ def _derived_overdue(today: date):
     late_invoice = sa.exists().where(_open_invoices(), Invoice.due_date < today)
     period = sa.orm.aliased(Subscription)  # lists join the client's subscription themselves
     lapsed = sa.exists().where(period.tenant_id == Tenant.id, period.period_end < today)
-    return sa.and_(Tenant.status == "active", sa.or_(late_invoice, lapsed))
+    waived = sa.and_(Tenant.overdue_waived_until.is_not(None), Tenant.overdue_waived_until >= today)
+    return sa.and_(Tenant.status == "active", ~waived, sa.or_(late_invoice, lapsed))
 
 
 def client_status_condition(status: str, today: date):
@@ -108,6 +111,8 @@ def due_within_condition(days: int, today: date):
 
 def overdue_reasons(tenant: Tenant, today: date) -> list[str]:
     """Why a client is shown as overdue: the late invoices, a lapsed period, or the status set by hand."""
+    if overdue_waived(tenant, today) and tenant.status == "active":
+        return []
     reasons = []
     late = db.session.execute(
         sa.select(Invoice.number, Invoice.due_date)
@@ -123,6 +128,43 @@ def overdue_reasons(tenant: Tenant, today: date) -> list[str]:
     if tenant.status == "overdue":
         reasons.append(str(_l("Set by hand (see the history)")))
     return reasons if tenant.status in ("active", "overdue") else []
+
+
+def client_event(tenant: Tenant, action: str, *, actor_id: int | None, summary: str, details: dict | None = None):
+    """An entry of the client's history (app/billing/history.py), in the activity log."""
+    record_event(
+        db.session, action, tenant_id=tenant.id, actor_id=actor_id, summary=summary, entity=tenant, details=details
+    )
+
+
+def checked_reason(raw: str, limit: int = 200) -> str:
+    """A change made by hand carries its reason into the client's history."""
+    reason = " ".join((raw or "").split())
+    if not reason or len(reason) > limit:
+        raise FieldError("reason", _l("Give a reason (at most %(n)s characters).", n=limit))
+    return reason
+
+
+def overdue_waived(tenant: Tenant, today: date) -> bool:
+    return tenant.overdue_waived_until is not None and tenant.overdue_waived_until >= today
+
+
+def clear_overdue(tenant: Tenant, until: date | None, reason: str, *, today: date, actor_id: int | None) -> None:
+    """Staff clear a derived "Jatuh Tempo" by hand until `until` (included): the client reads "Aktif" till
+    then, and overdue again afterwards if the invoices are still unpaid. The reason goes to the history."""
+    if until is None or not today <= until <= today + timedelta(days=MAX_WAIVER_DAYS):
+        raise FieldError("until", _l("Choose a date from today up to %(n)s days ahead.", n=MAX_WAIVER_DAYS))
+    reason = checked_reason(reason)
+    if tenant.status != "active":
+        raise FieldError("until", _l("Only an active client's Jatuh Tempo can be cleared; change the status instead."))
+    tenant.overdue_waived_until = until
+    client_event(
+        tenant,
+        "overdue_cleared",
+        actor_id=actor_id,
+        summary=f"Overdue cleared until {until.isoformat()}: {reason}",
+        details={"until": until.isoformat(), "reason": reason},
+    )
 
 
 def name_taken(name: str) -> bool:
@@ -236,13 +278,12 @@ def open_client(
         subscription.status = "inactive"
         apply_subscription(tenant, subscription)
     user = _add_super_admin(tenant, owner)
-    record_event(
-        db.session,
+    client_event(
+        tenant,
         "client_created",
-        tenant_id=tenant.id,
         actor_id=actor_id,
         summary=f"Client {tenant.name} created on {plan.name}",
-        entity=tenant,
+        details={"plan": plan.name},
     )
     return tenant, user
 
@@ -277,13 +318,11 @@ def update_profile(tenant: Tenant, profile: ClientProfile, *, actor_id: int | No
             changes[f.name] = [getattr(tenant, f.name), new]
             setattr(tenant, f.name, new)
     if changes:
-        record_event(
-            db.session,
+        client_event(
+            tenant,
             "client_updated",
-            tenant_id=tenant.id,
             actor_id=actor_id,
             summary=f"Profile changed: {', '.join(changes)}",
-            entity=tenant,
             details=changes,
         )
     db.session.flush()
@@ -293,22 +332,18 @@ def update_profile(tenant: Tenant, profile: ClientProfile, *, actor_id: int | No
 def change_status(tenant: Tenant, status: str, reason: str, *, actor_id: int | None) -> None:
     if status not in TENANT_STATUSES:
         raise FieldError("status", _l("Choose a status."))
-    reason = (reason or "").strip()
-    if not reason or len(reason) > 200:
-        raise FieldError("reason", _l("Give a reason (at most 200 characters)."))
+    reason = checked_reason(reason)
     subscription = subscription_of(tenant)
     if subscription is None:
         raise FieldError("status", _l("This client has no subscription yet."))
     old = subscription.status
     subscription.status = status
     apply_subscription(tenant, subscription)
-    record_event(
-        db.session,
+    client_event(
+        tenant,
         "subscription_status",
-        tenant_id=tenant.id,
         actor_id=actor_id,
         summary=f"Status {old} -> {status}: {reason}",
-        entity=tenant,
         details={"from": old, "to": status, "reason": reason},
     )
 
@@ -324,12 +359,10 @@ def set_client_module(tenant: Tenant, code: str, on: bool, *, actor_id: int | No
     if (code in enabled) == on:
         return
     tenancy.set_modules(tenant, enabled | {code} if on else enabled - {code})
-    record_event(
-        db.session,
+    client_event(
+        tenant,
         "module_enabled" if on else "module_disabled",
-        tenant_id=tenant.id,
         actor_id=actor_id,
         summary=f"{module.name} {'on' if on else 'off'}",
-        entity=tenant,
         details={"module": code},
     )

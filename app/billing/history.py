@@ -8,7 +8,8 @@ page, and a reader sees only the kinds of entries whose pages their role may rea
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -18,19 +19,23 @@ from sqlalchemy.orm import selectinload
 from app.audit.models import ActivityLog
 from app.audit.services import ACTION_LABELS
 from app.billing.models import CreditNote, Payment
+from app.core.formatting import rupiah, wib_date
 from app.core.names import INVOICE, VENDOR_NOTIFICATION, VENDOR_TICKET
 from app.extensions import db
 from app.helpdesk.models import STATUSES as TICKET_STATUSES
 from app.notifications.services import received_by_tenant
+from app.tenancy.models import TENANT_STATUS_LABELS
 
 LIMIT = 50
 MODEL_CHANGES = ("create", "update", "delete")
-NOT_HISTORY = ("login",)
 EVENT_LABELS = {
     "client_created": _l("Client created"),
     "company.registered": _l("Company registered"),
     "client_updated": _l("Profile changed"),
     "subscription_status": _l("Subscription status changed"),
+    "overdue_cleared": _l("Jatuh Tempo cleared by hand"),
+    "plan_change_by_vendor": _l("Plan changed"),
+    "period_extended_by_vendor": _l("Paid period extended"),
     "subscription_paid": _l("Subscription paid"),
     "subscription_expired": _l("Subscription ended"),
     "module_enabled": _l("Module switched on"),
@@ -77,7 +82,8 @@ def _ticket_status_changed():
 def _log_entries(tenant_id: int, can_read, limit: int) -> list[Entry]:
     shown = [kind for kind, (_label, resource) in CREATED.items() if can_read(resource)]
     wanted = [
-        ActivityLog.action.not_in(MODEL_CHANGES + NOT_HISTORY),
+        # The client's own events only: its users' work inside the product (finance approvals...) is theirs.
+        ActivityLog.action.in_(list(EVENT_LABELS)),
         sa.and_(ActivityLog.action == "create", ActivityLog.entity_type.in_(shown)),
     ]
     if can_read(TICKET_RESOURCE):
@@ -111,12 +117,16 @@ def _log_entry(row: ActivityLog, invoice_of: dict) -> Entry:
     entity_id = int(row.entity_id) if (row.entity_id or "").isdigit() else None
     common = dict(at=row.created_at, kind=(row.entity_type or row.action).lower(), actor=actor)
     if row.action not in MODEL_CHANGES:
-        return Entry(label=str(EVENT_LABELS.get(row.action, row.action)), summary=row.summary or "", **common)
+        summary = EVENT_SUMMARIES[row.action](row.changes) if row.action in EVENT_SUMMARIES and row.changes else None
+        summary = summary or row.summary or ""
+        return Entry(label=str(EVENT_LABELS.get(row.action, row.action)), summary=summary, **common)
     if row.entity_type == "Ticket":
         label, summary = _ticket_text(row)
         return Entry(label=label, summary=summary, endpoint="VendorTicketView.detail", pk=entity_id, **common)
     invoice_id = entity_id if row.entity_type == "Invoice" else invoice_of.get((row.entity_type, row.entity_id))
     summary = row.summary or ""
+    if row.entity_type == "Payment" and (row.changes or {}).get("amount") is not None:
+        summary = rupiah(Decimal(str(row.changes["amount"])))  # the stored name reads "Payment 100000.00"
     if row.entity_type == "CreditNote" and (row.changes or {}).get("reason"):
         summary = f"{summary}: {row.changes['reason']}"
     return Entry(
@@ -126,6 +136,48 @@ def _log_entry(row: ActivityLog, invoice_of: dict) -> Entry:
         pk=invoice_id,
         **common,
     )
+
+
+def _status_change(details: dict) -> str:
+    old, new = (str(TENANT_STATUS_LABELS.get(code, code)) for code in (details.get("from"), details.get("to")))
+    return f"{old} → {new}: {details.get('reason', '')}"
+
+
+def _overdue_cleared(details: dict) -> str:
+    until = date.fromisoformat(details["until"])
+    return _("Shown as active until %(day)s: %(reason)s", day=wib_date(until), reason=details.get("reason", ""))
+
+
+def _plan_change(details: dict) -> str:
+    if details.get("starts"):
+        return _(
+            "%(old)s → %(new)s from %(day)s: %(reason)s",
+            old=details["from"],
+            new=details["to"],
+            day=wib_date(date.fromisoformat(details["starts"])),
+            reason=details["reason"],
+        )
+    return _("%(old)s → %(new)s, now: %(reason)s", old=details["from"], new=details["to"], reason=details["reason"])
+
+
+def _period_extended(details: dict) -> str:
+    old, new = (wib_date(date.fromisoformat(details[key])) for key in ("from", "to"))
+    return f"{old} → {new}: {details['reason']}"
+
+
+def _client_created(details: dict) -> str:
+    return _("On plan %(plan)s", plan=details["plan"])
+
+
+# Events whose stored summary is English with codes ("Status active -> overdue"): read from their details
+# (lines written before their details were kept show their summary).
+EVENT_SUMMARIES = {
+    "subscription_status": _status_change,
+    "overdue_cleared": _overdue_cleared,
+    "plan_change_by_vendor": _plan_change,
+    "period_extended_by_vendor": _period_extended,
+    "client_created": _client_created,
+}
 
 
 def _ticket_text(row: ActivityLog) -> tuple[str, str]:

@@ -24,7 +24,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.audit.services import record_event
 from app.billing import invoices
-from app.billing.clients import apply_subscription, first_period_end, subscription_of
+from app.billing.clients import apply_subscription, client_event, first_period_end, subscription_of
 from app.billing.credit_notes import issue_credit_note
 from app.billing.invoice_rules import DEFAULT_TAX_RULE
 from app.billing.models import Invoice, Plan, Subscription
@@ -94,13 +94,11 @@ def extend_subscription(tenant: Tenant, plan: Plan, today: date) -> Subscription
     subscription.status = "active"
     db.session.flush()
     switch_plan(subscription, subscription.plan)
-    record_event(
-        db.session,
+    client_event(
+        tenant,
         "subscription_paid",
-        tenant_id=tenant.id,
         actor_id=None,
         summary=f"{subscription.plan.name} active until {subscription.period_end.isoformat()}",
-        entity=tenant,
     )
     return subscription
 
@@ -270,13 +268,11 @@ def expire_subscriptions(today: date, only: list[int] | None = None) -> int:
             continue
         subscription.status = "inactive"
         apply_subscription(subscription.tenant, subscription)
-        record_event(
-            db.session,
+        client_event(
+            subscription.tenant,
             "subscription_expired",
-            tenant_id=subscription.tenant_id,
             actor_id=None,
             summary=f"{subscription.plan.name} ended on {subscription.period_end.isoformat()}",
-            entity=subscription.tenant,
         )
         expired += 1
     db.session.flush()

@@ -15,7 +15,14 @@ TENANT = "tenant"
 COMMON = "common"
 
 READ = "read"
-WRITE = "write"
+WRITE = "write"  # tenant pages: one permission for every change
+# Vendor pages (the spec's "clients.read, clients.create, invoices.edit"): a change is creating, editing or
+# deleting, each a permission of its own (`can_add`, `can_edit`, `can_delete`), granted one by one in the
+# role editor.
+CREATE = "add"
+EDIT = "edit"
+DELETE = "delete"
+VENDOR_CHANGES = (CREATE, EDIT, DELETE)
 
 # Actions that need their own permission (`can_<action>` on the resource) instead of plain write.
 # Declared here only: views protect the method of that name with `special_action()`, the role
@@ -43,7 +50,7 @@ WRITE_PERMISSIONS = frozenset({CAN_WRITE, "can_add", "can_edit", "can_delete", "
     name for resource in SPECIAL_ACTIONS for name in special_permissions(resource)
 }
 
-# FAB method name -> permission, so each resource has just `can_read` and `can_write`.
+# FAB method name -> permission, so each tenant resource has just `can_read` and `can_write`.
 METHOD_PERMISSIONS = {
     "list": READ,
     "show": READ,
@@ -66,6 +73,27 @@ METHOD_PERMISSIONS = {
     "post": WRITE,
     "put": WRITE,
 }
+
+
+# The same methods on vendor pages: each change names what it does.
+VENDOR_METHOD_PERMISSIONS = {
+    **METHOD_PERMISSIONS,
+    "api_column_add": CREATE,
+    "api_column_edit": EDIT,
+    "add": CREATE,
+    "edit": EDIT,
+    "delete": DELETE,
+    "muldelete": DELETE,
+    "action": EDIT,
+    "action_post": EDIT,
+    "post": CREATE,
+    "put": EDIT,
+}
+
+
+def change_permissions(realm: str) -> tuple[str, ...]:
+    """The permission names a realm's write level grants: `can_write`, or creating, editing and deleting."""
+    return tuple(f"can_{change}" for change in VENDOR_CHANGES) if realm == VENDOR else ("can_write",)
 
 
 @dataclass(frozen=True)

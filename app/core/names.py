@@ -59,6 +59,7 @@ JOBS = "Jobs"
 # --- permissions and special actions (`can_<action>` on a resource) ------------------------------
 CAN_READ = "can_read"
 CAN_WRITE = "can_write"
+CAN_ADD, CAN_EDIT, CAN_DELETE = "can_add", "can_edit", "can_delete"  # vendor pages (app/core/access.py)
 SEND = "send"  # an invoice by e-mail
 ASSIGN = "assign"  # a vendor ticket to an agent
 CAN_SEND, CAN_ASSIGN = f"can_{SEND}", f"can_{ASSIGN}"

@@ -1,14 +1,17 @@
-"""Base views: each resource has a read and a write permission, a realm and an optional module."""
+"""Base views: each resource has a read permission and its change permissions (tenant pages: write; vendor pages:
+create, edit, delete), a realm and an optional module."""
 
 import functools
+from urllib.parse import urlsplit
 
 import prison
-from flask import abort, g, jsonify, request
+from flask import abort, g, jsonify, request, session, url_for
 from flask_appbuilder import BaseView, ModelView, expose
 from flask_appbuilder.api import BaseApi, ModelRestApi
 from flask_appbuilder.exceptions import ApplyFilterException
 from flask_appbuilder.models.sqla.filters import FilterEqualFunction
 from flask_appbuilder.security.decorators import has_access
+from flask_appbuilder.urltools import Stack
 from flask_babel import lazy_gettext
 from flask_babel.speaklater import LazyString
 from sqlalchemy.exc import DataError, IntegrityError
@@ -16,9 +19,10 @@ from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
 from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter
 
-from app.core.access import METHOD_PERMISSIONS, TENANT, VENDOR
+from app.core.access import METHOD_PERMISSIONS, TENANT, VENDOR, VENDOR_METHOD_PERMISSIONS
 from app.core.formatting import shown_value
 from app.core.ids import MAX_DB_INTEGER, db_integer_id
+from app.core.redirects import safe_target
 from app.core.validation import FieldError
 from app.extensions import db
 
@@ -47,6 +51,27 @@ class ModelViewFixes:
         for name in ("list_title", "show_title", "add_title", "edit_title"):
             setattr(self, name, _ours(getattr(self, name)))
         self.title = self.list_title
+
+    def update_redirect(self):
+        # FAB's back history holds FAB's own pages only: a form opened from one of ours (a client's page, the
+        # dashboard) returned to an older FAB page, or to the home page. The page the form was opened from
+        # goes first, so saving returns there.
+        if request.method == "GET" and request.endpoint in (f"{self.endpoint}.add", f"{self.endpoint}.edit"):
+            came_from = safe_target(request.referrer)
+            if came_from and urlsplit(came_from).path != request.path:
+                history = Stack(session.get("page_history", []))
+                history.push(came_from)
+                session["page_history"] = history.to_json()
+        super().update_redirect()
+
+    def get_redirect(self):
+        """After a save or delete: the form's `next=` (when it stays on this site), else FAB's back history,
+        else this view's list (FAB's fallback was the home page)."""
+        target = safe_target(request.args.get("next"))
+        if target:
+            return target
+        url = super().get_redirect()
+        return url if url != self.appbuilder.get_url_for_index else url_for(f"{self.endpoint}.list")
 
     def get_action_permission_name(self, name: str) -> str:
         # FAB answers an unknown action name with a 500; it is a missing page.
@@ -283,6 +308,7 @@ class TenantModelView(TenantRealmColumns, AreaMixin, ModelViewFixes, ModelView):
 
 class VendorModelView(AreaMixin, ModelViewFixes, ModelView):
     realm = VENDOR
+    method_permission_name = VENDOR_METHOD_PERMISSIONS
 
 
 class TenantBaseView(AreaMixin, BaseView):
@@ -291,6 +317,7 @@ class TenantBaseView(AreaMixin, BaseView):
 
 class VendorBaseView(AreaMixin, BaseView):
     realm = VENDOR
+    method_permission_name = VENDOR_METHOD_PERMISSIONS
 
 
 class TenantModelApi(TenantRealmColumns, SafeModelApi, AreaMixin, ModelRestApi):
@@ -299,6 +326,7 @@ class TenantModelApi(TenantRealmColumns, SafeModelApi, AreaMixin, ModelRestApi):
 
 class VendorModelApi(SafeModelApi, AreaMixin, ModelRestApi):
     realm = VENDOR
+    method_permission_name = VENDOR_METHOD_PERMISSIONS
 
 
 class TenantApi(DenialAwareApi, AreaMixin, BaseApi):

@@ -207,8 +207,19 @@ def statistics(filters: StatsFilters) -> dict:
         "avg_resolution_seconds": _average(
             c.resolution.elapsed_seconds for c in clocks.values() if c.resolution and c.resolution.stopped
         ),
+        # Calendar time beside business time: work done outside business hours counts zero business minutes.
+        "avg_response_calendar_seconds": _average(
+            _seconds(t.created_at, t.first_response_at) for t in tickets if t.first_response_at
+        ),
+        "avg_resolution_calendar_seconds": _average(
+            _seconds(t.created_at, t.resolved_at) for t in tickets if t.resolved_at
+        ),
         "breaches": sum(1 for c in clocks.values() if c.breached),
     }
+
+
+def _seconds(start: datetime, end: datetime) -> int:
+    return max(0, int((end - start).total_seconds()))
 
 
 def _average(values) -> int | None:

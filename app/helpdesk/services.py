@@ -9,6 +9,7 @@ import re
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from app.core.names import CAN_EDIT, VENDOR_TICKET
 from app.core.validation import FieldError
 from app.extensions import db
 from app.helpdesk import events
@@ -327,7 +328,7 @@ def attachments(ticket: Ticket, *, include_internal: bool) -> list[TicketAttachm
     return list(db.session.execute(query.order_by(TicketAttachment.id)).scalars())
 
 
-WORK_PERMISSION = ("can_write", "VendorTicket")  # reply, note, change status: what working a ticket is
+WORK_PERMISSION = (CAN_EDIT, VENDOR_TICKET)  # reply, note, change status: what working a ticket is
 
 
 def ticket_worker_ids():

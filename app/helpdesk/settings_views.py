@@ -2,15 +2,26 @@
 
 import re
 
+from flask import flash, redirect, request, url_for
+from flask_appbuilder import expose
 from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_appbuilder.security.decorators import has_access
 from flask_appbuilder.validators import Unique
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import IntegerField, SelectField, StringField, TimeField
-from wtforms.validators import DataRequired, NumberRange, Optional, Regexp
+from wtforms import IntegerField, SelectField, SelectMultipleField, TimeField
+from wtforms.validators import DataRequired, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.core.access import CREATE
+from app.core.formatting import jakarta_today
+from app.core.ids import db_integer_id
 from app.core.names import TICKET_SETTINGS
+from app.core.transaction import transaction
+from app.core.validation import FieldError
 from app.core.views import VendorModelView
+from app.helpdesk import holidays
 from app.helpdesk.models import (
     CATEGORIES,
     PRIORITIES,
@@ -23,11 +34,13 @@ from app.helpdesk.models import (
 )
 from app.helpdesk.services import can_work_tickets
 
-WORKDAYS_PATTERN = r"^[0-6](,[0-6])*$"
-
 
 class _Settings(VendorModelView):
     class_permission_name = TICKET_SETTINGS
+
+
+def _clock(value) -> str:
+    return value.strftime("%H:%M") if value is not None else "-"
 
 
 def _select(label, mapping):
@@ -50,6 +63,7 @@ class TeamMemberView(_Settings):
         "active": _l("Active"),
     }
     description_columns = {"max_open_tickets": _l("Empty = no cap.")}
+    formatters_columns = {"max_open_tickets": lambda cap: cap or _("No cap")}
     extra = {
         "max_open_tickets": IntegerField(_l("Open ticket cap"), validators=[Optional(), NumberRange(min=1, max=1000)])
     }
@@ -127,6 +141,36 @@ class SlaPolicyView(_Settings):
     }
 
 
+WEEKDAYS = (
+    ("0", _l("Monday")),
+    ("1", _l("Tuesday")),
+    ("2", _l("Wednesday")),
+    ("3", _l("Thursday")),
+    ("4", _l("Friday")),
+    ("5", _l("Saturday")),
+    ("6", _l("Sunday")),
+)
+
+
+def weekday_names(stored: str | None) -> str:
+    """ "0,1,2,3,4" as "Senin, Selasa, Rabu, Kamis, Jumat"."""
+    names = dict(WEEKDAYS)
+    return ", ".join(str(names[code]) for code in re.findall(r"[0-6]", stored or ""))
+
+
+class WeekdaysField(SelectMultipleField):
+    """Ticks one box per weekday; stored as the comma-separated weekday numbers the calendar reads."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def process_data(self, value):
+        super().process_data(re.findall(r"[0-6]", value) if isinstance(value, str) else value)
+
+    def populate_obj(self, obj, name):
+        setattr(obj, name, ",".join(sorted(set(self.data or []))))
+
+
 class CalendarView(_Settings):
     route_base = "/vendor/helpdesk/calendar"
     list_title = _l("Business hours")
@@ -134,18 +178,20 @@ class CalendarView(_Settings):
     add_title = _l("New business hours")
     edit_title = _l("Edit business hours")
     datamodel = SQLAInterface(CalendarSettings)
-    list_columns = add_columns = edit_columns = ["workdays", "open_time", "close_time"]
+    list_columns = show_columns = add_columns = edit_columns = ["workdays", "open_time", "close_time"]
     search_columns = ["workdays"]
+    list_template = "helpdesk/calendar_list.html"
     label_columns = {"workdays": _l("Working days"), "open_time": _l("Opens (WIB)"), "close_time": _l("Closes (WIB)")}
-    description_columns = {"workdays": _l("Weekday numbers, 0 = Monday ... 6 = Sunday, e.g. 0,1,2,3,4")}
+    formatters_columns = {"workdays": weekday_names, "open_time": _clock, "close_time": _clock}
     add_form_extra_fields = edit_form_extra_fields = {
-        "workdays": StringField(_l("Working days"), validators=[DataRequired(), Regexp(WORKDAYS_PATTERN)]),
+        "workdays": WeekdaysField(
+            _l("Working days"), choices=WEEKDAYS, validators=[DataRequired()], render_kw={"class": "list-unstyled"}
+        ),
         "open_time": TimeField(_l("Opens (WIB)"), validators=[DataRequired()]),
         "close_time": TimeField(_l("Closes (WIB)"), validators=[DataRequired()]),
     }
 
     def pre_add(self, item):
-        item.workdays = ",".join(sorted(set(re.findall(r"[0-6]", item.workdays or ""))))
         if item.open_time is None or item.close_time is None or item.open_time >= item.close_time:
             raise ValueError(_l("Opening time must be earlier than closing time."))
 
@@ -163,3 +209,24 @@ class HolidayView(_Settings):
     search_columns = ["day", "name"]
     base_order = ("day", "asc")
     label_columns = {"day": _l("Date"), "name": _l("Holiday")}
+    list_template = "helpdesk/holiday_list.html"
+    method_permission_name = {**_Settings.method_permission_name, "import_year": CREATE}
+
+    def render_template(self, template, **kwargs):
+        years = [year for year in holidays.importable_years() if year >= jakarta_today().year]
+        return super().render_template(template, import_years=years, **kwargs)
+
+    @expose("/import", methods=["POST"])
+    @has_access
+    def import_year(self):
+        try:
+            with transaction():
+                done = holidays.import_year(db_integer_id(request.form.get("year")) or 0)
+        except FieldError as error:
+            flash(str(error), "danger")
+        else:
+            flash(
+                _("%(year)s: %(added)s holidays added, %(kept)s already in the calendar.", **done.__dict__),
+                "success",
+            )
+        return redirect(url_for(".list"))

@@ -5,7 +5,7 @@ from flask_appbuilder import expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext as _
 
-from app.core.access import METHOD_PERMISSIONS, READ
+from app.core.access import READ, VENDOR_METHOD_PERMISSIONS
 from app.core.formatting import jakarta_today
 from app.core.names import VENDOR_TICKET
 from app.core.svgchart import bar_chart
@@ -21,7 +21,7 @@ class TicketStatsView(VendorBaseView):
     route_base = "/vendor/ticket-stats"
     class_permission_name = VENDOR_TICKET
     default_view = "stats"
-    method_permission_name = {**METHOD_PERMISSIONS, "stats": READ}
+    method_permission_name = {**VENDOR_METHOD_PERMISSIONS, "stats": READ}
 
     @expose("/")
     @has_access

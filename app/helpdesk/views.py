@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.core import storage, uploads
-from app.core.access import METHOD_PERMISSIONS, READ, WRITE, special_action
+from app.core.access import EDIT, METHOD_PERMISSIONS, READ, VENDOR_METHOD_PERMISSIONS, WRITE, special_action
 from app.core.ids import db_integer_id
 from app.core.names import ASSIGN, TICKET, VENDOR_TICKET
 from app.core.rows import get_or_404
@@ -161,13 +161,13 @@ class VendorTicketView(VendorBaseView):
     object_model = Ticket
     default_view = "tickets"
     method_permission_name = {
-        **METHOD_PERMISSIONS,
+        **VENDOR_METHOD_PERMISSIONS,
         "tickets": READ,
         "detail": READ,
         "attachment": READ,
-        "reply": WRITE,
-        "note": WRITE,
-        "status": WRITE,
+        "reply": EDIT,
+        "note": EDIT,
+        "status": EDIT,
         "assign": special_action(VENDOR_TICKET, ASSIGN),
     }
 

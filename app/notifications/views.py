@@ -6,7 +6,7 @@ from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext as _
 
-from app.core.access import COMMON, METHOD_PERMISSIONS, READ, WRITE
+from app.core.access import COMMON, CREATE, READ, VENDOR_METHOD_PERMISSIONS
 from app.core.ids import db_integer_id
 from app.core.names import NOTIFICATION, VENDOR_NOTIFICATION
 from app.core.rows import get_or_404
@@ -105,7 +105,7 @@ class VendorNotificationView(VendorBaseView):
     class_permission_name = VENDOR_NOTIFICATION
     object_model = Notification
     default_view = "sent"
-    method_permission_name = {**METHOD_PERMISSIONS, "sent": READ, "compose": WRITE, "detail": READ}
+    method_permission_name = {**VENDOR_METHOD_PERMISSIONS, "sent": READ, "compose": CREATE, "detail": READ}
 
     @expose("/")
     @has_access

@@ -7,11 +7,10 @@ This is also the expected permission matrix: the permission sweep test asks
 
 from dataclasses import dataclass, field
 
-from app.core.access import READ, TENANT, VENDOR, WRITE, special_permissions
+from app.core.access import READ, TENANT, VENDOR, WRITE, change_permissions, special_permissions
 from app.core.names import (
     ADMIN,
     CAN_READ,
-    CAN_WRITE,
     CLIENT,
     COURIER,
     COURIER_PAGE,
@@ -41,12 +40,14 @@ from app.core.names import (
     VENDOR_FINANCE,
     VENDOR_HOME,
     VENDOR_NOTIFICATION,
+    VENDOR_STAFF,
     VENDOR_SUPPORT,
     VENDOR_TICKET,
     VENDOR_VIEWER,
     VIEWER,
     WEBHOOK_INBOX,
 )
+from app.core.names import VENDOR_ROLES as VENDOR_ROLES_RESOURCE
 
 ALL = "*"
 
@@ -95,13 +96,11 @@ SECURITY_VIEWS = frozenset(
         "Permission on Views/Menus",
         "List Groups",
         "UserGroupModelView",
-        # our screens over the same data: vendor staff and the role editor (app/security/*_views.py)
-        "VendorStaff",
-        "Vendor Staff",
-        "VendorRoles",
-        "Vendor Roles",
     }
 )
+# Our screens over the same data, vendor staff and the role editor (app/security/*_views.py), are resources
+# like any other: a custom role can be granted them. The catalogue keeps them the Vendor Admin's.
+ADMIN_ONLY = {VENDOR_STAFF: None, VENDOR_ROLES_RESOURCE: None}
 
 ROLES: dict[str, RoleSpec] = {
     VENDOR_ADMIN: RoleSpec(VENDOR, {ALL: WRITE}, security_admin=True),
@@ -128,7 +127,7 @@ ROLES: dict[str, RoleSpec] = {
             VENDOR_HOME: READ,
         },
     ),
-    VENDOR_VIEWER: RoleSpec(VENDOR, {ALL: READ}),
+    VENDOR_VIEWER: RoleSpec(VENDOR, {ALL: READ, **ADMIN_ONLY}),
     # COURIER_PAGE (the Kurir's phone page of its own shipments) is the Kurir's only.
     SUPER_ADMIN: RoleSpec(TENANT, {ALL: WRITE, COURIER_PAGE: None}),
     # Spec §9: an Admin adds employees (Kurir and Marketing; the service keeps Admin accounts to the Super
@@ -197,7 +196,7 @@ def expected_permissions(
     granted: set[tuple[str, str]] = set(SELF_SERVICE)
     for resource, realm in resources.items():
         if realm == spec.realm:
-            granted |= _level_pairs(resource, _level(spec, resource))
+            granted |= _level_pairs(resource, _level(spec, resource), realm)
     granted = _with_menus(granted, menus)
     if spec.security_admin:
         granted |= security_pairs
@@ -211,12 +210,15 @@ def custom_role_permissions(chosen: set[tuple[str, str]], menus: dict[str, set[s
     return _with_menus(granted, menus)
 
 
-def _level_pairs(resource: str, level: str | None) -> set[tuple[str, str]]:
+def _level_pairs(resource: str, level: str | None, realm: str) -> set[tuple[str, str]]:
+    """Read: `can_read`. Write: reading and every change the realm knows (app/core/access.py), plus the
+    resource's special actions."""
     if level not in (READ, WRITE):
         return set()
     if level == READ:
         return {(CAN_READ, resource)}
-    return {(CAN_READ, resource), (CAN_WRITE, resource)} | {(name, resource) for name in special_permissions(resource)}
+    changes = (*change_permissions(realm), *special_permissions(resource))
+    return {(CAN_READ, resource)} | {(name, resource) for name in changes}
 
 
 def _with_menus(granted: set[tuple[str, str]], menus: dict[str, set[str]]) -> set[tuple[str, str]]:

@@ -233,6 +233,10 @@ class SecurityManager(FabSecurityManager):
         g.user = user  # FAB's: set here for JWT requests, there is no before_request for them
         return user
 
+    def permissions_of(self, user) -> frozenset:
+        """The (permission, view) pairs the user's roles grant (before realm and module rules)."""
+        return self._permissions_of(user)
+
     def _permissions_of(self, user) -> frozenset:
         return _request_cached(("perms", user.id), lambda: self._grants(user.id).of_user())
 

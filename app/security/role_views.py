@@ -1,12 +1,12 @@
 """The role editor: vendor roles with a grouped permission matrix instead of FAB's raw permission list."""
 
-from flask import current_app, flash, redirect, request, url_for
+from flask import current_app, flash, g, redirect, request, url_for
 from flask_appbuilder import expose
 from flask_appbuilder.security.decorators import has_access
 from flask_appbuilder.security.sqla.models import Role
 from flask_babel import gettext as _
 
-from app.core.names import VENDOR_ROLES
+from app.core.names import CAN_ADD, CAN_EDIT, VENDOR_ROLES
 from app.core.rows import get_or_404
 from app.core.transaction import transaction
 from app.core.validation import FieldError
@@ -15,7 +15,8 @@ from app.security import roles as service
 
 
 class VendorRoleView(VendorBaseView):
-    """Permissions: list reads, add / edit / delete write (the base views' mapping); all the Vendor Admin's."""
+    """Permissions: list and show read; add, edit and delete need their own permission (the vendor pages'
+    mapping). The Vendor Admin's, and grantable to a custom role."""
 
     route_base = "/vendor/roles"
     class_permission_name = VENDOR_ROLES
@@ -38,7 +39,12 @@ class VendorRoleView(VendorBaseView):
     def add(self):
         return self._editor(None)
 
-    @expose("/<int:pk>", methods=["GET", "POST"])
+    @expose("/<int:pk>", methods=["GET"])
+    @has_access
+    def show(self, pk):
+        return self._editor(_vendor_role_or_404(pk))
+
+    @expose("/<int:pk>", methods=["POST"])
     @has_access
     def edit(self, pk):
         return self._editor(_vendor_role_or_404(pk))
@@ -53,7 +59,7 @@ class VendorRoleView(VendorBaseView):
                 service.delete_custom_role(role)
         except FieldError as error:
             flash(str(error), "danger")
-            return redirect(url_for(".edit", pk=pk))
+            return redirect(url_for(".show", pk=pk))
         flash(_("Role %(name)s deleted.", name=name), "success")
         return redirect(url_for(".list"))
 
@@ -65,23 +71,28 @@ class VendorRoleView(VendorBaseView):
             name = request.form.get("name", "")
             try:
                 with transaction():
-                    held = service.chosen_pairs(request.form.getlist("perm"), matrix)
+                    granted_to_me = current_app.appbuilder.sm.permissions_of(g.user)
+                    held = service.chosen_pairs(request.form.getlist("perm"), matrix, granted_to_me)
                     saved = service.save_custom_role(current_app.appbuilder, role, name, held, self.menus)
             except FieldError as error:
                 return self._page(role, matrix, held, name, error), 400
             flash(_("Role %(name)s saved.", name=saved.name), "success")
-            return redirect(url_for(".edit", pk=saved.id))
+            return redirect(url_for(".show", pk=saved.id))
         return self._page(role, matrix, held, name)
 
     def _page(self, role, matrix, held, name, error=None):
+        built_in = role is not None and not service.is_custom(role)
         return self.render_template(
             "security/role_form.html",
             role=role,
             matrix=matrix,
+            columns=service.COLUMNS,
             held=held,
             name=name,
             error=error,
-            read_only=role is not None and not service.is_custom(role),
+            built_in=built_in,
+            read_only=built_in
+            or not current_app.appbuilder.sm.has_access(CAN_ADD if role is None else CAN_EDIT, VENDOR_ROLES),
         )
 
 

@@ -12,10 +12,12 @@ from flask import current_app
 from flask_appbuilder.security.sqla.models import Role, assoc_user_role
 from flask_babel import lazy_gettext as _l
 
-from app.core.access import VENDOR, special_permissions
+from app.core.access import SPECIAL_ACTIONS, VENDOR, special_permissions
 from app.core.names import (
+    CAN_ADD,
+    CAN_DELETE,
+    CAN_EDIT,
     CAN_READ,
-    CAN_WRITE,
     CLIENT,
     INVOICE,
     MODULE,
@@ -25,9 +27,11 @@ from app.core.names import (
     VENDOR_ACTIVITY,
     VENDOR_HOME,
     VENDOR_NOTIFICATION,
+    VENDOR_STAFF,
     VENDOR_TICKET,
     WEBHOOK_INBOX,
 )
+from app.core.names import VENDOR_ROLES as ROLE_EDITOR
 from app.core.validation import FieldError
 from app.extensions import db
 from app.security.catalogue import ROLES, VENDOR_ROLES, custom_role_permissions
@@ -39,6 +43,7 @@ GROUPS = {
     "notifications": _l("Notifications"),
     "audit": _l("Audit"),
     "dashboards": _l("Dashboards"),
+    "security": _l("Staff and roles"),
     "other": _l("Other"),
 }
 # resource -> (group, label); a resource not listed takes its menu category and entry.
@@ -54,6 +59,8 @@ RESOURCE_TITLES = {
     VENDOR_NOTIFICATION: ("notifications", _l("Notifications to clients")),
     VENDOR_ACTIVITY: ("audit", _l("Vendor activity log")),
     VENDOR_HOME: ("dashboards", _l("Home dashboard")),
+    VENDOR_STAFF: ("security", _l("Vendor staff accounts")),
+    ROLE_EDITOR: ("security", _l("Roles and permissions")),
 }
 MENU_CATEGORY_GROUPS = {
     "Billing": "billing",
@@ -61,7 +68,8 @@ MENU_CATEGORY_GROUPS = {
     "Notifications": "notifications",
     "Administration": "audit",
 }
-READ_LABEL, WRITE_LABEL = _l("Read"), _l("Write")
+# The matrix's columns: each a permission name, as the role editor heads it.
+COLUMNS = ((CAN_READ, _l("View")), (CAN_ADD, _l("Create")), (CAN_EDIT, _l("Edit")), (CAN_DELETE, _l("Delete")))
 MAX_NAME = 64  # ab_role.name
 
 
@@ -84,13 +92,12 @@ class Cell:
 class Row:
     resource: str
     label: str
-    read: Cell | None
-    write: Cell | None
+    columns: tuple[Cell | None, ...]  # one per COLUMNS entry: None where the resource has no such permission
     specials: tuple[Cell, ...]
 
     @property
     def cells(self) -> tuple[Cell, ...]:
-        return tuple(cell for cell in (self.read, self.write) if cell) + self.specials
+        return tuple(filter(None, self.columns)) + self.specials
 
 
 @dataclass(frozen=True)
@@ -130,16 +137,39 @@ def _row(resource: str, label: str, available: set[tuple[str, str]]) -> Row:
         return Cell(permission, resource, text) if (permission, resource) in available else None
 
     specials = (cell(permission, text) for permission, text in special_permissions(resource).items())
-    return Row(resource, label, cell(CAN_READ, READ_LABEL), cell(CAN_WRITE, WRITE_LABEL), tuple(filter(None, specials)))
+    columns = tuple(cell(permission, text) for permission, text in COLUMNS)
+    return Row(resource, label, columns, tuple(filter(None, specials)))
 
 
-def chosen_pairs(keys: list[str], matrix: list[Group]) -> set[tuple[str, str]]:
-    """The ticked cells of the matrix form; anything else is refused, not ignored."""
+def chosen_pairs(keys: list[str], matrix: list[Group], held: frozenset) -> set[tuple[str, str]]:
+    """The ticked cells of the matrix form; anything else is refused, not ignored. Whoever edits roles grants
+    only what they hold themselves: a custom role given role management cannot raise itself to Vendor Admin."""
     cells = {cell.key: cell for group in matrix for row in group.rows for cell in row.cells}
     unknown = [key for key in keys if key not in cells]
     if unknown:
         raise FieldError("perm", _l("Unknown permission: %(name)s", name=unknown[0][:100]))
-    return {cells[key].pair for key in keys}
+    chosen = {cells[key].pair for key in keys}
+    beyond = sorted(chosen - held)
+    if beyond:
+        permission, resource = beyond[0]
+        raise FieldError(
+            "perm",
+            _l(
+                "You cannot grant %(permission)s on %(resource)s: you do not hold it yourself.",
+                permission=permission_label(permission),
+                resource=_row_label(matrix, resource),
+            ),
+        )
+    return chosen
+
+
+def permission_label(permission: str) -> str:
+    labels = {**dict(COLUMNS), **{name: text for r in SPECIAL_ACTIONS for name, text in special_permissions(r).items()}}
+    return str(labels.get(permission, permission))
+
+
+def _row_label(matrix: list[Group], resource: str) -> str:
+    return next((str(row.label) for group in matrix for row in group.rows if row.resource == resource), resource)
 
 
 def is_custom(role: Role) -> bool:

@@ -3,7 +3,7 @@
 import secrets
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, g, has_request_context
 from flask_appbuilder.security.sqla.models import Role
 from flask_babel import lazy_gettext as _l
 from werkzeug.security import generate_password_hash
@@ -15,11 +15,26 @@ from app.security.models import TenantUser
 
 
 def vendor_role_names() -> list[str]:
-    """Roles a vendor staff member may hold: the vendor catalogue roles and the custom ones."""
+    """Roles a vendor staff member may hold (the vendor catalogue roles and the custom ones) that the signed-in
+    user may hand out: only roles granting nothing beyond their own permissions (staff management given to a
+    custom role does not make anyone a Vendor Admin)."""
     excluded = set(TENANT_ROLES) | {current_app.config["AUTH_ROLE_PUBLIC"]}
-    return [
-        name for name in db.session.execute(sa.select(Role.name).order_by(Role.name)).scalars() if name not in excluded
-    ]
+    roles = db.session.execute(sa.select(Role).order_by(Role.name)).scalars()
+    return [role.name for role in roles if role.name not in excluded and _grantable(role)]
+
+
+def _grantable(role: Role) -> bool:
+    user = g.get("user") if has_request_context() else None
+    if user is None or not getattr(user, "is_authenticated", False):
+        return True  # the CLI and the seeds
+    pairs = {(pv.permission.name, pv.view_menu.name) for pv in role.permissions}
+    return pairs <= current_app.appbuilder.sm.permissions_of(user)
+
+
+def check_manageable(user: TenantUser) -> None:
+    """A staff member whose roles grant more than the signed-in user holds is not theirs to change."""
+    if not all(_grantable(role) for role in user.roles):
+        raise FieldError("roles", _l("This staff member holds a role with more rights than yours."))
 
 
 def hash_password(password: str) -> str:
@@ -83,6 +98,7 @@ def prepare_update(user: TenantUser, actor_id: int) -> None:
     """Checks an edit of `user` (applied, not yet saved): e-mail, active flag, roles."""
     if user.id == actor_id and not user.active:
         raise FieldError("active", _l("You cannot deactivate your own account."))
+    check_manageable(user)
     _sign_in_with_email(user)
     check_admin_remains(user)
 
@@ -90,5 +106,6 @@ def prepare_update(user: TenantUser, actor_id: int) -> None:
 def check_deletion(user: TenantUser, actor_id: int) -> None:
     if user.id == actor_id:
         raise FieldError("user", _l("You cannot delete your own account."))
+    check_manageable(user)
     if _is_active_admin(user) and _other_active_admins(user) == 0:
         raise FieldError("user", LAST_ADMIN)

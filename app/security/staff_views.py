@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Optional, StopValidation
 
-from app.core.access import METHOD_PERMISSIONS, WRITE
+from app.core.access import EDIT, VENDOR_METHOD_PERMISSIONS
 from app.core.formatting import wib_datetime
 from app.core.names import VENDOR_STAFF
 from app.core.rows import get_or_404
@@ -70,7 +70,7 @@ class VendorStaffView(VendorModelView):
     route_base = "/vendor/staff"
     datamodel = StaffInterface(TenantUser)
     class_permission_name = VENDOR_STAFF
-    method_permission_name = {**METHOD_PERMISSIONS, "password": WRITE, "invite": WRITE, "set_active": WRITE}
+    method_permission_name = {**VENDOR_METHOD_PERMISSIONS, "password": EDIT, "invite": EDIT, "set_active": EDIT}
     base_filters = [["tenant_id", FilterEqual, None]]
     base_order = ("created_on", "desc")
     list_template = "security/staff_list.html"
@@ -148,10 +148,21 @@ class VendorStaffView(VendorModelView):
     def _staff_or_404(pk) -> TenantUser:
         return get_or_404(TenantUser, pk, where=TenantUser.tenant_id.is_(None))
 
+    def _refused(self, user: TenantUser):
+        """A redirect with the message when `user` is not the signed-in user's to change (staff.check_manageable)."""
+        try:
+            staff.check_manageable(user)
+        except FieldError as error:
+            flash(str(error), "danger")
+            return redirect(url_for(".show", pk=user.id))
+        return None
+
     @expose("/<int:pk>/password", methods=["GET", "POST"])
     @has_access
     def password(self, pk):
         user = self._staff_or_404(pk)
+        if refused := self._refused(user):
+            return refused
         form = ResetPasswordForm()
         if form.validate_on_submit():
             with transaction():
@@ -164,6 +175,8 @@ class VendorStaffView(VendorModelView):
     @has_access
     def invite(self, pk):
         user = self._staff_or_404(pk)
+        if refused := self._refused(user):
+            return refused
         if not user.active:
             flash(_("This account is inactive: activate it first."), "danger")
         else:

@@ -6,7 +6,7 @@ from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext as _
 
 from app.billing.views.common import BillingPage
-from app.core.access import METHOD_PERMISSIONS, WRITE
+from app.core.access import EDIT, VENDOR_METHOD_PERMISSIONS
 from app.core.formatting import wib_date
 from app.core.rows import get_or_404
 from app.core.transaction import transaction
@@ -19,7 +19,7 @@ class ClientPlanView(BillingPage):
     route_base = "/billing/clients"
     class_permission_name = "Client"
     object_model = Tenant
-    method_permission_name = {**METHOD_PERMISSIONS, "change_plan": WRITE, "extend": WRITE}
+    method_permission_name = {**VENDOR_METHOD_PERMISSIONS, "change_plan": EDIT, "extend": EDIT}
 
     def _back(self, pk):
         return redirect(url_for("ClientView.detail", pk=pk) + "#plan")

@@ -11,9 +11,8 @@ from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 
-from app.audit.services import record_event
 from app.billing import lifecycle
-from app.billing.clients import apply_subscription
+from app.billing.clients import apply_subscription, checked_reason, client_event
 from app.billing.payment_models import PlanChange
 from app.core.formatting import wib_date
 from app.core.validation import FieldError
@@ -26,26 +25,26 @@ MAX_EXTENSION_DAYS = 366
 
 
 def _reason(raw: str) -> str:
-    reason = " ".join((raw or "").split())
-    if not reason:
-        raise FieldError("reason", _l("Give a reason; it is kept in the client's history."))
-    if len(reason) > MAX_REASON:
-        raise FieldError("reason", _l("The reason is too long (at most 500 characters)."))
-    return reason
+    return checked_reason(raw, MAX_REASON)
 
 
 def change_plan(tenant: Tenant, plan_code: str, reason: str, *, actor_id: int, today: date) -> PlanChange:
     """An upgrade (its prorated invoice issued) or a downgrade scheduled for the renewal, with the reason."""
     reason = _reason(reason)
     change = plan_changes.request_change(tenant, (plan_code or "")[:20], actor_id=actor_id, today=today)
-    when = "now" if change.kind == "upgrade" else f"from {wib_date(change.period_end + timedelta(days=1))}"
-    record_event(
-        db.session,
+    starts = None if change.kind == "upgrade" else change.period_end + timedelta(days=1)
+    when = "now" if starts is None else f"from {wib_date(starts)}"
+    client_event(
+        tenant,
         "plan_change_by_vendor",
-        tenant_id=tenant.id,
         actor_id=actor_id,
         summary=f"Plan {change.kind} {change.from_plan.name} -> {change.to_plan.name} ({when}): {reason}",
-        entity=tenant,
+        details={
+            "from": change.from_plan.name,
+            "to": change.to_plan.name,
+            "starts": starts.isoformat() if starts else None,
+            "reason": reason,
+        },
     )
     return change
 
@@ -63,12 +62,11 @@ def extend_period(tenant: Tenant, days_raw: str, reason: str, *, actor_id: int, 
     subscription.period_end = max(old_end, today - timedelta(days=1)) + timedelta(days=int(text))
     db.session.flush()
     apply_subscription(tenant, subscription)
-    record_event(
-        db.session,
+    client_event(
+        tenant,
         "period_extended_by_vendor",
-        tenant_id=tenant.id,
         actor_id=actor_id,
         summary=f"Period extended {wib_date(old_end)} -> {wib_date(subscription.period_end)}: {reason}",
-        entity=tenant,
+        details={"from": old_end.isoformat(), "to": subscription.period_end.isoformat(), "reason": reason},
     )
     return subscription

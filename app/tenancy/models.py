@@ -34,6 +34,8 @@ class Tenant(Audited, Model):
     slug = sa.Column(sa.String(63), nullable=False, unique=True)
     client_type = sa.Column(sa.String(20), nullable=False, default="logistik")
     status = sa.Column(sa.String(20), nullable=False, default="active", index=True)
+    # Staff cleared the derived "Jatuh Tempo" by hand until this WIB day (app/billing/clients.py).
+    overdue_waived_until = sa.Column(sa.Date)
     contact_name = sa.Column(sa.String(150))
     email = sa.Column(sa.String(320))
     phone = sa.Column(sa.String(30))

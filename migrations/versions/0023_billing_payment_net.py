@@ -5,7 +5,7 @@ payments already recorded; the paid_at index carries it so that the vendor home'
 no invoice. ix_billing_invoice_open: the open invoices by client and due date, for "Jatuh Tempo".
 
 Revision ID: 0023_billing_payment_net
-Revises: 0020_documents_search
+Revises: 0022_backoffice_helpdesk
 Create Date: 2026-12-07 19:50:00
 
 """
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0023_billing_payment_net"
-down_revision = "0020_documents_search"
+down_revision = "0022_backoffice_helpdesk"
 branch_labels = None
 depends_on = None
 

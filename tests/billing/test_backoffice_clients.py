@@ -4,8 +4,10 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from app.audit.services import record_event
 from app.core.formatting import jakarta_today
 from app.tenancy.models import Tenant
+from tests.support.staff import in_indonesian
 
 ADMIN = "admin@vendor.test"
 
@@ -60,3 +62,52 @@ def test_filter_clients_with_something_due_within_n_days(db, create_tenant, crea
     assert "UMKM Jatuh Tempo Lima Hari" in _listed(staff, "due_within=7&q=UMKM+Jatuh")
     assert "UMKM Jatuh Tempo Lima Hari" not in _listed(staff, "due_within=3&q=UMKM+Jatuh")
     assert staff.get("/billing/clients/?due_within=%C2%B2&status=bogus").status_code == 200
+
+
+def _waived(db, tenant):
+    db.session.refresh(tenant)  # the request wrote through a session of its own
+    return tenant.overdue_waived_until
+
+
+def test_staff_clear_a_derived_jatuh_tempo_until_a_date_with_a_reason_kept_in_the_history(
+    db, create_tenant, create_invoice, client_as
+):
+    late = create_tenant(name="Koperasi Janji Bayar")
+    create_invoice(late, today=jakarta_today() - timedelta(days=17))
+    staff = client_as(ADMIN)
+    until = jakarta_today() + timedelta(days=7)
+    refused = staff.post(f"/billing/clients/{late.id}/clear-overdue", data={"until": until.isoformat(), "reason": ""})
+    assert refused.status_code == 302 and _waived(db, late) is None
+    too_far = (jakarta_today() + timedelta(days=120)).isoformat()
+    staff.post(f"/billing/clients/{late.id}/clear-overdue", data={"until": too_far, "reason": "janji"})
+    assert _waived(db, late) is None
+    answer = staff.post(
+        f"/billing/clients/{late.id}/clear-overdue",
+        data={"until": until.isoformat(), "reason": "Janji bayar Jumat"},
+    )
+    assert answer.status_code == 302 and _waived(db, late) == until
+    assert "Koperasi Janji Bayar" in _listed(staff, "status=active&q=Koperasi+Janji")
+    assert "Koperasi Janji Bayar" not in _listed(staff, "status=overdue&q=Koperasi+Janji")
+    detail = staff.get(f"/billing/clients/{late.id}").get_data(as_text=True)
+    assert 'id="overdue-reasons"' not in detail and 'id="overdue-waived"' in detail
+    history = detail.split('id="history"')[1] if 'id="history"' in detail else detail
+    assert f"{until:%d/%m/%Y}: Janji bayar Jumat" in history and "Overdue cleared" not in history
+
+
+def test_a_lapsed_waiver_shows_jatuh_tempo_again(db, create_tenant, create_invoice, client_as):
+    late = create_tenant(name="Koperasi Janji Lewat")
+    create_invoice(late, today=jakarta_today() - timedelta(days=17))
+    late.overdue_waived_until = jakarta_today() - timedelta(days=1)
+    db.session.flush()
+    assert "Koperasi Janji Lewat" in _listed(client_as(ADMIN), "status=overdue&q=Koperasi+Janji+Lewat")
+
+
+def test_status_changes_read_in_words_in_the_history(app, db, create_tenant):
+    tenant = create_tenant(name="Koperasi Riwayat Status")
+    staff = in_indonesian(app, ADMIN)
+    staff.post(f"/billing/clients/{tenant.id}/status", data={"status": "inactive", "reason": "Tutup sementara"})
+    record_event(db.session, "finance.request_approved", tenant_id=tenant.id, actor_id=None, summary="Servis")
+    db.session.flush()
+    detail = staff.get(f"/billing/clients/{tenant.id}").get_data(as_text=True)
+    assert "Aktif → Nonaktif: Tutup sementara" in detail and "active -&gt; inactive" not in detail
+    assert "finance.request_approved" not in detail  # the client's work inside the product is not its history

@@ -81,3 +81,16 @@ def test_a_viewer_sees_no_plan_actions_and_cannot_post_them(db, create_tenant, c
     with all_tenants():
         assert subscription_of(tenant).period_end == jakarta_today() + timedelta(days=14)
     assert "change-plan-form" in client_as(ADMIN).get(f"/billing/clients/{tenant.id}").get_data(as_text=True)
+
+
+def test_plan_changes_and_extensions_read_in_words_in_the_history(app, db, create_tenant):
+    from tests.support.staff import in_indonesian
+
+    tenant = create_tenant(plan="pro", days_left=3)
+    admin = in_indonesian(app, ADMIN)
+    admin.post(f"/billing/clients/{tenant.id}/plan", data={"plan": "business", "reason": "Cabang baru"})
+    admin.post(f"/billing/clients/{tenant.id}/extend", data={"days": "10", "reason": "Bank terlambat"})
+    page = admin.get(f"/billing/clients/{tenant.id}").get_data(as_text=True)
+    assert "Paket diubah" in page and "Periode berbayar diperpanjang" in page
+    assert "plan_change_by_vendor" not in page and "period_extended_by_vendor" not in page
+    assert "mulai sekarang: Cabang baru" in page and "Plan upgrade" not in page

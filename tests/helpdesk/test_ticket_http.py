@@ -229,7 +229,7 @@ def test_settings_screens_list_and_validate(client_as):
     )
     response = admin.post(
         "/vendor/helpdesk/calendar/add",
-        data={"workdays": "0,1", "open_time": "17:00", "close_time": "08:00"},
+        data={"workdays": ["0", "1"], "open_time": "17:00", "close_time": "08:00"},
         follow_redirects=True,
     )
     assert "Opening time must be earlier than closing time." in response.get_data(as_text=True)

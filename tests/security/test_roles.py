@@ -24,8 +24,12 @@ def test_matrix_groups_resources_with_read_write_and_special_actions(client_as):
         assert text in page, text
     assert 'value="can_send:Invoice"' in page and "Send by e-mail" in page
     assert 'value="can_assign:VendorTicket"' in page and "Assign to an agent" in page
-    assert 'value="can_write:VendorActivity"' not in page  # the activity log cannot be written
-    assert "Shipment" not in page and "VendorStaff" not in page  # tenant resources, security screens
+    for cell in ("can_read:Client", "can_add:Client", "can_edit:Client", "can_delete:Plan"):
+        assert f'value="{cell}"' in page, cell
+    assert 'value="can_edit:VendorActivity"' not in page  # the activity log cannot be changed
+    assert 'value="can_write:Client"' not in page  # vendor pages: create, edit, delete instead
+    assert 'value="can_edit:VendorStaff"' in page and 'value="can_add:VendorRoles"' in page  # grantable
+    assert "Shipment" not in page and "PermissionViewModelView" not in page  # tenant resources, FAB's screens
 
 
 def test_role_list_shows_vendor_roles_only(client_as):
@@ -54,8 +58,8 @@ def test_support_sees_only_tickets_is_a_name_and_one_tick(app, client_as):
 def test_writing_implies_reading_and_changes_apply_on_the_next_request(app, client_as):
     admin = client_as(ADMIN)
     name = unique("Billing clerk")
-    create_role(admin, name, ["can_write:Client"])
-    assert {("can_read", "Client"), ("can_write", "Client"), ("menu_access", "Clients")} <= role_pairs(app, name)
+    create_role(admin, name, ["can_edit:Client"])
+    assert {("can_read", "Client"), ("can_edit", "Client"), ("menu_access", "Clients")} <= role_pairs(app, name)
     _response, email = add_staff(admin, app, name)
     member = login(app, email)
     assert member.get("/billing/clients/").status_code == 200
@@ -73,7 +77,7 @@ def test_writing_implies_reading_and_changes_apply_on_the_next_request(app, clie
         ("Vendor Support", [TICKETS_READ], "is a built-in role"),
         ("Super Admin", [TICKETS_READ], "is a built-in role"),
         ("public", [TICKETS_READ], "is a built-in role"),
-        (None, ["can_write:VendorStaff"], "Unknown permission"),
+        (None, ["can_write:Client"], "Unknown permission"),
         (None, ["can_read:Shipment"], "Unknown permission"),
         (None, ["bogus"], "Unknown permission"),
     ],

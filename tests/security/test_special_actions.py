@@ -46,12 +46,12 @@ def _member_with(app, admin, perms):
     return login(app, email), name
 
 
-def test_sending_an_invoice_needs_the_send_permission_not_write(app, client_as):
+def test_sending_an_invoice_needs_the_send_permission_not_create_or_edit(app, client_as):
     from app.billing.models import Invoice
 
     admin = client_as(ADMIN)
     pk = _first_id(app, Invoice)
-    writer, _name = _member_with(app, admin, ["can_read:Invoice", "can_write:Invoice"])
+    writer, _name = _member_with(app, admin, ["can_add:Invoice", "can_edit:Invoice"])
     assert writer.post(f"/billing/invoices/{pk}/send").status_code == 403
     page = writer.get(f"/billing/invoices/{pk}")
     assert page.status_code == 200 and 'id="send-button"' not in page.get_data(as_text=True)
@@ -61,12 +61,12 @@ def test_sending_an_invoice_needs_the_send_permission_not_write(app, client_as):
     assert sender.get("/billing/invoices/new").status_code == 403  # sending is not writing
 
 
-def test_assigning_a_ticket_needs_the_assign_permission_not_write(app, client_as):
+def test_assigning_a_ticket_needs_the_assign_permission_not_edit(app, client_as):
     from app.helpdesk.models import Ticket
 
     admin = client_as(ADMIN)
     pk = _first_id(app, Ticket)
-    writer, _name = _member_with(app, admin, ["can_write:VendorTicket"])
+    writer, _name = _member_with(app, admin, ["can_edit:VendorTicket"])
     assert writer.post(f"/vendor/tickets/{pk}/assign", data={"assignee": ""}).status_code == 403
     page = writer.get(f"/vendor/tickets/{pk}")
     assert page.status_code == 200 and 'id="assign-form"' not in page.get_data(as_text=True)

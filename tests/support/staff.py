@@ -60,3 +60,13 @@ def user_state(app, email: str) -> dict | None:
             "username": user.username,
             "roles": sorted(role.name for role in user.roles),
         }
+
+
+def in_indonesian(app, email: str):
+    """A session of its own for `email`, in Indonesian: switching a shared signed-in client's language would
+    change it for every later test."""
+    from tests.conftest import login
+
+    client = login(app, email)
+    client.get("/lang/id")
+    return client

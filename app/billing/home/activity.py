@@ -22,6 +22,8 @@ from app.notifications.models import Notification
 from app.tenancy.models import Tenant
 
 FEED_SIZE = 10
+PAGE_SIZE = 25
+MAX_PAGES = 40  # each page reads page x PAGE_SIZE rows of every source: the newest 1,000 entries at most
 
 
 @dataclass(frozen=True)
@@ -85,28 +87,20 @@ def _payment_text(number, amount, client, outstanding) -> str:
     return _("Invoice %(number)s: payment of %(amount)s received (%(client)s), paid in full", **names)
 
 
+def _ticket(ticket, at: datetime, text: str) -> Entry:
+    return Entry(at, "ticket", text, "VendorTicketView.detail", ticket.id)
+
+
 def closed_tickets(limit: int) -> list[Entry]:
     return [
-        Entry(
-            t.resolved_at,
-            "ticket",
-            _("Ticket %(number)s closed: %(title)s", number=t.number, title=t.title),
-            "VendorTicketView.detail",
-            t.id,
-        )
+        _ticket(t, t.resolved_at, _("Ticket %(number)s closed: %(title)s", number=t.number, title=t.title))
         for t in tickets.recently_resolved(limit)
     ]
 
 
 def new_tickets(limit: int) -> list[Entry]:
     return [
-        Entry(
-            t.created_at,
-            "ticket",
-            _("New ticket %(number)s: %(title)s", number=t.number, title=t.title),
-            "VendorTicketView.detail",
-            t.id,
-        )
+        _ticket(t, t.created_at, _("New ticket %(number)s: %(title)s", number=t.number, title=t.title))
         for t in tickets.recently_opened(limit)
     ]
 
@@ -152,3 +146,10 @@ SOURCES: tuple[tuple[str, Callable[[int], list[Entry]]], ...] = (
 def feed(can_read, limit: int = FEED_SIZE) -> list[Entry]:
     entries = [entry for resource, source in SOURCES if can_read(resource) for entry in source(limit)]
     return sorted(entries, key=lambda entry: entry.at, reverse=True)[:limit]
+
+
+def feed_page(can_read, page: int) -> tuple[list[Entry], bool]:
+    """One page of the whole feed ("see all"), and whether an older page follows."""
+    page = max(1, min(page, MAX_PAGES))
+    entries = feed(can_read, limit=page * PAGE_SIZE + 1)[(page - 1) * PAGE_SIZE :]
+    return entries[:PAGE_SIZE], len(entries) > PAGE_SIZE and page < MAX_PAGES

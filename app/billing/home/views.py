@@ -14,7 +14,7 @@ from app.billing.home import services as home_services
 from app.billing.listing import page_number, paginate
 from app.billing.models import Invoice, Payment
 from app.billing.views.common import BillingPage, parse_date
-from app.core.access import METHOD_PERMISSIONS, READ
+from app.core.access import READ, VENDOR_METHOD_PERMISSIONS
 from app.core.formatting import rupiah, wib_datetime
 from app.core.names import CAN_READ, PAYMENT, VENDOR_HOME
 from app.core.svgchart import line_chart
@@ -57,7 +57,7 @@ class VendorHomeView(VendorBaseView):
     route_base = "/vendor/home"
     class_permission_name = VENDOR_HOME
     default_view = "index"
-    method_permission_name = {**METHOD_PERMISSIONS, "index": READ, "data": READ}
+    method_permission_name = {**VENDOR_METHOD_PERMISSIONS, "index": READ, "data": READ, "activity": READ}
 
     def _board(self) -> home_services.Home:
         return home_services.home(
@@ -79,6 +79,13 @@ class VendorHomeView(VendorBaseView):
     @has_access
     def index(self):
         return self.landing()
+
+    @expose("/activity")
+    @has_access
+    def activity(self):
+        page = page_number(request.args.get("page"))
+        entries, more = activity.feed_page(_can_read, page)
+        return self.render_template("home/vendor_activity.html", entries=entries, page=page, more=more)
 
     @expose("/data")
     @has_access
@@ -114,7 +121,7 @@ class RevenueView(BillingPage):
 
     route_base = "/billing/revenue"
     class_permission_name = PAYMENT
-    method_permission_name = {**METHOD_PERMISSIONS, "index": READ}
+    method_permission_name = {**VENDOR_METHOD_PERMISSIONS, "index": READ}
 
     @expose("/")
     @has_access

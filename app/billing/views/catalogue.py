@@ -14,9 +14,9 @@ from app.billing import catalogue as service
 from app.billing.invoices import parse_amount
 from app.billing.models import Plan, ProductModule
 from app.billing.views.common import BillingPage
-from app.core.access import METHOD_PERMISSIONS, READ, WRITE
+from app.core.access import CREATE, DELETE, EDIT, READ, VENDOR_METHOD_PERMISSIONS
 from app.core.formatting import rupiah
-from app.core.names import CAN_READ, CAN_WRITE, MODULE, PLAN
+from app.core.names import CAN_ADD, CAN_DELETE, CAN_EDIT, CAN_READ, MODULE, PLAN
 from app.core.rows import get_or_404
 from app.core.transaction import transaction
 from app.core.validation import FieldError
@@ -31,12 +31,12 @@ class ModuleView(BillingPage):
     class_permission_name = MODULE
     object_model = ProductModule  # what <pk> names, for the sweeps
     method_permission_name = {
-        **METHOD_PERMISSIONS,
+        **VENDOR_METHOD_PERMISSIONS,
         "index": READ,
-        "create": WRITE,
-        "edit_module": WRITE,
-        "remove": WRITE,
-        "set_active": WRITE,
+        "create": CREATE,
+        "edit_module": EDIT,
+        "remove": DELETE,
+        "set_active": EDIT,
     }
 
     @expose("/")
@@ -129,7 +129,7 @@ class PlanView(VendorModelView):
     add_title = _l("New plan")
     edit_title = _l("Edit plan")
     datamodel = SQLAInterface(Plan)
-    base_permissions = [CAN_READ, CAN_WRITE]
+    base_permissions = [CAN_READ, CAN_ADD, CAN_EDIT, CAN_DELETE]
     list_columns = ["code", "name", "price", "period_days", "shipment_quota", "user_quota"]
     show_columns = ["code", "name", "price", "period_days", "shipment_quota", "user_quota", "modules"]
     edit_columns = ["name", "price", "period_days", "shipment_quota", "user_quota", "modules"]

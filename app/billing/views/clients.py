@@ -1,5 +1,7 @@
 """Client screens: list, detail (profile, subscription, modules, history), create, edit, status, modules."""
 
+from datetime import timedelta
+
 import sqlalchemy as sa
 from flask import flash, redirect, request, url_for
 from flask_appbuilder import expose
@@ -12,7 +14,8 @@ from app.billing.catalogue import usage_counts
 from app.billing.listing import page_number, paginate, sorted_by
 from app.billing.models import Invoice, Plan, ProductModule, Subscription
 from app.billing.views.common import BillingPage, parse_date
-from app.core.access import METHOD_PERMISSIONS, READ, WRITE
+from app.core.access import CREATE, EDIT, READ, VENDOR_METHOD_PERMISSIONS
+from app.core.formatting import wib_date
 from app.core.ids import db_integer_id
 from app.core.names import CLIENT
 from app.core.rows import get_or_404
@@ -69,13 +72,14 @@ class ClientView(BillingPage):
     class_permission_name = CLIENT
     object_model = Tenant  # what <pk> names (a client is a tenant), for the isolation sweep
     method_permission_name = {
-        **METHOD_PERMISSIONS,
+        **VENDOR_METHOD_PERMISSIONS,
         "index": READ,
         "detail": READ,
-        "create": WRITE,
-        "edit_profile": WRITE,
-        "change_status": WRITE,
-        "toggle_module": WRITE,
+        "create": CREATE,
+        "edit_profile": EDIT,
+        "change_status": EDIT,
+        "clear_overdue": EDIT,
+        "toggle_module": EDIT,
     }
 
     @expose("/")
@@ -116,6 +120,8 @@ class ClientView(BillingPage):
             usage=usage_counts(),
             invoices=invoices,
             overdue_reasons=service.overdue_reasons(tenant, self.today()),
+            overdue_waived=service.overdue_waived(tenant, self.today()),
+            max_waiver=self.today() + timedelta(days=service.MAX_WAIVER_DAYS),
             plans=db.session.execute(sa.select(Plan).order_by(Plan.price, Plan.id)).scalars().all(),
             timeline=history.timeline(pk, self.can_read),
             statuses=service.STATUS_LABELS,
@@ -168,30 +174,34 @@ class ClientView(BillingPage):
         flash(_("Profile saved."), "success")
         return redirect(url_for("ClientView.detail", pk=pk))
 
-    @expose("/<int:pk>/status", methods=["POST"])
-    @has_access
-    def change_status(self, pk):
+    def _act(self, pk, change, args: tuple, done: str, anchor: str = "", **options):
+        """`change(tenant, *args, actor_id=..., **options)` in one transaction, then `done` flashed (or the
+        refusal); back to the client's page."""
         tenant = get_or_404(Tenant, pk)
         try:
             with transaction():
-                service.change_status(
-                    tenant, request.form.get("status", ""), request.form.get("reason", ""), actor_id=self.actor_id()
-                )
-            flash(_("Subscription status changed."), "success")
+                change(tenant, *args, actor_id=self.actor_id(), **options)
+            flash(done, "success")
         except FieldError as exc:
             self.fail(exc)
-        return redirect(url_for("ClientView.detail", pk=pk))
+        return redirect(url_for("ClientView.detail", pk=pk) + anchor)
+
+    @expose("/<int:pk>/status", methods=["POST"])
+    @has_access
+    def change_status(self, pk):
+        args = (request.form.get("status", ""), request.form.get("reason", ""))
+        return self._act(pk, service.change_status, args, _("Subscription status changed."))
+
+    @expose("/<int:pk>/clear-overdue", methods=["POST"])
+    @has_access
+    def clear_overdue(self, pk):
+        until = parse_date(request.form.get("until"))
+        done = _("Jatuh Tempo cleared until %(day)s.", day=wib_date(until))
+        args = (until, request.form.get("reason", ""))
+        return self._act(pk, service.clear_overdue, args, done, today=self.today())
 
     @expose("/<int:pk>/modules", methods=["POST"])
     @has_access
     def toggle_module(self, pk):
-        tenant = get_or_404(Tenant, pk)
-        try:
-            with transaction():
-                service.set_client_module(
-                    tenant, request.form.get("module", ""), request.form.get("on") == "1", actor_id=self.actor_id()
-                )
-            flash(_("Modules updated."), "success")
-        except FieldError as exc:
-            self.fail(exc)
-        return redirect(url_for("ClientView.detail", pk=pk) + "#modules")
+        args = (request.form.get("module", ""), request.form.get("on") == "1")
+        return self._act(pk, service.set_client_module, args, _("Modules updated."), "#modules")

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from app.billing import payments
 from app.billing.payment_models import PaymentWebhook
 from app.billing.views.common import BillingPage
-from app.core.access import METHOD_PERMISSIONS, READ, WRITE
+from app.core.access import EDIT, READ, VENDOR_METHOD_PERMISSIONS
 from app.core.names import WEBHOOK_INBOX
 from app.core.rows import get_or_404
 from app.core.transaction import transaction
@@ -23,7 +23,7 @@ PAGE_SIZE = 50
 class WebhookInboxView(BillingPage):
     route_base = "/billing/webhooks"
     class_permission_name = WEBHOOK_INBOX
-    method_permission_name = {**METHOD_PERMISSIONS, "index": READ, "detail": READ, "replay": WRITE}
+    method_permission_name = {**VENDOR_METHOD_PERMISSIONS, "index": READ, "detail": READ, "replay": EDIT}
     object_model = PaymentWebhook
 
     @expose("/")

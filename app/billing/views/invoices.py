@@ -18,7 +18,7 @@ from app.billing.listing import page_number, paginate, sorted_by
 from app.billing.models import PAYMENT_METHODS, Invoice
 from app.billing.terbilang import rupiah_in_words
 from app.billing.views.common import BillingPage, parse_date
-from app.core.access import METHOD_PERMISSIONS, READ, WRITE, special_action
+from app.core.access import CREATE, EDIT, READ, VENDOR_METHOD_PERMISSIONS, special_action
 from app.core.ids import db_integer_id
 from app.core.names import INVOICE, SEND
 from app.core.rows import get_or_404
@@ -98,14 +98,14 @@ class InvoiceView(BillingPage):
     class_permission_name = INVOICE
     object_model = Invoice  # what <pk> names, for the isolation sweep
     method_permission_name = {
-        **METHOD_PERMISSIONS,
+        **VENDOR_METHOD_PERMISSIONS,
         "index": READ,
         "detail": READ,
-        "create": WRITE,
+        "create": CREATE,
         "pdf": READ,
         "send": special_action(INVOICE, SEND),
         "email_state": READ,
-        "credit": WRITE,
+        "credit": EDIT,
         "credit_note_pdf": READ,
     }
 

@@ -9,7 +9,7 @@ from app.billing import invoices as service
 from app.billing import payments
 from app.billing.models import Invoice
 from app.billing.views.common import BillingPage, parse_date
-from app.core.access import METHOD_PERMISSIONS, WRITE
+from app.core.access import CREATE, VENDOR_METHOD_PERMISSIONS
 from app.core.names import PAYMENT
 from app.core.rows import get_or_404
 from app.core.transaction import transaction
@@ -19,7 +19,7 @@ from app.core.validation import FieldError
 class PaymentView(BillingPage):
     route_base = "/billing/payments"
     class_permission_name = PAYMENT
-    method_permission_name = {**METHOD_PERMISSIONS, "record": WRITE}
+    method_permission_name = {**VENDOR_METHOD_PERMISSIONS, "record": CREATE}
     object_model = Invoice  # what <pk> names (the invoice a payment is recorded for), for the isolation sweep
 
     @expose("/invoice/<int:pk>", methods=["POST"])
