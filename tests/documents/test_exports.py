@@ -5,27 +5,20 @@ import io
 import re
 
 import openpyxl
-import sqlalchemy as sa
 
 from app.core import storage
 from app.core.formatting import to_jakarta
-from app.jobs.models import JobRun
-from app.jobs.queue import execute
 from app.logistics.documents.exports import KG, RUPIAH, WIB
-from app.tenancy.context import all_tenants
 from tests.conftest import login
+from tests.support.jobs import run_here
 
 
 def _export(app, client, list_args):
-    from app.extensions import db
 
     response = client.post("/labels/export", data={"list_args": list_args})
     assert response.status_code == 302
     run_id = re.search(r"/labels/job/([0-9a-f-]+)", response.headers["Location"]).group(1)
-    execute(run_id)
-    db.session.expire_all()
-    with all_tenants():
-        run = db.session.execute(sa.select(JobRun).where(JobRun.id == run_id)).scalar_one()
+    run = run_here(run_id)
     assert run.state == "done", run.message
     assert client.get(f"/jobs/{run_id}/download").status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(storage.read(run.result_path))).active

@@ -7,13 +7,10 @@ import re
 
 import openpyxl
 import pytest
-import sqlalchemy as sa
 
 from app.core import storage
-from app.jobs.models import JobRun
-from app.jobs.queue import execute
-from app.tenancy.context import all_tenants
 from tests.conftest import login
+from tests.support.jobs import run_here
 
 
 def _table(html):
@@ -76,17 +73,13 @@ def test_bad_period_is_a_field_message(app, tenant_with_shipments):
 
 
 def test_report_export_equals_the_table(app, tenant_with_shipments):
-    from app.extensions import db
 
     owner, _kurir = tenant_with_shipments
     client = login(app, owner)
     rows = _table(client.get("/reports/?period=month&group=type").get_data(as_text=True))
     response = client.post("/reports/export", data={"period": "month", "group": "type", "date": ""})
     run_id = re.search(r"/labels/job/([0-9a-f-]+)", response.headers["Location"]).group(1)
-    execute(run_id)
-    db.session.expire_all()
-    with all_tenants():
-        run = db.session.execute(sa.select(JobRun).where(JobRun.id == run_id)).scalar_one()
+    run = run_here(run_id)
     assert run.state == "done", run.message
     sheet = openpyxl.load_workbook(io.BytesIO(storage.read(run.result_path))).active
     values = list(sheet.iter_rows(min_row=3, values_only=True))
