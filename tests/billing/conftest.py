@@ -33,26 +33,27 @@ def signup(app):
 
 
 @pytest.fixture()
-def midtrans(app, monkeypatch):
-    with FakeMidtrans(server_key=MIDTRANS_KEY) as fake:
-        for key, value in {
-            "PAYMENT_GATEWAY": "midtrans",
-            "MIDTRANS_SERVER_KEY": MIDTRANS_KEY,
-            "MIDTRANS_SNAP_BASE_URL": fake.base_url,
-            "MIDTRANS_API_BASE_URL": fake.base_url,
-        }.items():
+def use_settings(app, monkeypatch):
+    """use_settings({"PAYMENT_GATEWAY": "xendit", ...}): the app's settings for this test only."""
+
+    def apply(settings):
+        for key, value in settings.items():
             monkeypatch.setitem(app.config, key, value)
+
+    return apply
+
+
+@pytest.fixture()
+def midtrans(use_settings):
+    with FakeMidtrans(server_key=MIDTRANS_KEY) as fake:
+        hosts = dict.fromkeys(("MIDTRANS_SNAP_BASE_URL", "MIDTRANS_API_BASE_URL"), fake.base_url)
+        use_settings({"PAYMENT_GATEWAY": "midtrans", "MIDTRANS_SERVER_KEY": MIDTRANS_KEY, **hosts})
         yield fake
 
 
 @pytest.fixture()
-def xendit(app, monkeypatch):
+def xendit(use_settings):
     with FakeXendit(secret_key=XENDIT_SECRET) as fake:
-        for key, value in {
-            "PAYMENT_GATEWAY": "xendit",
-            "XENDIT_SECRET_KEY": XENDIT_SECRET,
-            "XENDIT_CALLBACK_TOKEN": XENDIT_TOKEN,
-            "XENDIT_API_BASE_URL": fake.base_url,
-        }.items():
-            monkeypatch.setitem(app.config, key, value)
+        keys = {"XENDIT_SECRET_KEY": XENDIT_SECRET, "XENDIT_CALLBACK_TOKEN": XENDIT_TOKEN}
+        use_settings({"PAYMENT_GATEWAY": "xendit", "XENDIT_API_BASE_URL": fake.base_url, **keys})
         yield fake

@@ -7,8 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from tests.billing.gateways.fakes import FakeMidtrans, FakeXendit
 from tests.signup.conftest import poll_status, start_signup
 
@@ -39,49 +37,33 @@ def test_base_urls_default_to_the_gateways_sandbox_or_production_hosts():
     assert production["MIDTRANS_API_BASE_URL"] == "https://api.midtrans.com"
 
 
-@pytest.fixture()
-def use_settings(app, monkeypatch):
-    def apply(settings):
-        for key, value in settings.items():
-            monkeypatch.setitem(app.config, key, value)
-
-    return apply
+def _checkout_request(app, use_settings, fake, endpoint, **env):
+    """config.py reads `env`; a new signup then picks a paid plan: the request its checkout sent to the fake's
+    `endpoint`."""
+    use_settings(settings_from_env(**env))
+    client, _identity = start_signup(app, "cg")
+    client.post("/daftar/plan", data={"plan": "pro"})
+    poll_status(app, client, "checkout")
+    (sent,) = [r for r in fake.requests if (r.method, r.path) == ("POST", endpoint)]
+    return sent
 
 
 def test_midtrans_checkout_goes_to_the_configured_host_with_the_finish_url(app, use_settings):
+    finish = "https://localhost/daftar/finish"
     with FakeMidtrans(server_key="SB-Mid-server-CFG") as fake:
-        use_settings(
-            settings_from_env(
-                PAYMENT_GATEWAY="midtrans",
-                MIDTRANS_SERVER_KEY="SB-Mid-server-CFG",
-                MIDTRANS_SNAP_BASE_URL=fake.base_url,
-                MIDTRANS_API_BASE_URL=fake.base_url,
-                MIDTRANS_FINISH_URL="https://localhost/daftar/finish",
-            )
-        )
-        client, _identity = start_signup(app, "cm")
-        client.post("/daftar/plan", data={"plan": "pro"})
-        poll_status(app, client, "checkout")
-        (sent,) = [r for r in fake.requests if (r.method, r.path) == ("POST", "/snap/v1/transactions")]
+        hosts = dict.fromkeys(("MIDTRANS_SNAP_BASE_URL", "MIDTRANS_API_BASE_URL"), fake.base_url)
+        env = {"PAYMENT_GATEWAY": "midtrans", "MIDTRANS_SERVER_KEY": "SB-Mid-server-CFG", "MIDTRANS_FINISH_URL": finish}
+        sent = _checkout_request(app, use_settings, fake, "/snap/v1/transactions", **env, **hosts)
     assert sent.basic_auth == ("SB-Mid-server-CFG", "")
-    assert sent.json["callbacks"] == {"finish": "https://localhost/daftar/finish"}
+    assert sent.json["callbacks"] == {"finish": finish}
 
 
 def test_xendit_invoice_goes_to_the_configured_host_with_the_redirect_urls(app, use_settings):
+    paid, failed = "https://localhost/daftar/finish?paid=1", "https://localhost/daftar/finish?failed=1"
     with FakeXendit(secret_key="xnd_development_CFG") as fake:
-        use_settings(
-            settings_from_env(
-                PAYMENT_GATEWAY="xendit",
-                XENDIT_SECRET_KEY="xnd_development_CFG",
-                XENDIT_CALLBACK_TOKEN="cb-token-CFG",
-                XENDIT_API_BASE_URL=fake.base_url,
-                XENDIT_SUCCESS_REDIRECT_URL="https://localhost/daftar/finish?paid=1",
-                XENDIT_FAILURE_REDIRECT_URL="https://localhost/daftar/finish?failed=1",
-            )
-        )
-        client, _identity = start_signup(app, "cx")
-        client.post("/daftar/plan", data={"plan": "pro"})
-        poll_status(app, client, "checkout")
-        (sent,) = [r for r in fake.requests if (r.method, r.path) == ("POST", "/v2/invoices")]
-    assert sent.json["success_redirect_url"] == "https://localhost/daftar/finish?paid=1"
-    assert sent.json["failure_redirect_url"] == "https://localhost/daftar/finish?failed=1"
+        keys = {"XENDIT_SECRET_KEY": "xnd_development_CFG", "XENDIT_CALLBACK_TOKEN": "cb-token-CFG"}
+        urls = {"XENDIT_SUCCESS_REDIRECT_URL": paid, "XENDIT_FAILURE_REDIRECT_URL": failed}
+        gateway = {"PAYMENT_GATEWAY": "xendit", "XENDIT_API_BASE_URL": fake.base_url}
+        sent = _checkout_request(app, use_settings, fake, "/v2/invoices", **gateway, **keys, **urls)
+    assert sent.json["success_redirect_url"] == paid
+    assert sent.json["failure_redirect_url"] == failed

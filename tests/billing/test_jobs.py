@@ -10,6 +10,7 @@ from pypdf import PdfReader
 
 from app.billing.models import Invoice
 from app.tenancy.models import Tenant
+from tests.support.jobs import run_jobs, wait_for_job
 
 ADMIN = "admin@vendor.test"
 
@@ -32,32 +33,12 @@ def _invoice(app, slug="demo"):
         return invoice.id, invoice.number, [line.description for line in invoice.lines]
 
 
-def _wait_job(client, run_id, timeout=30):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        state = client.get(f"/jobs/{run_id}").json
-        if state["state"] in ("done", "failed"):
-            return state
-        _run_queued_jobs(client.application)
-        time.sleep(0.2)
-    raise AssertionError("job did not finish")
-
-
-def _run_queued_jobs(app):
-    queues = app.extensions.get("rq_queues")
-    if queues:
-        from rq import SimpleWorker
-
-        with app.app_context():
-            SimpleWorker(list(queues.values()), connection=app.extensions["redis"]).work(burst=True)
-
-
 def test_pdf_job_produces_the_invoice_pdf(app, client_as):
     client = client_as(ADMIN)
     pk, number, lines = _invoice(app)
     response = client.post(f"/billing/invoices/{pk}/pdf")
     run_id = response.headers["Location"].split("pdf_job=")[1]
-    assert _wait_job(client, run_id)["state"] == "done"
+    assert wait_for_job(client, run_id)["state"] == "done"
     pdf = client.get(f"/jobs/{run_id}/download").data
     assert pdf.startswith(b"%PDF")
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
@@ -74,7 +55,7 @@ def test_send_email_attaches_pdf_and_double_click_sends_once(app, client_as):
     client.post(f"/billing/invoices/{pk}/send")
     deadline = time.time() + 30
     while time.time() < deadline and client.get(f"/billing/invoices/{pk}/email-state").json["state"] == "queued":
-        _run_queued_jobs(app)
+        run_jobs(app)
         time.sleep(0.2)
     assert client.get(f"/billing/invoices/{pk}/email-state").json["state"] == "sent"
     new = [p for p in folder.glob("*.eml") if p not in before]

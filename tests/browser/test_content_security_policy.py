@@ -4,30 +4,28 @@ send a POST with the CSRF token that the server accepts."""
 
 import pytest
 
-from tests.conftest import DEMO_PASSWORD
+from tests.support.browser import sign_in
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, base: str, email: str) -> None:
-    page.goto(f"{base}/login/")
-    page.fill("input[name=username]", email)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("input[type=submit], button[type=submit]")
-    page.wait_for_url(f"{base}/")
 
 
 def violations(page) -> list[str]:
     return [text for text in page.console_errors if "Content Security Policy" in text or "Refused" in text]
 
 
-def test_tenant_pages_pass_the_policy(page, live_server):
-    base = f"http://demo.localhost:{live_server}"
-    sign_in(page, base, "owner@demo.test")
-    for path in ("/", "/shipments/", "/shipments/new", "/tariffs/list/", "/notifications/"):
+def refused_on_the_way(page, base: str, email: str, paths) -> list[str]:
+    """Signs in and opens each page until its network is idle: what the policy refused on the way."""
+    sign_in(page, base, email)
+    for path in paths:
         page.goto(base + path)
         page.wait_for_load_state("networkidle")
-    assert violations(page) == []
+    return violations(page)
+
+
+def test_tenant_pages_pass_the_policy(page, live_server):
+    base = f"http://demo.localhost:{live_server}"
+    tenant_pages = ("/", "/shipments/", "/shipments/new", "/tariffs/list/", "/notifications/")
+    assert refused_on_the_way(page, base, "owner@demo.test", tenant_pages) == []
     # the form's own script ran: the select2 city pickers are drawn
     page.goto(base + "/shipments/new")
     assert page.locator(".select2-container").count() > 0
@@ -35,12 +33,8 @@ def test_tenant_pages_pass_the_policy(page, live_server):
 
 
 def test_vendor_pages_pass_the_policy(page, live_server):
-    base = f"http://localhost:{live_server}"
-    sign_in(page, base, "admin@vendor.test")
-    for path in ("/", "/billing/clients/", "/billing/invoices/", "/users/list/", "/vendor/notifications/new"):
-        page.goto(base + path)
-        page.wait_for_load_state("networkidle")
-    assert violations(page) == []
+    vendor_pages = ("/", "/billing/clients/", "/billing/invoices/", "/users/list/", "/vendor/notifications/new")
+    assert refused_on_the_way(page, f"http://localhost:{live_server}", "admin@vendor.test", vendor_pages) == []
 
 
 def _add_tariff(app) -> int:

@@ -3,17 +3,9 @@ runs, and the page logs no console errors."""
 
 import pytest
 
-from tests.conftest import DEMO_PASSWORD
+from tests.support.browser import sign_in
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, base: str, email: str) -> None:
-    page.goto(f"{base}/login/")
-    page.fill("input[name=username]", email)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("input[type=submit], button[type=submit]")
-    page.wait_for_url(f"{base}/")
 
 
 def drawn_marks(page, selector: str) -> list[float]:

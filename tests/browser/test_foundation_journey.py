@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.conftest import DEMO_PASSWORD
+from tests.support.browser import sign_in
 from tests.support.users import own_user
 
 pytestmark = pytest.mark.browser
@@ -17,11 +17,7 @@ def owner(app):
 
 def test_owner_signs_in_switches_language_and_signs_out(page, live_server, owner):
     base = f"http://demo.localhost:{live_server}"
-    page.goto(f"{base}/login/")
-    page.fill("input[name=username]", owner)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("input[type=submit], button[type=submit]")
-    page.wait_for_url(f"{base}/")
+    sign_in(page, base, owner)
 
     assert page.inner_text("#brand-name") == "PT Demo Kirim Cepat"
     navbar = page.inner_text(".navbar")

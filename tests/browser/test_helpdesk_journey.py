@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from tests.conftest import DEMO_PASSWORD
+from tests.support.browser import sign_in as sign_in_page
 
 pytestmark = pytest.mark.browser
 
@@ -55,11 +55,7 @@ def sign_in(browser, base, email):
     page = context.new_page()
     page.console_errors = []
     page.on("console", lambda m: page.console_errors.append(m.text) if m.type == "error" else None)
-    page.goto(f"{base}/login/")
-    page.fill("input[name=username]", email)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("input[type=submit], button[type=submit]")
-    page.wait_for_url(f"{base}/")
+    sign_in_page(page, base, email)
     return context, page
 
 

@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
-from tests.conftest import DEMO_PASSWORD
+from tests.support.browser import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -56,14 +56,6 @@ def shot(page, name: str) -> None:
     if os.environ.get("SHOTS_DIR"):
         page.wait_for_timeout(400)  # let Bootstrap's fades finish
         page.screenshot(path=os.path.join(os.environ["SHOTS_DIR"], f"{name}.png"), full_page=True)
-
-
-def sign_in(page, base: str, email: str) -> None:
-    page.goto(f"{base}/login/")
-    page.fill("input[name=username]", email)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("input[type=submit], button[type=submit]")
-    page.wait_for_url(f"{base}/")
 
 
 def choose_city(page, field: str, typed: str, label_start: str) -> None:

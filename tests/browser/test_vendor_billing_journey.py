@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 from werkzeug.serving import make_server
 
-from tests.conftest import DEMO_PASSWORD
+from tests.support.browser import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -59,11 +59,7 @@ def test_vendor_admin_bills_a_client_end_to_end(page, billing_server):
     name = f"UD Sumber Rejeki {uuid.uuid4().hex[:6]}"
     tenant_id = _new_client(served, name)
 
-    page.goto(f"{base}/login/")
-    page.fill("input[name=username]", STAFF)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("input[type=submit], button[type=submit]")
-    page.wait_for_url(f"{base}/")
+    sign_in(page, base, STAFF)
 
     page.goto(f"{base}/billing/clients/")
     page.fill("input[name=q]", name)

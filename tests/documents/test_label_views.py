@@ -3,15 +3,11 @@ tenant's default design and size."""
 
 import re
 
-import sqlalchemy as sa
-
 from app.core import storage
-from app.jobs.models import JobRun
-from app.jobs.queue import execute
 from app.logistics.settings.services import get_settings
-from app.tenancy.context import all_tenants
 from tests.conftest import login
 from tests.documents.scan import scan_pages
+from tests.support.jobs import run_here
 
 
 def _codes(pdf: bytes) -> list[list[str]]:
@@ -62,18 +58,9 @@ def _bulk(client, **form):
 
 
 def _run_pdf(run_id) -> bytes:
-    execute(run_id)
-    run = storage_run(run_id)
+    run = run_here(run_id)
     assert run.state == "done", run.message
     return storage.read(run.result_path)
-
-
-def storage_run(run_id):
-    from app.extensions import db
-
-    db.session.expire_all()
-    with all_tenants():
-        return db.session.execute(sa.select(JobRun).where(JobRun.id == run_id)).scalar_one()
 
 
 def test_bulk_prints_selected_shipments_four_per_a4_page(app, db, create_tenant, create_shipment):

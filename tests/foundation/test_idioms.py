@@ -1,6 +1,7 @@
 """The idioms every feature is written in: one transaction boundary, one field error, one get-or-404."""
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -185,6 +186,30 @@ def _delegates_to_get_or_404(function) -> bool:
     return any(
         isinstance(node, ast.Call) and getattr(node.func, "id", None) == "get_or_404" for node in ast.walk(function)
     )
+
+
+ROOT = APP.parent
+# A file or folder of the repository named inside backticks: `app/core/rows.py`, `tests/support/`.
+NAMED_PATH = re.compile(r"(?<![\w/.<>-])((?:app|bench|bin|migrations|scripts|tests|translations)/[\w./-]*[\w/])")
+
+
+def test_the_readme_names_what_exists():
+    """README.md describes the tree as it is: every file or folder it names exists (the worked example's code
+    included), and every variable of its Configuration table is read by config.py or bin/web."""
+    readme = (ROOT / "README.md").read_text()
+    spans = re.findall(r"`([^`\n]+)`", readme) + re.findall(r"```\w*\n(.*?)```", readme, re.DOTALL)
+    named = {path for span in spans for path in NAMED_PATH.findall(span)}
+    assert len(named) > 20, "the README names its files as `app/...`"
+    assert sorted(path for path in named if not (ROOT / path).exists()) == []
+    table = readme.split("\n## Configuration\n")[1].split("\n## ")[0]
+    variables = {
+        name
+        for row in table.splitlines()
+        if row.startswith("| `")
+        for name in re.findall(r"`([A-Z][A-Z0-9_]+)`", row.split(" | ")[0])
+    }
+    read = (ROOT / "config.py").read_text() + (ROOT / "bin" / "web").read_text()
+    assert variables and sorted(name for name in variables if not re.search(rf'["{{]{name}\b', read)) == []
 
 
 def _refused_field_shape(body) -> bool:

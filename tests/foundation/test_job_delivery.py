@@ -19,6 +19,7 @@ from app.jobs.queue import enqueue, execute, hand_over_waiting
 from app.tenancy.context import all_tenants
 from tests.conftest import app_config, login
 from tests.foundation.test_jobs import count_to
+from tests.support.jobs import run_jobs
 
 ROOT = Path(__file__).resolve().parents[2]
 FLASK = str(Path(sys.executable).with_name("flask"))
@@ -84,22 +85,13 @@ def test_filing_a_ticket_with_redis_down_keeps_the_mail_and_sends_it_later(app, 
             run.created_at -= timedelta(hours=1)  # long enough ago for the sweep
         db.session.commit()
         assert hand_over_waiting() >= len(run_ids)
-    _work_off(app)
+    run_jobs(app)
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline and {_run(app, r).state for r in run_ids} != {"done"}:
         time.sleep(0.1)
     assert {_run(app, r).state for r in run_ids} == {"done"}
     mails = [p.read_text(errors="replace") for p in Path(app.config["MAIL_CAPTURE_DIR"]).glob("*")]
     assert any(title in mail for mail in mails)
-
-
-def _work_off(app):
-    queues = app.extensions.get("rq_queues")
-    if queues:
-        from rq import SimpleWorker
-
-        with app.app_context():
-            SimpleWorker(list(queues.values()), connection=app.extensions["redis"]).work(burst=True)
 
 
 def _env(app, database_url, **extra) -> dict:

@@ -7,8 +7,9 @@ from rq import SimpleWorker
 
 from app.extensions import db
 from app.jobs.models import JobRun
-from app.jobs.queue import enqueue, job
-from app.tenancy.context import all_tenants, tenant_scope
+from app.jobs.queue import job
+from app.tenancy.context import all_tenants
+from tests.support.jobs import start_job, wait_for_job
 
 
 @job("default")
@@ -18,30 +19,8 @@ def count_to(ctx, n: int) -> None:
     ctx.store_result("count.txt", f"counted to {n}".encode(), "text/plain")
 
 
-def _tenant_user(app, email):
-    from app.security.models import TenantUser
-
-    with app.app_context():
-        user = db.session.query(TenantUser).filter_by(email=email).one()
-        return user.id, user.tenant_id
-
-
 def _start(app, email, n=3):
-    user_id, tenant_id = _tenant_user(app, email)
-    with app.app_context(), tenant_scope(tenant_id, user_id):
-        run_id = enqueue(count_to, tenant_id=tenant_id, user_id=user_id, n=n).id
-        db.session.commit()
-        return run_id
-
-
-def _wait_done(client, run_id, seconds=10):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        status = client.get(f"/jobs/{run_id}").json
-        if status["state"] in ("done", "failed"):
-            return status
-        time.sleep(0.05)
-    raise AssertionError("job did not finish")
+    return start_job(app, email, count_to, n=n)
 
 
 def test_job_runs_through_rq_worker(app, client_as):
@@ -62,14 +41,14 @@ def test_job_runs_through_rq_worker(app, client_as):
 def test_job_runs_in_process_without_redis(app, client_as, monkeypatch):
     monkeypatch.setitem(app.extensions, "rq_queues", {})
     run_id = _start(app, "admin@demo.test", n=4)
-    status = _wait_done(client_as("admin@demo.test"), run_id)
+    status = wait_for_job(client_as("admin@demo.test"), run_id)
     assert status["state"] == "done" and status["message"] == "4/4"
 
 
 def test_progress_and_output_are_only_for_the_owner(app, client_as, monkeypatch):
     monkeypatch.setitem(app.extensions, "rq_queues", {})
     run_id = _start(app, "owner@demo.test")
-    _wait_done(client_as("owner@demo.test"), run_id)
+    wait_for_job(client_as("owner@demo.test"), run_id)
     for other in ("admin@demo.test", "owner@contoh.test", "admin@vendor.test"):
         assert client_as(other).get(f"/jobs/{run_id}").status_code == 404
         assert client_as(other).get(f"/jobs/{run_id}/download").status_code == 404
@@ -80,7 +59,7 @@ def test_running_a_finished_job_again_changes_nothing(app, monkeypatch, client_a
 
     monkeypatch.setitem(app.extensions, "rq_queues", {})
     run_id = _start(app, "owner@demo.test")
-    _wait_done(client_as("owner@demo.test"), run_id)
+    wait_for_job(client_as("owner@demo.test"), run_id)
     with app.app_context(), all_tenants():
         before = db.session.get(JobRun, run_id).finished_at
         execute(run_id, {"n": 3})

@@ -7,16 +7,17 @@ back by another (the web), and only their owner gets them.
 
 import hashlib
 import io
-import time
 
 import pytest
 import sqlalchemy as sa
 
 from app.core import storage
 from app.extensions import db
-from app.jobs.queue import enqueue, job
-from app.tenancy.context import all_tenants, tenant_scope
+from app.jobs.queue import job
+from app.tenancy.context import all_tenants
+from app.tenancy.services import tenant_by_slug
 from tests.support import servers
+from tests.support.jobs import start_job, wait_for_job
 
 PDF = b"%PDF-1.4\n%storage test\n"
 
@@ -114,32 +115,11 @@ def write_report(ctx, size: int) -> None:
     ctx.store_result("Laporan Mei.bin", bytes(range(256)) * (size // 256), "application/octet-stream")
 
 
-def _user(app, email):
-    from app.security.models import TenantUser
-
-    with app.app_context():
-        user = db.session.query(TenantUser).filter_by(email=email).one()
-        return user.id, user.tenant_id
-
-
-def _wait_done(client, run_id, seconds=30):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        status = client.get(f"/jobs/{run_id}").json
-        if status["state"] in ("done", "failed"):
-            return status
-        time.sleep(0.05)
-    raise AssertionError("job did not finish")
-
-
 def test_a_job_output_is_downloaded_by_its_owner_only(app, backend, client_as, monkeypatch):
     monkeypatch.setitem(app.extensions, "rq_queues", {})  # the job runs on a thread of this process
-    user_id, tenant_id = _user(app, "owner@demo.test")
-    with app.app_context(), tenant_scope(tenant_id, user_id):
-        run_id = enqueue(write_report, tenant_id=tenant_id, user_id=user_id, size=256 * 1024).id
-        db.session.commit()
+    run_id = start_job(app, "owner@demo.test", write_report, size=256 * 1024)
     owner = client_as("owner@demo.test")
-    assert _wait_done(owner, run_id) == {
+    assert wait_for_job(owner, run_id) == {
         "id": run_id,
         "state": "done",
         "progress": 100,
@@ -166,7 +146,7 @@ def test_the_invoice_pdf_job_output_is_read_by_the_web(app, backend, client_as, 
         pk = db.session.execute(sa.select(Invoice.id).order_by(Invoice.id)).scalars().first()
     admin = client_as("admin@vendor.test")
     run_id = admin.post(f"/billing/invoices/{pk}/pdf").headers["Location"].split("pdf_job=")[1]
-    assert _wait_done(admin, run_id)["state"] == "done"
+    assert wait_for_job(admin, run_id)["state"] == "done"
     assert any(key.startswith(f"jobs/{run_id}/") for key in _raw_keys(backend))
     download = admin.get(f"/jobs/{run_id}/download")
     assert download.status_code == 200 and download.data.startswith(b"%PDF")
@@ -220,8 +200,8 @@ def test_a_tenant_logo_is_stored_shown_and_printed_on_the_resi(app, backend, cli
         "/settings/logo", data={"logo": (io.BytesIO(png), "logo.png")}, content_type="multipart/form-data"
     )
     assert upload.status_code == 302
-    _user_id, tenant_id = _user(app, "owner@demo.test")
     with app.app_context(), all_tenants():
+        tenant_id = tenant_by_slug("demo").id
         key = db.session.execute(
             sa.select(TenantSettings.logo_path).where(TenantSettings.tenant_id == tenant_id)
         ).scalar_one()

@@ -3,7 +3,6 @@ of rows or something that is not a workbook each get the form's message, write n
 a large valid workbook is imported by a job whose progress the import page follows to 100."""
 
 import re
-import time
 import zipfile
 from io import BytesIO
 
@@ -12,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import Workbook
 
-from tests.signup.conftest import run_jobs
+from tests.support.jobs import wait_for_job
 
 HEADER = ["origin_code", "origin", "destination_code", "destination", "price_per_kg", "est_days"]
 SHEET = "xl/worksheets/sheet1.xml"
@@ -177,12 +176,7 @@ def test_large_workbook_is_imported_by_a_job_with_progress(client_as, app):
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert 'id="tariff-import-bar"' in page
     run_id = response.headers["Location"].split("job=")[1]
-    deadline, state = time.time() + 60, {}
-    while time.time() < deadline:
-        run_jobs(app, wait=0.2)
-        state = client.get(f"/jobs/{run_id}").json
-        if state["state"] in ("done", "failed"):
-            break
+    state = wait_for_job(client, run_id, seconds=60)
     assert state["state"] == "done" and state["progress"] == 100
     tariffs = _tariffs(app, "contoh")
     assert all(tariffs[(o, d)] == (price, 3) for o, _, d, _, price, _ in rows)

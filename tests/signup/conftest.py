@@ -10,20 +10,10 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import client_on
+from tests.support.jobs import run_jobs
 
 PASSWORD = "Daftar#Baru2026x"
 BASE = "http://localhost"
-
-
-def run_jobs(app, wait=0.0):
-    queues = app.extensions.get("rq_queues")
-    if queues:
-        from rq import SimpleWorker
-
-        with app.app_context():
-            SimpleWorker(list(queues.values()), connection=app.extensions["redis"]).work(burst=True)
-    elif wait:
-        time.sleep(wait)
 
 
 def mails_to(app, address: str) -> list:
