@@ -35,18 +35,10 @@ def test_owner_signs_in_switches_language_and_signs_out(page, live_server, owner
     assert page.console_errors == []
 
 
-def _sign_in(page, base, email):
-    page.goto(f"{base}/login/")
-    page.fill("input[name=username]", email)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("input[type=submit], button[type=submit]")
-    page.wait_for_url(f"{base}/")
-
-
 def test_the_whole_tenant_menu_fits_one_line_at_1366_px(browser, live_server):
     context = browser.new_context(locale="id-ID", viewport={"width": 1366, "height": 800})
     page = context.new_page()
-    _sign_in(page, f"http://demo.localhost:{live_server}", "owner@demo.test")
+    sign_in(page, f"http://demo.localhost:{live_server}", "owner@demo.test")
     assert page.eval_on_selector(".navbar", "bar => bar.getBoundingClientRect().height") < 60
     context.close()
 
@@ -55,7 +47,7 @@ def test_the_shipment_list_on_a_phone_is_cards_without_sideways_scrolling(browse
     base = f"http://demo.localhost:{live_server}"
     context = browser.new_context(locale="id-ID", viewport={"width": 390, "height": 844})
     page = context.new_page()
-    _sign_in(page, base, "admin@demo.test")
+    sign_in(page, base, "admin@demo.test")
     page.goto(f"{base}/shipments/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     card = page.locator("#shipment-table tbody tr").first
