@@ -6,8 +6,8 @@ import io
 from pypdf import PdfReader
 
 from app.billing.models import CreditNote, Invoice, Payment
-from tests.billing.test_jobs import _wait_job
 from tests.billing.test_views import DUE, _count
+from tests.support.jobs import wait_for_job
 
 ADMIN = "admin@vendor.test"
 
@@ -126,7 +126,7 @@ def test_credit_note_pdf_names_both_documents_on_the_letterhead(app, client_as, 
         invoice_number, note_number = invoice.number, invoice.credit_note.number
     response = client.post(f"/billing/invoices/{pk}/credit-note/pdf")
     run_id = response.headers["Location"].split("pdf_job=")[1]
-    assert _wait_job(client, run_id)["state"] == "done"
+    assert wait_for_job(client, run_id)["state"] == "done"
     download = client.get(f"/jobs/{run_id}/download")
     assert download.data.startswith(b"%PDF") and note_number.replace("/", "-") in download.headers.get(
         "Content-Disposition", ""
