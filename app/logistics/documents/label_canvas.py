@@ -68,6 +68,7 @@ class Box:
 
 
 def _fill(sizes, total: float) -> list[float]:
+    assert list(sizes).count(None) <= 1, "one size at most takes the rest"
     fixed = sum(size for size in sizes if size is not None)
     return [total - fixed if size is None else size for size in sizes]
 

@@ -164,7 +164,7 @@ class Layout:
 
 FRAME = Box(2.5 * mm, 2.5 * mm, LABEL_W - 5 * mm, LABEL_H - 5 * mm)
 RECEIVER = PartyStyles(
-    name=Style(BOLD, 13, 9, 4), phone=Style(BOLD, 11, 8), address=Style(REGULAR, 9.5, 6.5), city=Style(BOLD, 9, 7, 2)
+    name=Style(BOLD, 15, 9, 4), phone=Style(BOLD, 12, 8), address=Style(REGULAR, 10, 6.5), city=Style(BOLD, 10, 7, 2)
 )
 RECEIVER_LARGE = PartyStyles(
     name=Style(BOLD, 16, 10, 4), phone=Style(BOLD, 14, 9), address=Style(REGULAR, 12, 7), city=Style(BOLD, 12, 7, 2)
@@ -504,7 +504,7 @@ def _draw_cod(canvas, box: Box, amount: int) -> None:
     if amount:
         canvas.rect(inner.x, inner.y, inner.w, inner.h, stroke=0, fill=1)
         canvas.setFillGray(1)
-        word, value = inner.inset(PAD).rows(None, None)
+        word, value = inner.inset(PAD).rows(None, inner.h * 0.4)
         draw_text(canvas, word, "COD", Style(BOLD, 20, 12), align="center", valign="middle")
         draw_text(canvas, value, rupiah(amount), Style(BOLD, 10, 6), align="center", valign="middle")
         canvas.setFillGray(0)
