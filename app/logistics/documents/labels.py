@@ -142,6 +142,16 @@ class PartyStyles:
     city: Style | None  # None: the city ends the address
 
 
+FRAME = Box(2.5 * mm, 2.5 * mm, LABEL_W - 5 * mm, LABEL_H - 5 * mm)
+RECEIVER = PartyStyles(
+    name=Style(BOLD, 15, 9, 4), phone=Style(BOLD, 12, 8), address=Style(REGULAR, 10, 6.5), city=Style(BOLD, 10, 7, 2)
+)
+RECEIVER_LARGE = PartyStyles(
+    name=Style(BOLD, 16, 10, 4), phone=Style(BOLD, 14, 9), address=Style(REGULAR, 12, 7), city=Style(BOLD, 12, 7, 2)
+)
+SENDER = PartyStyles(name=Style(BOLD, 9, 7, 2), phone=Style(REGULAR, 8.5, 7), address=Style(REGULAR, 7.5, 6), city=None)
+
+
 @dataclass(frozen=True)
 class Layout:
     rules: tuple[Box, ...]  # outlined boxes
@@ -155,52 +165,44 @@ class Layout:
     sender: Box
     qr: Box
     facts: tuple[Box, ...]  # actual weight, chargeable weight, pieces
-    receiver_styles: PartyStyles
-    sender_styles: PartyStyles
-    destination_style: Style
+    receiver_styles: PartyStyles = RECEIVER
+    sender_styles: PartyStyles = SENDER
+    destination_style: Style = Style(BOLD, 14, 8, 2)
     items: Box | None = None
     cod: Box | None = None
 
 
-FRAME = Box(2.5 * mm, 2.5 * mm, LABEL_W - 5 * mm, LABEL_H - 5 * mm)
-RECEIVER = PartyStyles(
-    name=Style(BOLD, 15, 9, 4), phone=Style(BOLD, 12, 8), address=Style(REGULAR, 10, 6.5), city=Style(BOLD, 10, 7, 2)
-)
-RECEIVER_LARGE = PartyStyles(
-    name=Style(BOLD, 16, 10, 4), phone=Style(BOLD, 14, 9), address=Style(REGULAR, 12, 7), city=Style(BOLD, 12, 7, 2)
-)
-SENDER = PartyStyles(name=Style(BOLD, 9, 7, 2), phone=Style(REGULAR, 8.5, 7), address=Style(REGULAR, 7.5, 6), city=None)
-
-
-def _header(row: Box, has_logo: bool) -> tuple[Box | None, Box, Box]:
-    if has_logo:
-        logo, company, meta = row.cols(22 * mm, None, 22 * mm)
-        return logo, company, meta
-    company, meta = row.cols(None, 22 * mm)
-    return None, company, meta
-
-
-def standard(has_logo: bool) -> Layout:
-    header, code, route, receiver_row, sender, facts = FRAME.rows(19 * mm, 27 * mm, 14 * mm, None, 28 * mm, 12 * mm)
-    logo, company, meta = _header(header, has_logo)
+def _layout(has_logo: bool, header: Box, code: Box, route: Box, facts: list[Box], rules: tuple, **boxes) -> Layout:
+    """A design's boxes: the header split for logo, company and type/date, the route for origin and
+    destination; `rules` are the design's own outlined boxes."""
+    logo, company, meta = header.cols(22 * mm, None, 22 * mm) if has_logo else (None, *header.cols(None, 22 * mm))
     origin, destination = route.cols(38 * mm, None)
-    receiver, qr = receiver_row.cols(None, 30 * mm)
-    cells = tuple(facts.cols(None, 32 * mm, 25 * mm))
     return Layout(
-        rules=(header, code, origin, destination, receiver_row, qr, sender, *cells),
+        rules=(header, code, origin, destination, *facts, *rules),
         logo=logo,
         company=company,
         meta=meta,
         barcode=code,
         origin=origin,
         destination=destination,
+        facts=tuple(facts),
+        **boxes,
+    )
+
+
+def standard(has_logo: bool) -> Layout:
+    header, code, route, receiver_row, sender, facts = FRAME.rows(19 * mm, 27 * mm, 14 * mm, None, 28 * mm, 12 * mm)
+    receiver, qr = receiver_row.cols(None, 30 * mm)
+    return _layout(
+        has_logo,
+        header,
+        code,
+        route,
+        facts.cols(None, 32 * mm, 25 * mm),
+        rules=(receiver_row, qr, sender),
         receiver=receiver,
         sender=sender,
         qr=qr,
-        facts=cells,
-        receiver_styles=RECEIVER,
-        sender_styles=SENDER,
-        destination_style=Style(BOLD, 14, 8, 2),
     )
 
 
@@ -208,26 +210,20 @@ def compact(has_logo: bool) -> Layout:
     """Barcode beside the QR code; the receiver in large type over the label's full height, beside the
     sender and the weights."""
     header, code_row, route, parties = FRAME.rows(19 * mm, 30 * mm, 14 * mm, None)
-    logo, company, meta = _header(header, has_logo)
     code, qr = code_row.cols(None, 30 * mm)
-    origin, destination = route.cols(38 * mm, None)
     receiver, side = parties.cols(57 * mm, None)
-    sender, *cells = side.rows(None, 11 * mm, 11 * mm, 11 * mm)
-    cells = tuple(cells)
-    return Layout(
-        rules=(header, code, qr, origin, destination, receiver, sender, *cells),
-        logo=logo,
-        company=company,
-        meta=meta,
-        barcode=code,
-        origin=origin,
-        destination=destination,
+    sender, *facts = side.rows(None, 11 * mm, 11 * mm, 11 * mm)
+    return _layout(
+        has_logo,
+        header,
+        code,
+        route,
+        facts,
+        rules=(qr, receiver, sender),
         receiver=receiver,
         sender=sender,
         qr=qr,
-        facts=cells,
         receiver_styles=RECEIVER_LARGE,
-        sender_styles=SENDER,
         destination_style=Style(BOLD, 16, 8, 2),
     )
 
@@ -236,28 +232,20 @@ def detailed(has_logo: bool) -> Layout:
     """The standard label, tighter, with the item list and a COD / NON-COD box at the bottom."""
     rows = FRAME.rows(17 * mm, 22 * mm, 12 * mm, 36 * mm, 20 * mm, 11 * mm, None)
     header, code, route, receiver_row, sender, facts, bottom = rows
-    logo, company, meta = _header(header, has_logo)
-    origin, destination = route.cols(38 * mm, None)
     receiver, qr = receiver_row.cols(None, 27 * mm)
     items, cod = bottom.cols(None, 30 * mm)
-    cells = tuple(facts.cols(None, 32 * mm, 25 * mm))
-    return Layout(
-        rules=(header, code, origin, destination, receiver_row, qr, sender, *cells, items, cod),
-        logo=logo,
-        company=company,
-        meta=meta,
-        barcode=code,
-        origin=origin,
-        destination=destination,
+    return _layout(
+        has_logo,
+        header,
+        code,
+        route,
+        facts.cols(None, 32 * mm, 25 * mm),
+        rules=(receiver_row, qr, sender, items, cod),
         receiver=receiver,
         sender=sender,
         qr=qr,
-        facts=cells,
         items=items,
         cod=cod,
-        receiver_styles=RECEIVER,
-        sender_styles=SENDER,
-        destination_style=Style(BOLD, 14, 8, 2),
     )
 
 
