@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from flask_babel import force_locale
+from PIL import Image
 from pypdf import PdfReader
 
 from app.core.formatting import kilograms, wib_date
@@ -51,8 +52,6 @@ LONG_ADDRESS = (
 
 
 def _png_logo() -> bytes:
-    from PIL import Image
-
     out = BytesIO()
     Image.new("RGB", (120, 48), "navy").save(out, "PNG")
     return out.getvalue()

@@ -38,7 +38,7 @@ def printable(user, ids: list[int]) -> list[Shipment]:
 
 
 def label_pdf(tenant, rows: list[Shipment], choice: labels.LabelChoice, root: str, progress=None) -> bytes:
-    """`progress(labels drawn)` as pages are drawn (labels.PROGRESS_EVERY)."""
+    """`progress(labels drawn)` as pages are drawn (label_render.PROGRESS_EVERY)."""
     built = [labels.label_of(shipment, root) for shipment in rows]
     return labels.render_labels(company_of(tenant), built, choice, progress)
 
