@@ -282,17 +282,15 @@ def _caption_strip(box: Box, height: float = 2.8 * mm) -> tuple[Box, Box]:
     return caption, content
 
 
-def _tag(canvas, box: Box, text: str) -> Box:
-    """A white-on-black caption in the box's top-left corner; returns the padded box below it."""
-    inner = box.inset(PAD, 1 * mm)
-    tag, rest = inner.rows(TAG_H, None)
+def _tag(canvas, box: Box, text: str) -> None:
+    """A white-on-black caption in the box's top-left corner (_tag_content: what is below it)."""
+    tag = box.inset(PAD, 1 * mm).rows(TAG_H, None)[0]
     canvas.setFont(BOLD, 7)
     width = canvas.stringWidth(text, BOLD, 7) + 2 * mm
     canvas.rect(tag.x, tag.y, width, tag.h, stroke=0, fill=1)
     canvas.setFillGray(1)
     canvas.drawString(tag.x + 1 * mm, tag.y + 1 * mm, text)
     canvas.setFillGray(0)
-    return rest.rows(0.8 * mm, None)[1]
 
 
 def _frame_form(canvas, layout: Layout, company: Company, logo, captions: Captions) -> None:
