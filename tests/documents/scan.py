@@ -44,7 +44,8 @@ def scan_pages(pdf: bytes, keep: Path | None = None) -> list[list[tuple[str, str
 
 
 def pdf_text(pdf: bytes) -> str:
-    """The words of a PDF in reading order, whitespace runs (line breaks too) as one space (pdftotext)."""
+    """The words of a PDF in the order they are drawn, whitespace runs (line breaks too) as one space
+    (pdftotext -raw: a wrapped address reads as one, even beside another column)."""
     need_tools()
-    result = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True)
+    result = subprocess.run(["pdftotext", "-raw", "-", "-"], input=pdf, capture_output=True, check=True)
     return " ".join(result.stdout.decode().split())
