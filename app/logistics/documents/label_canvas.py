@@ -80,16 +80,8 @@ def printable(text) -> str:
     try:
         text.encode("cp1252")
     except UnicodeEncodeError:
-        text = "".join(char for char in unicodedata.normalize("NFKD", text) if _encodable(char))
+        text = unicodedata.normalize("NFKD", text).encode("cp1252", "ignore").decode("cp1252")
     return " ".join(text.split())
-
-
-def _encodable(char: str) -> bool:
-    try:
-        char.encode("cp1252")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 @dataclass(frozen=True)

@@ -85,33 +85,15 @@ def _layout(has_logo: bool, header: Box, code: Box, route: Box, facts: list[Box]
     destination; `rules` are the design's own outlined boxes."""
     logo, company, meta = header.cols(22 * mm, None, 22 * mm) if has_logo else (None, *header.cols(None, 22 * mm))
     origin, destination = route.cols(38 * mm, None)
-    return Layout(
-        rules=(header, code, origin, destination, *facts, *rules),
-        logo=logo,
-        company=company,
-        meta=meta,
-        barcode=code,
-        origin=origin,
-        destination=destination,
-        facts=tuple(facts),
-        **boxes,
-    )
+    shared = {"logo": logo, "company": company, "meta": meta, "barcode": code, "origin": origin, "facts": tuple(facts)}
+    return Layout(rules=(header, code, origin, destination, *facts, *rules), destination=destination, **shared, **boxes)
 
 
 def standard(has_logo: bool) -> Layout:
     header, code, route, receiver_row, sender, facts = FRAME.rows(19 * mm, 27 * mm, 14 * mm, None, 28 * mm, 12 * mm)
     receiver, qr = receiver_row.cols(None, 30 * mm)
-    return _layout(
-        has_logo,
-        header,
-        code,
-        route,
-        facts.cols(None, 32 * mm, 25 * mm),
-        rules=(receiver_row, qr, sender),
-        receiver=receiver,
-        sender=sender,
-        qr=qr,
-    )
+    cells, rules = facts.cols(None, 32 * mm, 25 * mm), (receiver_row, qr, sender)
+    return _layout(has_logo, header, code, route, cells, rules, receiver=receiver, sender=sender, qr=qr)
 
 
 def compact(has_logo: bool) -> Layout:
@@ -142,19 +124,9 @@ def detailed(has_logo: bool) -> Layout:
     header, code, route, receiver_row, sender, facts, bottom = rows
     receiver, qr = receiver_row.cols(None, 27 * mm)
     items, cod = bottom.cols(None, 30 * mm)
-    return _layout(
-        has_logo,
-        header,
-        code,
-        route,
-        facts.cols(None, 32 * mm, 25 * mm),
-        rules=(receiver_row, qr, sender, items, cod),
-        receiver=receiver,
-        sender=sender,
-        qr=qr,
-        items=items,
-        cod=cod,
-    )
+    cells, rules = facts.cols(None, 32 * mm, 25 * mm), (receiver_row, qr, sender, items, cod)
+    boxes = {"receiver": receiver, "sender": sender, "qr": qr, "items": items, "cod": cod}
+    return _layout(has_logo, header, code, route, cells, rules, **boxes)
 
 
 DESIGNS: dict[str, Callable[[bool], Layout]] = {"standard": standard, "compact": compact, "detailed": detailed}
