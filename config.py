@@ -168,8 +168,6 @@ RATELIMIT_SWALLOW_ERRORS = True
 RATELIMIT_HEADERS_ENABLED = True
 # The public tracking page (/lacak/), per client address.
 TRACKING_RATE_LIMIT = env_str("TRACKING_RATE_LIMIT", "30 per minute")
-# Processes that render one large label batch in parallel (1: in the job's own process).
-LABEL_RENDER_PROCESSES = env_int("LABEL_RENDER_PROCESSES", min(os.cpu_count() or 1, 4))
 FAB_SAFE_REDIRECT_HOSTS = [BASE_DOMAIN, f"*.{BASE_DOMAIN}"]
 PROXY_FIX_HOPS = env_int("PROXY_FIX_HOPS", 1 if IS_PRODUCTION else 0)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-TOOLS = ("pdftoppm", "zbarimg")
+TOOLS = ("pdftoppm", "pdftotext", "zbarimg")
 
 
 def need_tools() -> None:
@@ -41,3 +41,11 @@ def scan_pages(pdf: bytes, keep: Path | None = None) -> list[list[tuple[str, str
             for image in images:
                 shutil.copy(image, keep / image.name)
         return [scan(image) for image in images]
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The words of a PDF in the order they are drawn, whitespace runs (line breaks too) as one space
+    (pdftotext -raw: a wrapped address reads as one, even beside another column)."""
+    need_tools()
+    result = subprocess.run(["pdftotext", "-raw", "-", "-"], input=pdf, capture_output=True, check=True)
+    return " ".join(result.stdout.decode().split())

@@ -30,9 +30,8 @@ def print_labels(ctx, ids: list, template: str, size: str, root: str) -> None:
         rows,
         labels.LabelChoice(template, size),
         root,
-        progress=lambda done: ctx.progress(5 + 60 * done // total),
+        progress=lambda done: ctx.progress(5 + 90 * done // total),
     )
-    ctx.progress(90)
     ctx.store_result(f"label-{len(rows)}.pdf", pdf, "application/pdf")
     ctx.progress(100, _("%(count)s labels ready.", count=len(rows)))
 

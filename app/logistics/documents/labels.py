@@ -1,24 +1,23 @@
 """Shipping labels (spec §6 "Cetak Label"): three designs, each on a thermal 10 x 15 cm label or on A4
-with 2 or 4 labels per page, rendered by xhtml2pdf from one Jinja template.
+with 2 or 4 labels per page, drawn with reportlab's canvas into one PDF.
 
 Every label carries the company profile (logo, name, address, phone), a vector Code128 barcode of the
 tracking number with the number in text, a QR code of the public tracking URL, sender and receiver,
 origin and destination, weights, pieces, type and date. The tenant's default design and size live in
 its settings (label_template, label_size); every print may choose others.
+
+The drawing is `label_render` (reportlab), imported when labels are printed: ~6 MB less in every web
+process that never prints one.
 """
 
-import multiprocessing
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from io import BytesIO
 
-import segno
-from flask import current_app, render_template
 from flask_babel import lazy_gettext as _l
 
 from app.core.validation import FieldError
-from app.logistics.shipments.resi import html_to_pdf
 from app.logistics.tracking.services import Company, tracking_url
 
 TEMPLATES = {"standard": _l("Standard"), "compact": _l("Compact"), "detailed": _l("Detailed (items, COD box)")}
@@ -26,8 +25,6 @@ SIZES = {"thermal": _l("Thermal 10 × 15 cm"), "a4_2": _l("A4, 2 labels per page
 PER_PAGE = {"thermal": 1, "a4_2": 2, "a4_4": 4}
 DEFAULT_TEMPLATE, DEFAULT_SIZE = "standard", "thermal"
 MAX_ITEMS_SHOWN = 6
-SHEET = "logistics/labels/sheet.html"
-PAGES_PER_SLICE = 100
 
 
 @dataclass(frozen=True)
@@ -66,7 +63,6 @@ class Party:
 class Label:
     number: str
     url: str
-    qr_src: str
     sender: Party
     receiver: Party
     origin: str
@@ -81,19 +77,12 @@ class Label:
     cod_amount: int  # 0: NON-COD (shipments carry no COD amount yet)
 
 
-def qr_data_uri(text: str) -> str:
-    """A PNG QR code (a PNG is about half the time of a vector QR in xhtml2pdf; it decodes the same)."""
-    return segno.make(text, error="m").png_data_uri(scale=4, border=2)
-
-
 def label_of(shipment, root: str) -> Label:
     """`root`: the tenant's address, `<scheme>://<slug>.<BASE_DOMAIN>` (tracking.services.tracking_root)."""
-    url = tracking_url(root, shipment.tracking_number)
     items = list(shipment.items)
     return Label(
         number=shipment.tracking_number,
-        url=url,
-        qr_src=qr_data_uri(url),
+        url=tracking_url(root, shipment.tracking_number),
         sender=Party(shipment.sender_name, shipment.sender_phone, shipment.sender_address, shipment.origin_label),
         receiver=Party(
             shipment.receiver_name, shipment.receiver_phone, shipment.receiver_address, shipment.destination_label
@@ -115,30 +104,10 @@ def pages(labels: list, per_page: int) -> list[list]:
     return [labels[start : start + per_page] for start in range(0, len(labels), per_page)]
 
 
-def render_labels(company: Company, labels: list[Label], choice: LabelChoice) -> bytes:
-    """One PDF, rendered in slices of PAGES_PER_SLICE pages (xhtml2pdf slows down and recurses deeply on
-    very long documents) joined in order; with several slices, in parallel processes
-    (LABEL_RENDER_PROCESSES: xhtml2pdf is single-threaded CPU work)."""
-    sheets = pages(labels, choice.per_page)
-    htmls = [
-        render_template(SHEET, company=company, pages=sheets[start : start + PAGES_PER_SLICE], choice=choice)
-        for start in range(0, max(len(sheets), 1), PAGES_PER_SLICE)
-    ]
-    if len(htmls) == 1:
-        return html_to_pdf(htmls[0])
-    processes = min(int(current_app.config.get("LABEL_RENDER_PROCESSES") or 1), len(htmls))
-    if processes < 2:
-        return join_pdfs([html_to_pdf(html) for html in htmls])
-    with multiprocessing.get_context("fork").Pool(processes) as pool:
-        return join_pdfs(pool.map(html_to_pdf, htmls))
+def render_labels(
+    company: Company, labels: list[Label], choice: LabelChoice, progress: Callable[[int], None] | None = None
+) -> bytes:
+    """One PDF of all labels; `progress(labels done)` after a page, every few dozen labels and at the end."""
+    from app.logistics.documents import label_render
 
-
-def join_pdfs(parts: list[bytes]) -> bytes:
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    for part in parts:
-        writer.append(BytesIO(part))
-    out = BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    return label_render.render(company, labels, choice, progress)

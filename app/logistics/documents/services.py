@@ -38,13 +38,9 @@ def printable(user, ids: list[int]) -> list[Shipment]:
 
 
 def label_pdf(tenant, rows: list[Shipment], choice: labels.LabelChoice, root: str, progress=None) -> bytes:
-    company = company_of(tenant)
-    built = []
-    for index, shipment in enumerate(rows, 1):
-        built.append(labels.label_of(shipment, root))
-        if progress is not None and index % 50 == 0:
-            progress(index)
-    return labels.render_labels(company, built, choice)
+    """`progress(labels drawn)` as pages are drawn (label_render.PROGRESS_EVERY)."""
+    built = [labels.label_of(shipment, root) for shipment in rows]
+    return labels.render_labels(company_of(tenant), built, choice, progress)
 
 
 def default_choice(tenant_id: int, template=None, size=None) -> labels.LabelChoice:

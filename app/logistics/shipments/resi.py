@@ -13,7 +13,7 @@ def render_pdf(template: str, **context) -> bytes:
 
 
 def html_to_pdf(html: str) -> bytes:
-    """xhtml2pdf on a rendered page: no app context needed (label printing runs it in worker processes)."""
+    """xhtml2pdf on a rendered page (no app context needed)."""
     out = BytesIO()
     from xhtml2pdf import pisa  # imported when a PDF is made: ~40 MB less in every web process
 
