@@ -297,7 +297,7 @@ class PaymentFilter(DatedFilter):
         return {"sender": self.sender, "courier": self.courier_id or "", "state": self.state}
 
 
-def _payment_statement(tenant_id: int, query: PaymentFilter):
+def payment_statement(tenant_id: int, query: PaymentFilter):
     """Issued shipments the filter matches, each with its payment entry (None: unpaid)."""
     from datetime import timedelta
 
@@ -318,17 +318,19 @@ def _payment_statement(tenant_id: int, query: PaymentFilter):
         )
     if query.courier_id:
         stmt = stmt.where(Shipment.courier_id == query.courier_id)
+    # On the join's own column: PostgreSQL turns "no payment" into an anti-join walking the newest shipments
+    # (a few ms); on the entry's id it joined every shipment of the tenant first (seconds at 200k).
     if query.state == "paid":
-        stmt = stmt.where(FinanceEntry.id.is_not(None))
+        stmt = stmt.where(FinanceEntry.shipment_id.is_not(None))
     elif query.state == "unpaid":
-        stmt = stmt.where(FinanceEntry.id.is_(None))
+        stmt = stmt.where(FinanceEntry.shipment_id.is_(None))
     return stmt
 
 
 def payment_rows(tenant_id: int, query: PaymentFilter) -> list[tuple[Shipment, FinanceEntry | None]]:
     """One page of the filter's issued shipments, newest first, each with its payment entry (None: unpaid)."""
     stmt = (
-        _payment_statement(tenant_id, query)
+        payment_statement(tenant_id, query)
         .order_by(Shipment.issued_at.desc(), Shipment.id.desc())
         .limit(PAGE_SIZE)
         .offset((query.page - 1) * PAGE_SIZE)
@@ -342,7 +344,7 @@ def unpaid_to_invoice(tenant_id: int, query: PaymentFilter) -> list[Shipment]:
     if not query.sender:
         raise FieldError("sender", _l("Enter the customer's name or phone to invoice its unpaid shipments."))
     stmt = (
-        _payment_statement(tenant_id, replace(query, state="unpaid"))
+        payment_statement(tenant_id, replace(query, state="unpaid"))
         .order_by(Shipment.issued_at, Shipment.id)
         .limit(INVOICE_LINES + 1)
     )
