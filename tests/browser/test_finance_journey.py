@@ -1,7 +1,7 @@
 """Finance in headless Chromium: every finance screen for each role at desk and phone width (no raw
 codes on screen; screenshots in /tmp/shots/finance/), and the journey: a Kurir on a 390 px phone files
-a fuel expense with a photo, the Super Admin approves it and marks three shipments paid, and the cash
-balance moves by exactly those amounts."""
+a fuel expense with a photo from its delivery page, the Super Admin approves it and marks three shipments
+paid, and the cash balance, the report's closing balance and its cash-flow bars move by exactly those amounts."""
 
 import re
 from pathlib import Path
@@ -14,6 +14,7 @@ pytestmark = pytest.mark.browser
 
 SHOTS = Path("/tmp/shots/finance")
 PAGES = (
+    "/courier/",
     "/finance/entries/",
     "/finance/payments/",
     "/finance/requests/",
@@ -30,6 +31,20 @@ RAW = re.compile(r"\b(None|bahan_bakar|gaji_kurir|income|expense|pending|approve
 
 def _rupiah(text: str) -> int:
     return int(re.sub(r"[^\d-]", "", text))
+
+
+def _today_in_report(page, base: str) -> tuple[int, int, int]:
+    """The report's (default: the last 30 days per day) closing balance and today's cash-in and cash-out bars."""
+    from app.core.formatting import jakarta_today
+
+    page.goto(f"{base}/finance/report/")
+    label = jakarta_today().strftime("%d/%m")
+
+    def bar(css: str) -> int:
+        found = page.locator(f'svg.{css} rect[data-label="{label}"]')
+        return int(float(found.get_attribute("data-value"))) if found.count() else 0
+
+    return _rupiah(page.inner_text("#closing")), bar("cash-in"), bar("cash-out")
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -63,9 +78,12 @@ def test_kurir_fuel_expense_approved_and_three_shipments_paid_move_the_balance(b
     try:
         owner.goto(f"{base}/finance/entries/")
         before = _rupiah(owner.inner_text("#cash-balance"))
+        report_before = _today_in_report(owner, base)
 
         kurir.set_viewport_size({"width": 390, "height": 844})
-        kurir.goto(f"{base}/finance/requests/new")
+        kurir.goto(f"{base}/courier/")
+        kurir.click("#courier-new-expense")
+        kurir.wait_for_url(f"{base}/finance/requests/new")
         kurir.fill("#amount", "87.500")
         kurir.select_option("#category", "bahan_bakar")
         kurir.select_option("#method", "tunai")
@@ -99,6 +117,9 @@ def test_kurir_fuel_expense_approved_and_three_shipments_paid_move_the_balance(b
         owner.goto(f"{base}/finance/entries/")
         after = _rupiah(owner.inner_text("#cash-balance"))
         assert after - before == sum(totals) - 87_500
+        closing, cash_in, cash_out = (a - b for a, b in zip(_today_in_report(owner, base), report_before, strict=True))
+        assert (closing, cash_in, cash_out) == (sum(totals) - 87_500, sum(totals), 87_500)
+        owner.screenshot(path=str(SHOTS / "journey-owner-1366-report.png"), full_page=True)
         kurir.goto(f"{base}/finance/requests/")
         assert "Disetujui" in kurir.locator(".request-row", has_text="BBM motor antar Bekasi").inner_text()
     finally:

@@ -6,8 +6,10 @@ from datetime import date
 import pytest
 
 from app.core.validation import FieldError
-from app.logistics.finance import reports, services
+from app.logistics.finance import receivables, reports, services
 from app.tenancy.context import tenant_scope
+
+PERIOD = {"date_from": "2026-10-01", "date_to": "2026-11-30", "group": "month"}
 
 
 def _entry(kind, day, amount):
@@ -53,47 +55,70 @@ def test_per_day_and_per_month_sum_to_the_same_closing_balance(booked):
             reports.cash_report(tenant.id, date(2026, 11, 30), date(2026, 10, 1))
 
 
-def test_the_report_page_shows_the_totals_of_its_rows(booked):
+def _client(tenant, owner):
     from flask import current_app
 
     from tests.conftest import login, tenant_host
     from tests.support.factories import PASSWORD
 
-    tenant, owner = booked
-    client = login(current_app._get_current_object(), owner.email, PASSWORD, tenant_host(tenant.slug))
-    page = client.get("/finance/report/?date_from=2026-10-01&date_to=2026-11-30&group=month").get_data(as_text=True)
+    return login(current_app._get_current_object(), owner.email, PASSWORD, tenant_host(tenant.slug))
+
+
+def test_the_report_page_shows_the_totals_of_its_rows(booked):
+    client = _client(*booked)
+    page = client.get("/finance/report/", query_string=PERIOD).get_data(as_text=True)
     assert 'id="closing">Rp 1.600.000<' in page and 'id="sum-income">Rp 800.000<' in page
     bad = client.get("/finance/report/?date_from=kemarin")
     assert bad.status_code == 200 and 'id="error-date_from"' in bad.get_data(as_text=True)
 
 
-def test_the_excel_export_is_a_job_whose_workbook_holds_the_report(app, client_as):
-    """On the seeded demo tenant (a job works on committed data): the first sheet's closing balance is the
-    page's."""
-    import re
-    import time
+def _exported(client, args: dict, file_format: str) -> bytes:
+    """Export from the page as a user does: the job is queued, its progress bar shown, then it runs."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from app.jobs.queue import execute
+
+    response = client.post("/finance/report/export", data={**args, "format": file_format})
+    assert response.status_code == 302
+    assert 'id="export-bar"' in client.get(response.location).get_data(as_text=True)
+    run_id = parse_qs(urlsplit(response.location).query)["job"][0]
+    execute(run_id)
+    state = client.get(f"/jobs/{run_id}").json
+    assert (state["state"], state["progress"]) == ("done", 100), state
+    return client.get(f"/jobs/{run_id}/download").data
+
+
+def test_the_excel_export_holds_the_report_and_every_entry_of_the_period(booked):
     from io import BytesIO
 
     from openpyxl import load_workbook
 
-    from tests.signup.conftest import run_jobs
+    client = _client(*booked)
+    workbook = load_workbook(BytesIO(_exported(client, PERIOD, "xlsx")), read_only=True)
+    report, entries = (list(sheet.iter_rows(values_only=True)) for sheet in workbook.worksheets)
+    assert report[0][1] == 1_000_000 and report[-1][1] == 1_600_000  # opening, closing
+    assert sum(row[5] for row in entries[1:]) == 1_600_000 - 1_000_000
 
-    client = client_as("owner@demo.test")
-    args = {"date_from": "2026-01-01", "date_to": "2026-12-31", "group": "month"}
-    page = client.get("/finance/report/", query_string=args).get_data(as_text=True)
-    closing = int(re.sub(r"\D", "", re.search(r'id="closing">([^<]+)<', page).group(1)))
-    response = client.post("/finance/report/export", data=args)
-    assert response.status_code == 302 and "job=" in response.location
-    assert 'id="export-bar"' in client.get(response.location).get_data(as_text=True)
-    run_id = response.location.split("job=")[1].split("&")[0]
-    deadline, state = time.time() + 60, {}
-    while time.time() < deadline:
-        run_jobs(app, wait=0.2)
-        state = client.get(f"/jobs/{run_id}").json
-        if state["state"] in ("done", "failed"):
-            break
-    assert state["state"] == "done" and state["progress"] == 100, state
-    download = client.get(f"/jobs/{run_id}/download")
-    sheet = load_workbook(BytesIO(download.data), read_only=True).worksheets[0]
-    rows = list(sheet.iter_rows(values_only=True))
-    assert rows[-1][1] == closing
+
+def test_the_pdf_export_prints_the_report_as_the_page_shows_it(booked):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    tenant, owner = booked
+    with tenant_scope(tenant.id, owner.id):
+        receivables.create_receivable(
+            tenant,
+            owner,
+            receivables.ReceivableInput(
+                debtor_kind="customer",
+                debtor_name="Toko Sumber Rejeki",
+                amount="450000",
+                issued_on="2026-10-01",
+                due_on="2026-10-31",
+            ),
+        )
+    pdf = _exported(_client(tenant, owner), PERIOD, "pdf")
+    text = " ".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages)
+    for shown in ("Rp 1.000.000", "Rp 800.000", "Rp 200.000", "Rp 1.600.000", "Toko Sumber Rejeki", "Rp 450.000"):
+        assert shown in text, shown

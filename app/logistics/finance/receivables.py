@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from app.core.formatting import rupiah
 from app.core.validation import FieldError
 from app.extensions import db
+from app.logistics.finance.fields import FormInput, checked, clean_text, one_of, parse_amount, parse_date
 from app.logistics.finance.models import (
     BELUM_LUNAS,
     CUSTOMER,
@@ -26,7 +27,6 @@ from app.logistics.finance.models import (
     ReceivablePayment,
     ReceivableReminder,
 )
-from app.logistics.finance.services import clean_text, one_of, parse_amount, parse_date
 
 # --- receivables (Tagihan & Piutang) ------------------------------------------------------------
 RECEIVABLE_STATUS_LABELS = {LUNAS: _l("Paid off"), BELUM_LUNAS: _l("Not paid off"), JATUH_TEMPO: _l("Overdue")}
@@ -35,7 +35,7 @@ AGE_BUCKETS = (("0-30", 0, 30), ("31-60", 31, 60), ("61-90", 61, 90), ("> 90", 9
 
 
 @dataclass
-class ReceivableInput:
+class ReceivableInput(FormInput):
     debtor_kind: str = ""
     debtor_name: str = ""
     debtor_phone: str = ""
@@ -44,10 +44,6 @@ class ReceivableInput:
     issued_on: str = ""
     due_on: str = ""
     note: str = ""
-
-    @classmethod
-    def from_mapping(cls, data) -> "ReceivableInput":
-        return cls(**{name: str(data.get(name) or "") for name in cls.__dataclass_fields__})
 
 
 def _phone(value) -> str:
@@ -65,7 +61,6 @@ def _email(value) -> str:
 
 
 def create_receivable(tenant, actor, data: ReceivableInput) -> Receivable:
-    errors, values = {}, {}
     checks = (
         (
             "debtor_kind",
@@ -79,15 +74,9 @@ def create_receivable(tenant, actor, data: ReceivableInput) -> Receivable:
         ("due_on", lambda: parse_date(data.due_on, "due_on")),
         ("note", lambda: clean_text(data.note, "note", 255)),
     )
-    for name, check in checks:
-        try:
-            values[name] = check()
-        except FieldError as exc:
-            errors.update(exc.errors)
-    if not errors and values["due_on"] < values["issued_on"]:
-        errors["due_on"] = _l("The due date cannot be before the date of the debt.")
-    if errors:
-        raise FieldError(errors=errors)
+    values = checked(checks)
+    if values["due_on"] < values["issued_on"]:
+        raise FieldError("due_on", _l("The due date cannot be before the date of the debt."))
     receivable = Receivable(tenant_id=tenant.id, created_by_id=actor.id if actor else None, **values)
     db.session.add(receivable)
     db.session.flush()
@@ -110,18 +99,13 @@ def receivable_status(receivable: Receivable, today: date) -> str:
 
 
 def add_receivable_payment(tenant, actor, receivable: Receivable, *, amount, paid_on, method) -> ReceivablePayment:
-    errors, values = {}, {}
-    for name, check in (
-        ("amount", lambda: parse_amount(amount)),
-        ("paid_on", lambda: parse_date(paid_on, "paid_on")),
-        ("method", lambda: one_of(method, METHODS, "method", _l("Choose cash, bank transfer or QRIS."))),
-    ):
-        try:
-            values[name] = check()
-        except FieldError as exc:
-            errors.update(exc.errors)
-    if errors:
-        raise FieldError(errors=errors)
+    values = checked(
+        (
+            ("amount", lambda: parse_amount(amount)),
+            ("paid_on", lambda: parse_date(paid_on, "paid_on")),
+            ("method", lambda: one_of(method, METHODS, "method", _l("Choose cash, bank transfer or QRIS."))),
+        )
+    )
     # Row lock: two payments at once cannot both fit in what remains.
     db.session.execute(sa.select(Receivable.id).where(Receivable.id == receivable.id).with_for_update())
     db.session.refresh(receivable, ["payments"])
@@ -174,6 +158,11 @@ def receivable_rows(tenant_id: int, today: date, *, status: str = "") -> list[Re
         age = max((today - receivable.due_on).days, 0) if state != LUNAS else 0
         rows.append(ReceivableRow(receivable, paid, int(receivable.amount) - paid, state, age))
     return rows
+
+
+def owed_rows(tenant_id: int, today: date) -> list[ReceivableRow]:
+    """What is still owed (Belum Lunas and Jatuh Tempo), oldest due date first."""
+    return [row for row in receivable_rows(tenant_id, today) if row.status != LUNAS]
 
 
 def aging(rows: list[ReceivableRow]) -> dict[str, int]:

@@ -15,6 +15,8 @@ from app.logistics.finance.models import (
 )
 from app.logistics.finance.services import balance
 
+GROUPS = ("day", "month")
+
 
 # --- reports (Laporan Keuangan) ----------------------------------------------------------------
 @dataclass(frozen=True)
@@ -49,16 +51,20 @@ class Report:
         return self.opening + self.income - self.expense
 
 
+def check_period(date_from: date, date_to: date) -> None:
+    if date_to < date_from:
+        raise FieldError("date_to", _l("The end date cannot be before the start date."))
+    if (date_to - date_from).days > 3660:
+        raise FieldError("date_to", _l("Choose at most ten years."))
+
+
 def cash_report(tenant_id: int, date_from: date, date_to: date, group: str = "day") -> Report:
     """Income and expense per day or per month between two WIB dates (both included), with the balance
     before the first day (opening) and after the last (closing = opening + the rows' net)."""
     from datetime import timedelta
 
-    if date_to < date_from:
-        raise FieldError("date_to", _l("The end date cannot be before the start date."))
-    if (date_to - date_from).days > 3660:
-        raise FieldError("date_to", _l("Choose at most ten years."))
-    group = group if group in ("day", "month") else "day"
+    check_period(date_from, date_to)
+    group = group if group in GROUPS else "day"
     stmt = (
         sa.select(FinanceEntry.entry_date, FinanceEntry.kind, sa.func.sum(FinanceEntry.amount))
         .where(

@@ -23,7 +23,8 @@ from app.core.transaction import transaction
 from app.core.validation import FieldError
 from app.core.views import TenantBaseView
 from app.logistics.customers import services as customers
-from app.logistics.finance import receivables, reports, services
+from app.logistics.finance import exports, receivables, reports, services
+from app.logistics.finance.fields import parse_date
 from app.logistics.finance.models import METHODS, PENDING, ExpenseRequest, FinanceEntry, Receivable
 from app.logistics.settings.services import get_settings
 from app.logistics.shipments.inputs import COURIER_ROLE, active_staff
@@ -154,7 +155,14 @@ class ShipmentPaymentView(TenantBaseView):
     class_permission_name = SHIPMENT_PAYMENT
     module_code = MODULE
     default_view = "list"
-    method_permission_name = {**METHOD_PERMISSIONS, "list": READ, "mark": WRITE, "unmark": WRITE, "invoice": READ}
+    method_permission_name = {
+        **METHOD_PERMISSIONS,
+        "list": READ,
+        "mark": WRITE,
+        "unmark": WRITE,
+        "invoice": READ,
+        "customer_invoice": READ,
+    }
 
     @expose("/")
     @has_access
@@ -216,19 +224,39 @@ class ShipmentPaymentView(TenantBaseView):
     @has_access
     def invoice(self, pk):
         shipment = get_or_404(Shipment, pk, where=Shipment.tracking_number.is_not(None))
-        settings = get_settings(shipment.tenant_id)
-        pdf = render_pdf(
-            "finance/invoice_pdf.html",
-            shipment=shipment,
-            settings=settings,
-            payment=services.payment_of(shipment.id),
-            method_labels=services.METHOD_LABELS,
-            today=services.wib_today(),
-        )
-        response = make_response(pdf)
-        response.headers["Content-Type"] = "application/pdf"
-        response.headers["Content-Disposition"] = f'inline; filename="invoice-{shipment.tracking_number}.pdf"'
-        return response
+        return _invoice_pdf([shipment], f"INV-{shipment.tracking_number}", services.payment_of(shipment.id))
+
+    @expose("/invoice.pdf")
+    @has_access
+    def customer_invoice(self):
+        """One invoice for a customer's unpaid shipments in a period (the list's filter names both)."""
+        query = services.PaymentFilter.from_args(request.args)
+        try:
+            shipments = services.unpaid_to_invoice(g.user.tenant_id, query)
+        except FieldError as exc:
+            flash(str(exc), "warning")
+            return redirect(url_for("ShipmentPaymentView.list", **query.args()))
+        today = services.wib_today()
+        return _invoice_pdf(shipments, f"INV-{today:%Y%m%d}-{shipments[0].id}-{len(shipments)}", None)
+
+
+def _invoice_pdf(shipments, number: str, payment):
+    first = shipments[0]
+    pdf = render_pdf(
+        "finance/invoice_pdf.html",
+        shipments=shipments,
+        bill_to=first,
+        number=number,
+        total=sum(int(s.total_cost) for s in shipments),
+        settings=get_settings(first.tenant_id),
+        payment=payment,
+        method_labels=services.METHOD_LABELS,
+        today=services.wib_today(),
+    )
+    response = make_response(pdf)
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = f'inline; filename="{number}.pdf"'
+    return response
 
 
 class ExpenseRequestView(TenantBaseView):
@@ -464,14 +492,24 @@ class ReceivableView(TenantBaseView):
 
 class FinanceReportView(TenantBaseView):
     """Laporan Keuangan: income and expense per day or month, cash-flow charts, opening and closing
-    balance, unpaid receivables oldest first with their age buckets."""
+    balance, unpaid receivables oldest first with their age buckets; exported to Excel or PDF by a job."""
 
     route_base = "/finance/report"
     class_permission_name = FINANCE_REPORT
     module_code = MODULE
     default_view = "show"
-    # Exporting reads: whoever sees the report may take it as Excel (the module comes with Pro and Business).
+    # Exporting reads: whoever sees the report may take it away, as Excel or as PDF. Both come with the
+    # module, which is in the Pro and Business plans; a Free tenant has no finance at all (the module's 403).
     method_permission_name = {**METHOD_PERMISSIONS, "show": READ, "export": READ}
+
+    @staticmethod
+    def _period(values) -> tuple:
+        """(date_from, date_to, group) of a form or query string, checked as the report checks them."""
+        group = values.get("group") if values.get("group") in reports.GROUPS else "day"
+        date_from = parse_date(values.get("date_from"), "date_from")
+        date_to = parse_date(values.get("date_to"), "date_to")
+        reports.check_period(date_from, date_to)
+        return date_from, date_to, group
 
     @expose("/")
     @has_access
@@ -484,13 +522,11 @@ class FinanceReportView(TenantBaseView):
         values = {
             "date_from": request.args.get("date_from") or (today - timedelta(days=29)).isoformat(),
             "date_to": request.args.get("date_to") or today.isoformat(),
-            "group": request.args.get("group") if request.args.get("group") in ("day", "month") else "day",
+            "group": request.args.get("group") if request.args.get("group") in reports.GROUPS else "day",
         }
         report, charts, errors = None, {}, {}
         try:
-            date_from = services.parse_date(values["date_from"], "date_from")
-            date_to = services.parse_date(values["date_to"], "date_to")
-            report = reports.cash_report(g.user.tenant_id, date_from, date_to, values["group"])
+            report = reports.cash_report(g.user.tenant_id, *self._period(values))
         except FieldError as exc:
             errors = exc.messages()
         if report is not None:
@@ -499,17 +535,18 @@ class FinanceReportView(TenantBaseView):
                 "income": bar_chart([(r.period, r.income) for r in report.rows], _("Cash in"), fmt, css="cash-in"),
                 "expense": bar_chart([(r.period, r.expense) for r in report.rows], _("Cash out"), fmt, css="cash-out"),
             }
-        # oldest due date first (receivable_rows' order)
-        open_rows = [r for r in receivables.receivable_rows(g.user.tenant_id, today) if r.status != "lunas"]
+        owed = receivables.owed_rows(g.user.tenant_id, today)
         return self.render_template(
             "finance/report.html",
             values=values,
             report=report,
             charts=charts,
             errors=errors,
-            aging=receivables.aging(open_rows),
-            open_receivables=open_rows,
+            aging=receivables.aging(owed),
+            open_receivables=owed,
+            formats=exports.FORMAT_LABELS,
             job=request.args.get("job", ""),
+            job_format=request.args.get("format") if request.args.get("format") in exports.FORMATS else exports.XLSX,
         )
 
     @expose("/export", methods=["POST"])
@@ -518,15 +555,13 @@ class FinanceReportView(TenantBaseView):
         from app.jobs.queue import enqueue
         from app.logistics.finance.jobs import export_report
 
-        group = request.form.get("group") if request.form.get("group") in ("day", "month") else "day"
+        file_format = request.form.get("format") if request.form.get("format") in exports.FORMATS else exports.XLSX
         try:
-            date_from = services.parse_date(request.form.get("date_from"), "date_from")
-            date_to = services.parse_date(request.form.get("date_to"), "date_to")
-            reports.cash_report(g.user.tenant_id, date_from, date_to, group)  # the same checks as the page
+            date_from, date_to, group = self._period(request.form)
         except FieldError as exc:
-            flash(next(iter(exc.messages().values())), "danger")
+            flash(str(exc), "danger")
             return redirect(url_for("FinanceReportView.show"))
         args = dict(date_from=date_from.isoformat(), date_to=date_to.isoformat(), group=group)
         with transaction():  # the job reaches the queue after this commit
-            run = enqueue(export_report, tenant_id=g.user.tenant_id, user_id=g.user.id, **args)
-        return redirect(url_for("FinanceReportView.show", job=run.id, **args))
+            run = enqueue(export_report, tenant_id=g.user.tenant_id, user_id=g.user.id, file_format=file_format, **args)
+        return redirect(url_for("FinanceReportView.show", job=run.id, format=file_format, **args))
