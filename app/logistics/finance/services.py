@@ -50,7 +50,7 @@ from app.tenancy.models import utcnow
 
 MAX_PROOF_BYTES = 5 * 1024 * 1024
 PROOF_KINDS = ("png", "jpeg", "webp", "pdf")
-PAGE_SIZE = 100
+PAGE_SIZE = 50  # rows per page of the finance lists: a screen or two, as the shipment list
 INVOICE_LINES = 300
 SHIPMENT_CATEGORY = "pengiriman"
 SEES_ALL_REQUESTS = frozenset({SUPER_ADMIN, ADMIN, VIEWER})
