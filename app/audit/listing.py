@@ -66,8 +66,9 @@ def action_choices() -> list[tuple[str, str]]:
 
 
 def object_choices() -> list[tuple[str, str]]:
-    # the nouns as the sentences use them ("invoice" stays Indonesian's loanword, "Invoice" is English's title)
-    return sorted(((name, str(kind.noun)) for name, kind in sentences.KINDS.items()), key=lambda pair: pair[1])
+    """The sentences' nouns, capitalised as a menu's options are ("Pengiriman", "Invoice")."""
+    nouns = ((name, str(kind.noun)) for name, kind in sentences.KINDS.items())
+    return sorted(((name, noun[:1].upper() + noun[1:]) for name, noun in nouns), key=lambda pair: pair[1])
 
 
 def _filtered(query: ActivityQuery, realm: str):

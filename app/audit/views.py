@@ -70,6 +70,8 @@ class _ActivityLogView:
     @expose("/list/")
     @has_access
     def list(self):
+        name = type(self).__name__  # FAB's own list arguments are refused as on every list (always newest first)
+        self.refuse_unknown_ordering(request.args.get(f"_oc_{name}", ""), request.args.get(f"_od_{name}", ""))
         errors = {}
         try:
             query = listing.ActivityQuery.from_args(request.args)

@@ -92,12 +92,15 @@ class ModelViewFixes:
             abort(404)
         return super().action(name, pk)
 
-    def _get_list_widget(self, filters, actions=None, order_column="", order_direction="", **kwargs):
-        # FAB orders by any `_oc_<View>=` value it is given; an unknown column failed in SQL (a 500).
+    def refuse_unknown_ordering(self, order_column: str, order_direction: str) -> None:
+        """FAB orders by any `_oc_<View>=` value it is given; an unknown column failed in SQL (a 500)."""
         if order_column and order_column not in self.order_columns:
             abort(400)
         if order_direction and order_direction not in ("asc", "desc"):
             abort(400)
+
+    def _get_list_widget(self, filters, actions=None, order_column="", order_direction="", **kwargs):
+        self.refuse_unknown_ordering(order_column, order_direction)
         return super()._get_list_widget(
             filters, actions=actions, order_column=order_column, order_direction=order_direction, **kwargs
         )

@@ -61,7 +61,8 @@ TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}|\d{2}:\d{2}:\d{2}\.\d{
 # Codes that are also ordinary words of a page (a label table's key and its English label are the same).
 CODES_ALSO_WORDS = set()
 # Messages whose English text is also real data or the same word in Indonesian pages.
-ENGLISH_ALSO_INDONESIAN = {"Finance"}  # the seeded vendor staff member Finance Vendor's first name
+# "Finance": the seeded vendor staff member Finance Vendor's first name; "Invoice": Indonesian's loanword.
+ENGLISH_ALSO_INDONESIAN = {"Finance", "Invoice"}
 
 
 # --- what counts as a leftover -------------------------------------------------------------------------
@@ -137,7 +138,8 @@ def shown_texts(page: str) -> list[str]:
         for attribute in ATTRIBUTES_SHOWN:
             if element.get(attribute):
                 texts.append(" ".join(element.get(attribute).split()))
-        is_button = element.tag in ("input", "button") and element.get("type", "").lower() in BUTTON_INPUTS
+        # An <input> button shows its value; a <button> shows its content (read above), not its value.
+        is_button = element.tag == "input" and element.get("type", "").lower() in BUTTON_INPUTS
         if is_button and element.get("value"):
             texts.append(" ".join(element.get("value").split()))
     return texts

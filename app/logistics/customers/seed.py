@@ -9,6 +9,7 @@ from app.extensions import db
 from app.logistics.customers.models import Customer
 from app.logistics.customers.services import CustomerInput, create_customer
 from app.logistics.shipments.models import Shipment
+from app.tenancy.context import tenant_scope
 from app.tenancy.freshness import bump
 
 CUSTOMERS = (
@@ -27,10 +28,13 @@ def seed_customers(tenant, users_by_role) -> None:
         return
     marketing, admin = users_by_role.get(MARKETING), users_by_role.get(ADMIN)
     by_city = {}
-    for name, phone, address, city, owned in CUSTOMERS:
-        owner = marketing.id if owned and marketing is not None else None
-        data = CustomerInput(name=name, phone=phone, address=address, city=city, marketing_id=owner)
-        by_city[city] = create_customer(tenant, admin, data)
+    # In the tenant's scope: the activity lines are the tenant's, not the vendor's.
+    with tenant_scope(tenant.id, admin.id if admin is not None else None):
+        for name, phone, address, city, owned in CUSTOMERS:
+            owner = marketing.id if owned and marketing is not None else None
+            data = CustomerInput(name=name, phone=phone, address=address, city=city, marketing_id=owner)
+            by_city[city] = create_customer(tenant, admin, data)
+            db.session.flush()  # logged while the scope is the tenant's
     _link_shipments(tenant, by_city)
 
 

@@ -14,16 +14,15 @@ from app.core.periods import day_range, month_end, month_start, week_start
 from app.core.validation import FieldError
 from app.extensions import db
 from app.logistics.finance.models import FinanceEntry
-from app.logistics.shipments.listing import ListQuery
+from app.logistics.shipments.listing import ListQuery, shipment_figures
 from app.logistics.shipments.models import Shipment
 from app.logistics.shipments.services import list_narrowing
-from app.logistics.shipments.statuses import DELIVERED, FAILED, STATUS_GROUPS, type_label
+from app.logistics.shipments.statuses import DELIVERED, FAILED, IN_TRANSIT_GROUP, type_label
 from app.security.models import TenantUser
 
 PERIODS = {"day": _l("Daily"), "week": _l("Weekly"), "month": _l("Monthly")}
 GROUPS = {"courier": _l("By courier"), "type": _l("By type"), "marketing": _l("By marketing")}
 LABEL_HEADERS = {"courier": _l("Courier"), "type": _l("Type"), "marketing": _l("Marketing")}
-IN_TRANSIT_GROUP = "in_transit"  # the list's status group (picked up, in transit, arrived, out for delivery)
 
 
 @dataclass(frozen=True)
@@ -134,15 +133,7 @@ def parse(period: str | None, day: str | None, group: str | None, today: date) -
 
 def _figures(with_collected: bool) -> list:
     """What every row counts: shipments, each status column, weight, fees (and what of them was paid)."""
-    count = sa.func.count(Shipment.id)
-    figures = [
-        count,
-        count.filter(Shipment.status == DELIVERED),
-        count.filter(Shipment.status == FAILED),
-        count.filter(Shipment.status.in_(STATUS_GROUPS[IN_TRANSIT_GROUP])),
-        sa.func.coalesce(sa.func.sum(Shipment.total_weight), 0),
-        sa.func.coalesce(sa.func.sum(Shipment.total_cost), 0),
-    ]
+    figures = shipment_figures()
     if with_collected:
         figures.append(sa.func.coalesce(sa.func.sum(FinanceEntry.amount), 0))
     return figures

@@ -19,7 +19,14 @@ from app.core.periods import day_range
 from app.extensions import db
 from app.logistics.shipments.models import Shipment, ShipmentLabels, ShipmentStatusEvent
 from app.logistics.shipments.services import list_narrowing
-from app.logistics.shipments.statuses import SHIPMENT_TYPES, STATUS_GROUPS, STATUSES
+from app.logistics.shipments.statuses import (
+    DELIVERED,
+    FAILED,
+    IN_TRANSIT_GROUP,
+    SHIPMENT_TYPES,
+    STATUS_GROUPS,
+    STATUSES,
+)
 from app.logistics.tariffs.cities import search_cities
 from app.security.models import TenantUser
 
@@ -288,3 +295,16 @@ def fetch_page(query: ListQuery, user=None) -> Page:
         next_cursor=encode_cursor(getattr(last, column.key), last.id) if has_next and last else None,
         prev_cursor=encode_cursor(getattr(first, column.key), first.id) if has_prev and first else None,
     )
+
+
+def shipment_figures() -> list:
+    """What reports and team statistics count per row: shipments, delivered, failed, in transit, weight, fees."""
+    count = sa.func.count(Shipment.id)
+    return [
+        count,
+        count.filter(Shipment.status == DELIVERED),
+        count.filter(Shipment.status == FAILED),
+        count.filter(Shipment.status.in_(STATUS_GROUPS[IN_TRANSIT_GROUP])),
+        sa.func.coalesce(sa.func.sum(Shipment.total_weight), 0),
+        sa.func.coalesce(sa.func.sum(Shipment.total_cost), 0),
+    ]

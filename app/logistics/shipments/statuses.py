@@ -36,3 +36,7 @@ def status_label(code: str | None) -> str:
 
 def type_label(code: str | None) -> str:
     return str(SHIPMENT_TYPES.get(code, code or "-"))
+
+
+# The list's status group of shipments on their way (picked up, in transit, arrived, out for delivery).
+IN_TRANSIT_GROUP = "in_transit"

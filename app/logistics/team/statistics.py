@@ -15,14 +15,13 @@ from flask_babel import lazy_gettext as _l
 from app.core.periods import month_start
 from app.core.validation import FieldError
 from app.extensions import db
-from app.logistics.shipments.listing import ListQuery, filtered
+from app.logistics.shipments.listing import ListQuery, filtered, shipment_figures
 from app.logistics.shipments.models import Shipment
-from app.logistics.shipments.statuses import DELIVERED, FAILED, STATUS_GROUPS
+from app.logistics.shipments.statuses import DELIVERED, FAILED, IN_TRANSIT_GROUP
 from app.logistics.team import services
 from app.security.models import TenantUser
 
 PERIODS = {"today": _l("Today"), "7d": _l("Last 7 days"), "month": _l("This month"), "custom": _l("Chosen dates")}
-IN_TRANSIT_GROUP = "in_transit"
 
 
 @dataclass(frozen=True)
@@ -85,18 +84,12 @@ class MarketingRow:
 
 def grouped_statement(user, period: Period):
     """(courier, marketing, total, delivered, failed, in transit, weight, fees) per pair, in one statement."""
-    count = sa.func.count(Shipment.id)
     return (
         filtered(period.list_query(), user)
         .with_only_columns(
             Shipment.courier_id,
             Shipment.marketing_id,
-            count,
-            count.filter(Shipment.status == DELIVERED),
-            count.filter(Shipment.status == FAILED),
-            count.filter(Shipment.status.in_(STATUS_GROUPS[IN_TRANSIT_GROUP])),
-            sa.func.coalesce(sa.func.sum(Shipment.total_weight), 0),
-            sa.func.coalesce(sa.func.sum(Shipment.total_cost), 0),
+            *shipment_figures(),
         )
         .group_by(Shipment.courier_id, Shipment.marketing_id)
     )
